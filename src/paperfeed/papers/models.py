@@ -1,0 +1,155 @@
+"""Papers, their ordered authors, and the daily listings that put them on the feed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from paperfeed.papers import arxiv_ids
+
+
+class PaperQuerySet(models.QuerySet):
+    def visible(self) -> PaperQuerySet:
+        """Papers not hidden by moderation."""
+        return self.filter(hidden=False)
+
+    def in_category(self, category: str) -> PaperQuerySet:
+        """Papers whose space-separated ``categories`` hold exactly ``category``."""
+        return self.filter(category_filter(category, "categories"))
+
+
+def category_filter(category: str, field: str) -> Q:
+    """Exact token match in a space-separated category list, portable across databases."""
+    return (
+        Q(**{field: category})
+        | Q(**{f"{field}__startswith": f"{category} "})
+        | Q(**{f"{field}__endswith": f" {category}"})
+        | Q(**{f"{field}__contains": f" {category} "})
+    )
+
+
+class Paper(models.Model):
+    """One arXiv paper, keyed by its id without version."""
+
+    arxiv_id = models.CharField(max_length=40, unique=True)
+    version = models.PositiveIntegerField(null=True, blank=True, help_text="Latest known version.")
+    title = models.TextField()
+    abstract = models.TextField(blank=True)
+    # Space-separated, primary category first: "cs.LG cs.AI stat.ML".
+    categories = models.CharField(max_length=300, blank=True, default="")
+    published = models.DateTimeField(null=True, blank=True, help_text="First version on arXiv.")
+    updated = models.DateTimeField(null=True, blank=True, help_text="Latest version on arXiv.")
+    arxiv_comment = models.TextField(blank=True, default="", help_text="The authors' arXiv comment.")
+    journal_ref = models.TextField(blank=True, default="")
+    doi = models.CharField(max_length=200, blank=True, default="")
+    github_repo = models.URLField(max_length=300, blank=True, default="")
+    github_stars = models.PositiveIntegerField(null=True, blank=True)
+    project_page = models.URLField(max_length=500, blank=True, default="")
+    ai_summary = models.TextField(blank=True, default="")
+    ai_keywords = models.JSONField(default=list, blank=True)
+    # Hugging Face organisation record ({"name", "fullname", "avatarUrl"}), if any.
+    organization = models.JSONField(null=True, blank=True)
+    thumbnail = models.URLField(max_length=500, blank=True, default="")
+    media_urls = models.JSONField(default=list, blank=True)
+    # Votes carried over from an imported source; local votes are added on top.
+    imported_upvotes = models.PositiveIntegerField(default=0)
+    # imported_upvotes + local votes, kept in step so feeds can sort without a join.
+    upvotes = models.PositiveIntegerField(default=0)
+    imported_comment_count = models.PositiveIntegerField(default=0)
+    # The freshness of the record this row was last written from; older records
+    # only fill gaps, newer ones overwrite.
+    source_updated = models.DateTimeField(null=True, blank=True)
+    hidden = models.BooleanField(default=False, help_text="Hidden by a moderator: off every feed.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = PaperQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["published"]),
+            models.Index(fields=["modified_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.arxiv_id}: {self.title[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("papers:detail", args=[self.arxiv_id])
+
+    @property
+    def category_list(self) -> list[str]:
+        return self.categories.split()
+
+    @property
+    def primary_category(self) -> str:
+        return self.categories.split(" ", 1)[0] if self.categories else ""
+
+    @property
+    def abs_url(self) -> str:
+        return arxiv_ids.abs_url(self.arxiv_id)
+
+    @property
+    def pdf_url(self) -> str:
+        return arxiv_ids.pdf_url(self.arxiv_id)
+
+    @property
+    def local_upvotes(self) -> int:
+        return self.upvotes - self.imported_upvotes
+
+
+class Authorship(models.Model):
+    """The author at ``position`` (0-based) in a paper's author list."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=300)
+    # The site user who claimed this authorship (HF "user" on an author), if any.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="authorships",
+    )
+    hidden = models.BooleanField(default=False)
+    status = models.CharField(max_length=40, blank=True, default="")
+
+    class Meta:
+        ordering = ["paper", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "position"], name="authorship_unique_position")
+        ]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ListingQuerySet(models.QuerySet):
+    def visible(self) -> ListingQuerySet:
+        return self.filter(hidden=False, paper__hidden=False)
+
+
+class Listing(models.Model):
+    """A paper's appearance on the daily feed: on which day, submitted by whom and when."""
+
+    paper = models.OneToOneField(Paper, on_delete=models.CASCADE, related_name="listing")
+    date = models.DateField(db_index=True, help_text="The feed day the paper appears on.")
+    submitted_at = models.DateTimeField(help_text="When it was submitted to the feed.")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="submissions",
+    )
+    hidden = models.BooleanField(default=False, help_text="Taken off the feed by a moderator.")
+    imported = models.BooleanField(default=False)
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["date", "submitted_at"]),
+            models.Index(fields=["submitted_by", "submitted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paper.arxiv_id} on {self.date}"

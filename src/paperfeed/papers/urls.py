@@ -1,0 +1,17 @@
+from django.urls import path, register_converter
+
+from paperfeed.papers import views
+from paperfeed.papers.converters import ArxivIdConverter
+
+register_converter(ArxivIdConverter, "arxiv")
+
+app_name = "papers"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("papers/date/<str:day>", views.day, name="day"),
+    path("papers/week/<str:week>", views.week, name="week"),
+    path("papers/month/<str:month>", views.month, name="month"),
+    path("papers/trending", views.trending, name="trending"),
+    path("papers/<arxiv:arxiv_id>", views.detail, name="detail"),
+    path("papers/<arxiv:arxiv_id>.bib", views.bibtex, name="bibtex"),
+]

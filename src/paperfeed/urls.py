@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("paperfeed.community.urls")),
+    path("", include("paperfeed.papers.urls")),
+]
+
+handler400 = "paperfeed.papers.errors.bad_request"
+handler404 = "paperfeed.papers.errors.not_found"
+handler500 = "paperfeed.papers.errors.server_error"
