@@ -20,6 +20,9 @@ class Vote(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "paper"], name="vote_once_per_paper")]
         indexes = [models.Index(fields=["paper", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.user} ▲ {self.paper.arxiv_id}"
+
 
 class CommentQuerySet(models.QuerySet):
     def visible(self) -> CommentQuerySet:
@@ -89,3 +92,6 @@ class CollectionItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["collection", "paper"], name="collection_item_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.paper.arxiv_id} in {self.collection}"
