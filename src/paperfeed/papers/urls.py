@@ -8,6 +8,7 @@ register_converter(ArxivIdConverter, "arxiv")
 app_name = "papers"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("papers/date", views.pick_day, name="pick_day"),
     path("papers/date/<str:day>", views.day, name="day"),
     path("papers/week/<str:week>", views.week, name="week"),
     path("papers/month/<str:month>", views.month, name="month"),

@@ -1,8 +1,218 @@
-from django.http import HttpResponse
+"""The daily feed (day, week, month, trending) and paper pages."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from paperfeed.community.context import paper_page_context, voted_paper_ids
+from paperfeed.papers import feed
+from paperfeed.papers.bibtex import to_bibtex
+from paperfeed.papers.models import Authorship, Listing, Paper
+from paperfeed.papers.periods import (
+    InvalidPeriod,
+    Period,
+    day_period,
+    month_period_of,
+    parse_day,
+    parse_month,
+    parse_week,
+    week_period_of,
+)
+
+PAGE_SIZE = 50
+SORT_LABELS = {"upvotes": "Most upvoted", "trending": "Trending", "newest": "Newest"}
 
 
-def home(request):
-    return HttpResponse("paperfeed")
+def home(request: HttpRequest) -> HttpResponse:
+    latest = feed.latest_feed_day()
+    if latest is None:
+        return render(request, "papers/empty.html", {"nav": "daily", "paper_count": Paper.objects.count()})
+    return _period_page(request, day_period(latest), is_home=True)
 
 
-day = week = month = trending = detail = bibtex = home
+def day(request: HttpRequest, day: str) -> HttpResponse:
+    try:
+        return _period_page(request, day_period(parse_day(day)))
+    except InvalidPeriod as error:
+        return _bad_period(request, error)
+
+
+def pick_day(request: HttpRequest) -> HttpResponse:
+    """The date picker's target: ``/papers/date?date=YYYY-MM-DD``."""
+    try:
+        chosen = parse_day(request.GET.get("date", ""))
+    except InvalidPeriod as error:
+        return _bad_period(request, error)
+    return redirect("papers:day", day=chosen.isoformat())
+
+
+def week(request: HttpRequest, week: str) -> HttpResponse:
+    try:
+        return _period_page(request, parse_week(week))
+    except InvalidPeriod as error:
+        return _bad_period(request, error)
+
+
+def month(request: HttpRequest, month: str) -> HttpResponse:
+    try:
+        return _period_page(request, parse_month(month))
+    except InvalidPeriod as error:
+        return _bad_period(request, error)
+
+
+def trending(request: HttpRequest) -> HttpResponse:
+    category = request.GET.get("cat", "").strip() or None
+    listings = feed.trending_listings(category)
+    page = _page_of(request, listings)
+    context = {
+        "nav": "trending",
+        "heading": "Trending papers",
+        "subheading": "Recent papers ranked by votes, with older ones fading out.",
+        "page": page,
+        "category": category,
+        "categories": _category_counts(feed.trending_listings()),
+        "show_date": True,
+    }
+    _decorate(request, page)
+    return render(request, "papers/feed.html", context)
+
+
+def detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+    paper = _visible_paper(request, arxiv_id)
+    authorships = list(paper.authorships.select_related("user"))
+    listing = Listing.objects.filter(paper=paper).select_related("submitted_by").first()
+    context = {
+        "paper": paper,
+        "authorships": authorships,
+        "listing": listing,
+        "bibtex": to_bibtex(paper, [a.name for a in authorships]),
+        **paper_page_context(request, paper),
+        **_related_context(paper),
+    }
+    return render(request, "papers/detail.html", context)
+
+
+def bibtex(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+    paper = _visible_paper(request, arxiv_id)
+    names = list(paper.authorships.values_list("name", flat=True))
+    return HttpResponse(to_bibtex(paper, names), content_type="application/x-bibtex; charset=utf-8")
+
+
+def _visible_paper(request: HttpRequest, arxiv_id: str) -> Paper:
+    paper = get_object_or_404(Paper, arxiv_id=arxiv_id)
+    if paper.hidden and not request.user.is_staff:
+        raise Http404(f"There is no paper {arxiv_id} here.")
+    return paper
+
+
+def _related_context(paper: Paper) -> dict:
+    # Search fills the related-papers slot when it is installed.
+    try:
+        from paperfeed.search.public import related_papers
+    except ImportError:
+        return {"related_papers": None}
+    return {"related_papers": related_papers(paper, limit=10)}
+
+
+def _period_page(request: HttpRequest, period: Period, is_home: bool = False) -> HttpResponse:
+    sort = request.GET.get("sort", "upvotes")
+    if sort not in feed.SORTS:
+        sort = "upvotes"
+    category = request.GET.get("cat", "").strip() or None
+    period_listings = feed.feed_listings(period.start, period.end)
+    listings = feed.feed_listings(period.start, period.end, category)
+    page = _page_of(request, feed.ordered(listings, sort))
+    context = {
+        "nav": "daily",
+        "period": period,
+        "is_home": is_home,
+        "heading": _period_heading(period),
+        "subheading": period.label if period.kind == "day" else "",
+        "page": page,
+        "sort": sort,
+        "sorts": SORT_LABELS,
+        "category": category,
+        "categories": _category_counts(period_listings),
+        "previous_url": _neighbour_url(period, previous=True),
+        "next_url": _neighbour_url(period, previous=False),
+        "period_tabs": _period_tabs(period),
+        "show_date": period.kind != "day",
+    }
+    _decorate(request, page)
+    return render(request, "papers/feed.html", context)
+
+
+def _period_tabs(period: Period) -> list[dict]:
+    targets = [
+        ("Daily", "day", period.start.isoformat()),
+        ("Weekly", "week", week_period_of(period.start).slug),
+        ("Monthly", "month", month_period_of(period.start).slug),
+    ]
+    return [
+        {"label": label, "url": reverse(f"papers:{kind}", args=[slug]), "current": period.kind == kind}
+        for label, kind, slug in targets
+    ]
+
+
+def _decorate(request: HttpRequest, page) -> None:
+    """Attach what cards show to a page of listings: author names, vote state, comment total."""
+    listings = list(page.object_list)
+    paper_ids = [listing.paper_id for listing in listings]
+    names: dict[int, list[str]] = {paper_id: [] for paper_id in paper_ids}
+    for paper_id, name in (
+        Authorship.objects.filter(paper_id__in=paper_ids).order_by("paper_id", "position").values_list("paper_id", "name")
+    ):
+        names[paper_id].append(name)
+    voted = voted_paper_ids(request.user, paper_ids)
+    for listing in listings:
+        listing.paper.author_names = names[listing.paper_id]
+        listing.voted = listing.paper_id in voted
+        listing.comment_total = listing.paper.imported_comment_count + getattr(listing, "local_comments", 0)
+    page.object_list = listings
+
+
+def _period_heading(period: Period) -> str:
+    if period.kind == "day":
+        return "Daily papers"
+    return f"Papers of {period.label}"
+
+
+def _neighbour_url(period: Period, previous: bool) -> str | None:
+    """Link to the nearest day with papers (days), or the adjacent week/month."""
+    if period.kind == "day":
+        target: date | None = (
+            feed.latest_feed_day(before=period.start) if previous else feed.next_feed_day(period.end)
+        )
+        return reverse("papers:day", args=[target.isoformat()]) if target else None
+    neighbour = period.previous() if previous else period.next()
+    return reverse(f"papers:{period.kind}", args=[neighbour.slug])
+
+
+def _page_of(request: HttpRequest, items):
+    paginator = Paginator(items, PAGE_SIZE)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404("That page does not exist: the list is shorter.") from None
+
+
+def _category_counts(listings) -> list[tuple[str, int]]:
+    """The most common categories among listings (a queryset or a list), for filter chips."""
+    if isinstance(listings, list):
+        category_strings = [item.paper.categories for item in listings]
+    else:
+        category_strings = listings.values_list("paper__categories", flat=True)
+    counts: Counter[str] = Counter()
+    for categories in category_strings:
+        counts.update(categories.split())
+    return counts.most_common(12)
+
+
+def _bad_period(request: HttpRequest, error: InvalidPeriod) -> HttpResponse:
+    return render(request, "errors/400.html", {"message": str(error)}, status=400)
