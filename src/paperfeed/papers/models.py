@@ -108,7 +108,10 @@ class Authorship(models.Model):
     name = models.CharField(max_length=300)
     # The site user who claimed this authorship (HF "user" on an author), if any.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="authorships",
     )
     hidden = models.BooleanField(default=False)
@@ -137,7 +140,10 @@ class Listing(models.Model):
     date = models.DateField(db_index=True, help_text="The feed day the paper appears on.")
     submitted_at = models.DateTimeField(help_text="When it was submitted to the feed.")
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="submissions",
     )
     hidden = models.BooleanField(default=False, help_text="Taken off the feed by a moderator.")

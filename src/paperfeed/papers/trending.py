@@ -1,21 +1,23 @@
 """The trending score: votes decayed by age, Hacker-News style.
 
-    score = (upvotes + 1) / (age_hours + 2) ** GRAVITY
+    score = (upvotes + 1) / (age_hours + 12) ** GRAVITY
 
 ``age_hours`` counts from when the paper appeared on the feed. With ``GRAVITY``
-1.5 a paper's score halves roughly every time its age grows by half, so a fresh
-paper with a few votes overtakes an older one with the same votes, while a
-paper with many more votes (a "strong" paper) stays above fresh ones for days.
-The ``+ 1`` lets a paper nobody voted on yet still rank by freshness; the
-``+ 2`` hours keeps brand-new papers from dividing by almost zero.
+1.2 the score falls as a power of age, so of two papers with the same votes the
+fresher ranks higher, while a paper with many more votes (a "strong" paper)
+stays above fresh ones for a day or two; after a week it needs several times a
+fresh paper's votes to keep up. The ``+ 1`` lets a paper nobody voted on yet
+still rank by freshness. The ``+ 12`` hours (HN uses 2 for a stream of links)
+suits a feed that arrives in daily batches: papers of the same batch, listed
+minutes apart, are not separated by those minutes.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-GRAVITY = 1.5
-AGE_OFFSET_HOURS = 2.0
+GRAVITY = 1.2
+AGE_OFFSET_HOURS = 12.0
 # Papers older than this are not trending, whatever their votes.
 WINDOW_DAYS = 14
 

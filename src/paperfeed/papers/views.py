@@ -166,7 +166,9 @@ def _decorate(request: HttpRequest, page) -> None:
     paper_ids = [listing.paper_id for listing in listings]
     names: dict[int, list[str]] = {paper_id: [] for paper_id in paper_ids}
     for paper_id, name in (
-        Authorship.objects.filter(paper_id__in=paper_ids).order_by("paper_id", "position").values_list("paper_id", "name")
+        Authorship.objects.filter(paper_id__in=paper_ids)
+        .order_by("paper_id", "position")
+        .values_list("paper_id", "name")
     ):
         names[paper_id].append(name)
     voted = voted_paper_ids(request.user, paper_ids)

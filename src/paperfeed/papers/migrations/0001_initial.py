@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,69 +14,142 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Paper',
+            name="Paper",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('arxiv_id', models.CharField(max_length=40, unique=True)),
-                ('version', models.PositiveIntegerField(blank=True, help_text='Latest known version.', null=True)),
-                ('title', models.TextField()),
-                ('abstract', models.TextField(blank=True)),
-                ('categories', models.CharField(blank=True, default='', max_length=300)),
-                ('published', models.DateTimeField(blank=True, help_text='First version on arXiv.', null=True)),
-                ('updated', models.DateTimeField(blank=True, help_text='Latest version on arXiv.', null=True)),
-                ('arxiv_comment', models.TextField(blank=True, default='', help_text="The authors' arXiv comment.")),
-                ('journal_ref', models.TextField(blank=True, default='')),
-                ('doi', models.CharField(blank=True, default='', max_length=200)),
-                ('github_repo', models.URLField(blank=True, default='', max_length=300)),
-                ('github_stars', models.PositiveIntegerField(blank=True, null=True)),
-                ('project_page', models.URLField(blank=True, default='', max_length=500)),
-                ('ai_summary', models.TextField(blank=True, default='')),
-                ('ai_keywords', models.JSONField(blank=True, default=list)),
-                ('organization', models.JSONField(blank=True, null=True)),
-                ('thumbnail', models.URLField(blank=True, default='', max_length=500)),
-                ('media_urls', models.JSONField(blank=True, default=list)),
-                ('imported_upvotes', models.PositiveIntegerField(default=0)),
-                ('upvotes', models.PositiveIntegerField(default=0)),
-                ('imported_comment_count', models.PositiveIntegerField(default=0)),
-                ('source_updated', models.DateTimeField(blank=True, null=True)),
-                ('hidden', models.BooleanField(default=False, help_text='Hidden by a moderator: off every feed.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("arxiv_id", models.CharField(max_length=40, unique=True)),
+                (
+                    "version",
+                    models.PositiveIntegerField(blank=True, help_text="Latest known version.", null=True),
+                ),
+                ("title", models.TextField()),
+                ("abstract", models.TextField(blank=True)),
+                ("categories", models.CharField(blank=True, default="", max_length=300)),
+                (
+                    "published",
+                    models.DateTimeField(blank=True, help_text="First version on arXiv.", null=True),
+                ),
+                (
+                    "updated",
+                    models.DateTimeField(blank=True, help_text="Latest version on arXiv.", null=True),
+                ),
+                (
+                    "arxiv_comment",
+                    models.TextField(blank=True, default="", help_text="The authors' arXiv comment."),
+                ),
+                ("journal_ref", models.TextField(blank=True, default="")),
+                ("doi", models.CharField(blank=True, default="", max_length=200)),
+                ("github_repo", models.URLField(blank=True, default="", max_length=300)),
+                ("github_stars", models.PositiveIntegerField(blank=True, null=True)),
+                ("project_page", models.URLField(blank=True, default="", max_length=500)),
+                ("ai_summary", models.TextField(blank=True, default="")),
+                ("ai_keywords", models.JSONField(blank=True, default=list)),
+                ("organization", models.JSONField(blank=True, null=True)),
+                ("thumbnail", models.URLField(blank=True, default="", max_length=500)),
+                ("media_urls", models.JSONField(blank=True, default=list)),
+                ("imported_upvotes", models.PositiveIntegerField(default=0)),
+                ("upvotes", models.PositiveIntegerField(default=0)),
+                ("imported_comment_count", models.PositiveIntegerField(default=0)),
+                ("source_updated", models.DateTimeField(blank=True, null=True)),
+                (
+                    "hidden",
+                    models.BooleanField(default=False, help_text="Hidden by a moderator: off every feed."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['published'], name='papers_pape_publish_609360_idx'), models.Index(fields=['modified_at'], name='papers_pape_modifie_570e64_idx')],
+                "indexes": [
+                    models.Index(fields=["published"], name="papers_pape_publish_609360_idx"),
+                    models.Index(fields=["modified_at"], name="papers_pape_modifie_570e64_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Listing',
+            name="Listing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(db_index=True, help_text='The feed day the paper appears on.')),
-                ('submitted_at', models.DateTimeField(help_text='When it was submitted to the feed.')),
-                ('hidden', models.BooleanField(default=False, help_text='Taken off the feed by a moderator.')),
-                ('imported', models.BooleanField(default=False)),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='submissions', to=settings.AUTH_USER_MODEL)),
-                ('paper', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='listing', to='papers.paper')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(db_index=True, help_text="The feed day the paper appears on.")),
+                ("submitted_at", models.DateTimeField(help_text="When it was submitted to the feed.")),
+                (
+                    "hidden",
+                    models.BooleanField(default=False, help_text="Taken off the feed by a moderator."),
+                ),
+                ("imported", models.BooleanField(default=False)),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="submissions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "paper",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="listing", to="papers.paper"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['date', 'submitted_at'], name='papers_list_date_72d7ef_idx'), models.Index(fields=['submitted_by', 'submitted_at'], name='papers_list_submitt_d624d0_idx')],
+                "indexes": [
+                    models.Index(fields=["date", "submitted_at"], name="papers_list_date_72d7ef_idx"),
+                    models.Index(
+                        fields=["submitted_by", "submitted_at"], name="papers_list_submitt_d624d0_idx"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Authorship',
+            name="Authorship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=300)),
-                ('hidden', models.BooleanField(default=False)),
-                ('status', models.CharField(blank=True, default='', max_length=40)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='authorships', to=settings.AUTH_USER_MODEL)),
-                ('paper', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='authorships', to='papers.paper')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=300)),
+                ("hidden", models.BooleanField(default=False)),
+                ("status", models.CharField(blank=True, default="", max_length=40)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="authorships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "paper",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="authorships",
+                        to="papers.paper",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['paper', 'position'],
-                'indexes': [models.Index(fields=['name'], name='papers_auth_name_c6ae78_idx')],
-                'constraints': [models.UniqueConstraint(fields=('paper', 'position'), name='authorship_unique_position')],
+                "ordering": ["paper", "position"],
+                "indexes": [models.Index(fields=["name"], name="papers_auth_name_c6ae78_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("paper", "position"), name="authorship_unique_position")
+                ],
             },
         ),
     ]

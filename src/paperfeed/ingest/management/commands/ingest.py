@@ -14,19 +14,22 @@ class Command(BaseCommand):
         subcommands = parser.add_subparsers(dest="source", required=True, metavar="{file,arxiv,arxiv-id}")
         cli_file.add_arguments(
             subcommands.add_parser(
-                "file", help="Import .jsonl/.jsonl.gz/.jsonl.xz files (HF, arXiv or Kaggle shape).",
+                "file",
+                help="Import .jsonl/.jsonl.gz/.jsonl.xz files (HF, arXiv or Kaggle shape).",
                 called_from_command_line=True,
             )
         )
         cli_arxiv.add_harvest_arguments(
             subcommands.add_parser(
-                "arxiv", help="Harvest arXiv's OAI-PMH interface incrementally.",
+                "arxiv",
+                help="Harvest arXiv's OAI-PMH interface incrementally.",
                 called_from_command_line=True,
             )
         )
         cli_arxiv.add_lookup_arguments(
             subcommands.add_parser(
-                "arxiv-id", help="Look papers up by id with the arXiv API.",
+                "arxiv-id",
+                help="Look papers up by id with the arXiv API.",
                 called_from_command_line=True,
             )
         )

@@ -1,0 +1,178 @@
+"""The daily feed pages: latest day, any day, ISO week, month, trending; sorting and filters."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from paperfeed.papers.models import Listing
+
+pytestmark = pytest.mark.django_db
+
+DAY = date(2025, 3, 18)
+
+
+def titles(response) -> list[str]:
+    return [listing.paper.title for listing in response.context["page"].object_list]
+
+
+def test_an_empty_site_explains_how_to_load_papers(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"paperfeed ingest file" in response.content
+
+
+def test_the_front_page_shows_the_latest_day_with_papers(client, add_paper):
+    add_paper("Older", on=DAY - timedelta(days=3))
+    add_paper("Latest", on=DAY)
+    response = client.get("/")
+    assert titles(response) == ["Latest"]
+    assert response.context["period"].start == DAY
+
+
+def test_a_day_is_ordered_by_upvotes_then_submission_order(client, add_paper):
+    at = datetime(2025, 3, 18, 9, tzinfo=UTC)
+    add_paper("Second submitted, 5 votes", on=DAY, upvotes=5, submitted_at=at + timedelta(minutes=2))
+    add_paper("First submitted, 5 votes", on=DAY, upvotes=5, submitted_at=at + timedelta(minutes=1))
+    add_paper("Most votes", on=DAY, upvotes=40, submitted_at=at + timedelta(minutes=3))
+    add_paper("Another day", on=DAY + timedelta(days=1), upvotes=99)
+    response = client.get("/papers/date/2025-03-18")
+    assert titles(response) == ["Most votes", "First submitted, 5 votes", "Second submitted, 5 votes"]
+
+
+def test_a_day_can_be_sorted_newest_first(client, add_paper):
+    at = datetime(2025, 3, 18, 9, tzinfo=UTC)
+    add_paper("Early", on=DAY, upvotes=50, submitted_at=at)
+    add_paper("Late", on=DAY, upvotes=1, submitted_at=at + timedelta(hours=5))
+    assert titles(client.get("/papers/date/2025-03-18?sort=newest")) == ["Late", "Early"]
+
+
+def test_an_unknown_sort_falls_back_to_upvotes(client, add_paper):
+    add_paper("Few", on=DAY, upvotes=1)
+    add_paper("Many", on=DAY, upvotes=9)
+    assert titles(client.get("/papers/date/2025-03-18?sort=bogus")) == ["Many", "Few"]
+
+
+def test_a_day_links_to_the_previous_and_next_days_that_have_papers(client, add_paper):
+    add_paper("Before", on=date(2025, 3, 14))
+    add_paper("Today", on=DAY)
+    add_paper("After", on=date(2025, 3, 20))
+    response = client.get("/papers/date/2025-03-18")
+    assert response.context["previous_url"] == "/papers/date/2025-03-14"
+    assert response.context["next_url"] == "/papers/date/2025-03-20"
+    html = response.content.decode()
+    assert 'href="/papers/date/2025-03-14"' in html and 'rel="prev"' in html
+
+
+def test_the_date_picker_goes_to_the_chosen_day(client):
+    response = client.get("/papers/date?date=2025-03-02")
+    assert response.status_code == 302
+    assert response["Location"] == "/papers/date/2025-03-02"
+
+
+def test_a_day_without_papers_says_so(client):
+    response = client.get("/papers/date/2024-01-01")
+    assert response.status_code == 200
+    assert b"No papers" in response.content
+
+
+def test_a_week_holds_its_seven_days(client, add_paper):
+    add_paper("Sunday before", on=date(2025, 3, 16), upvotes=100)
+    add_paper("Monday", on=date(2025, 3, 17), upvotes=1)
+    add_paper("Sunday", on=date(2025, 3, 23), upvotes=2)
+    add_paper("Monday after", on=date(2025, 3, 24), upvotes=100)
+    response = client.get("/papers/week/2025-W12")
+    assert titles(response) == ["Sunday", "Monday"]
+    assert response.context["previous_url"] == "/papers/week/2025-W11"
+
+
+def test_a_month_holds_its_days(client, add_paper):
+    add_paper("In March", on=date(2025, 3, 31))
+    add_paper("In April", on=date(2025, 4, 1))
+    assert titles(client.get("/papers/month/2025-03")) == ["In March"]
+
+
+def test_the_feed_filters_by_arxiv_category_exactly(client, add_paper):
+    add_paper("Learning", on=DAY, categories="cs.LG stat.ML")
+    add_paper("Language", on=DAY, categories="cs.CL")
+    add_paper("Learning theory", on=DAY, categories="stat.ML cs.LG")
+    response = client.get("/papers/date/2025-03-18?cat=cs.LG")
+    assert sorted(titles(response)) == ["Learning", "Learning theory"]
+    assert ("cs.LG", 2) in response.context["categories"]
+
+
+def test_cards_show_authors_abstract_votes_comments_code_and_categories(client, add_paper):
+    add_paper(
+        "Card paper",
+        on=DAY,
+        upvotes=12,
+        authors=("A One", "B Two", "C Three", "D Four", "E Five"),
+        github_repo="https://github.com/owner/repo",
+        imported_comment_count=3,
+        categories="cs.CV cs.AI",
+    )
+    html = client.get("/papers/date/2025-03-18").content.decode()
+    assert "A One, B Two, C Three" in html and "5 authors" in html and "E Five" not in html
+    assert "The abstract of Card paper." in html
+    assert "12" in html and "3" in html
+    assert "https://github.com/owner/repo" in html
+    assert "cs.CV" in html and "cs.AI" in html
+
+
+def test_hidden_papers_and_listings_stay_off_the_feed(client, add_paper):
+    add_paper("Visible", on=DAY)
+    add_paper("Hidden paper", on=DAY, hidden=True)
+    hidden_listing = add_paper("Hidden listing", on=DAY)
+    Listing.objects.filter(paper=hidden_listing).update(hidden=True)
+    assert titles(client.get("/papers/date/2025-03-18")) == ["Visible"]
+
+
+def test_trending_lets_a_strong_recent_paper_stay_above_fresh_weak_ones(client, add_paper):
+    now = datetime.now(UTC)
+    add_paper(
+        "Strong, yesterday",
+        on=(now - timedelta(days=1)).date(),
+        upvotes=150,
+        submitted_at=now - timedelta(days=1),
+    )
+    add_paper("Fresh, few votes", on=now.date(), upvotes=3, submitted_at=now - timedelta(hours=1))
+    add_paper("Fresh, more votes", on=now.date(), upvotes=30, submitted_at=now - timedelta(hours=2))
+    add_paper(
+        "Old and forgotten",
+        on=(now - timedelta(days=30)).date(),
+        upvotes=500,
+        submitted_at=now - timedelta(days=30),
+    )
+    response = client.get("/papers/trending")
+    assert titles(response) == ["Strong, yesterday", "Fresh, more votes", "Fresh, few votes"]
+
+
+def test_trending_on_an_archive_is_measured_from_the_last_submission(client, add_paper):
+    last_active = datetime(2025, 3, 18, 12, tzinfo=UTC)
+    add_paper("Archive hit", on=DAY, upvotes=10, submitted_at=last_active)
+    assert titles(client.get("/papers/trending")) == ["Archive hit"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/papers/date/2025-13-40",
+        "/papers/date/2025-02-30",
+        "/papers/date/yesterday",
+        "/papers/week/2025-W60",
+        "/papers/week/2025-12",
+        "/papers/month/2025-13",
+        "/papers/date?date=nope",
+    ],
+)
+def test_impossible_periods_get_a_friendly_400_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert b"Back to today" in response.content
+
+
+@pytest.mark.parametrize("page", ["999999", "0", "-1", "abc", "9" * 40])
+def test_a_page_number_out_of_range_is_a_friendly_404(client, add_paper, page):
+    add_paper("Only", on=DAY)
+    response = client.get(f"/papers/date/2025-03-18?page={page}")
+    assert response.status_code == 404
+    assert b"Back to today" in response.content
