@@ -23,7 +23,6 @@ class Command(BaseCommand):
 
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
-            call_command("createcachetable", verbosity=0)
         database = settings.DATABASES["default"]
         where = (
             f"SQLite at {database['NAME']}"
