@@ -1,0 +1,544 @@
+"""Write :class:`~paperfeed.ingest.records.PaperRecord` objects into the database, fast and idempotently.
+
+Every source (JSONL dumps, OAI-PMH, the arXiv API) ends here::
+
+    from paperfeed.ingest.store import upsert_records
+
+    stats = upsert_records(records)            # any iterable, consumed lazily
+    stats.new, stats.updated, stats.unchanged, stats.rejected
+    stats.changed_ids                          # Paper pks inserted or changed, for the search index
+
+Merge rules (per paper, keyed by the arXiv id without version):
+
+* A record whose ``source_updated`` is newer than or equal to the stored one (or when neither
+  has one) overwrites every field it has; an older record, or one without ``source_updated``
+  over a stored row that has one, only fills fields that are empty. ``None`` never erases.
+* ``version`` keeps the highest number seen. ``upvotes`` keeps the local votes:
+  ``upvotes = imported_upvotes + (stored upvotes - stored imported_upvotes)``.
+* Authors: a record with authors replaces the paper's authorships atomically (delete +
+  insert, positions 0..n-1) when it may overwrite, or when the paper has none yet.
+* Listing: created from the record when the paper has none; an imported listing is
+  overwritten by a newer record; a listing made on this site (``imported=False``) is kept.
+* Users named by the record (HF submitters and claimed authors) are created as
+  ``imported=True`` accounts with an unusable password, keyed by username; the name and avatar
+  of an imported account follow the latest record, a local account is never touched.
+* Titles and abstracts get their whitespace normalised (arXiv wraps lines). A missing GitHub
+  repo or project page is looked for in the comments and the abstract.
+* ``Paper.modified_at`` is set only when something about the paper changed, so an index can
+  catch up with ``modified_at > last_run``.
+
+Each batch is one transaction: a paper, its authorships and its listing are written
+together or not at all, so an interrupted import is resumed by running it again. Inside an
+outer ``transaction.atomic()`` the batches become savepoints of the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from itertools import islice
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+
+from paperfeed.accounts.models import User
+from paperfeed.ingest.records import AuthorRecord, PaperRecord, RecordError, UserRecord
+from paperfeed.papers import links
+from paperfeed.papers.arxiv_ids import InvalidArxivId, parse_arxiv_id
+from paperfeed.papers.models import Authorship, Listing, Paper
+
+DEFAULT_BATCH_SIZE = 2000
+
+# Paper columns written from records, in SQL column order.
+_DATA_FIELDS = (
+    "version",
+    "title",
+    "abstract",
+    "categories",
+    "published",
+    "updated",
+    "arxiv_comment",
+    "journal_ref",
+    "doi",
+    "github_repo",
+    "github_stars",
+    "project_page",
+    "ai_summary",
+    "ai_keywords",
+    "organization",
+    "thumbnail",
+    "media_urls",
+    "imported_upvotes",
+    "imported_comment_count",
+    "source_updated",
+)
+_JSON_FIELDS = frozenset({"ai_keywords", "organization", "media_urls"})
+_DATETIME_FIELDS = frozenset({"published", "updated", "source_updated"})
+_NEW_PAPER = {
+    "id": None,
+    "version": None,
+    "title": "",
+    "abstract": "",
+    "categories": "",
+    "published": None,
+    "updated": None,
+    "arxiv_comment": "",
+    "journal_ref": "",
+    "doi": "",
+    "github_repo": "",
+    "github_stars": None,
+    "project_page": "",
+    "ai_summary": "",
+    "ai_keywords": [],
+    "organization": None,
+    "thumbnail": "",
+    "media_urls": [],
+    "imported_upvotes": 0,
+    "imported_comment_count": 0,
+    "source_updated": None,
+}
+# Column widths the database enforces (PostgreSQL does, SQLite does not): values longer than
+# this are cut (text) or dropped (URLs, where a cut value would be a broken link).
+_MAX_CATEGORIES = 300
+_MAX_DOI = 200
+_MAX_URL = {"github_repo": 300, "project_page": 500, "thumbnail": 500}
+_MAX_AUTHOR_NAME = 300
+_MAX_USERNAME = 150
+_MAX_FULLNAME = 200
+_MAX_AVATAR = 500
+
+
+@dataclass
+class UpsertStats:
+    """What an upsert did. ``changed_ids`` holds the pks of papers inserted or changed."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    changed_ids: list[int] = field(default_factory=list)
+    # (arxiv id or "?", reason) for records the store itself refused.
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def written(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+    def add(self, other: UpsertStats) -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.rejected += other.rejected
+        self.changed_ids.extend(other.changed_ids)
+        self.errors.extend(other.errors)
+
+
+def upsert_records(
+    records: Iterable[PaperRecord],
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_batch: Callable[[UpsertStats, int], None] | None = None,
+    collect_ids: bool = True,
+) -> UpsertStats:
+    """Insert or merge ``records`` into papers, authorships, listings and users.
+
+    ``records`` is consumed lazily in batches of ``batch_size``; each batch is one transaction.
+    ``on_batch(batch_stats, records_in_batch)`` is called after each committed batch (for
+    progress bars). Records with an invalid arXiv id are counted in ``rejected`` and listed in
+    ``errors`` instead of being written. With ``collect_ids=False`` ``changed_ids`` stays empty
+    (saves memory on very large imports).
+    """
+    total = UpsertStats()
+    for batch in _chunks(records, batch_size):
+        stats = upsert_batch(batch)
+        if not collect_ids:
+            stats.changed_ids = []
+        total.add(stats)
+        if on_batch is not None:
+            on_batch(stats, len(batch))
+    return total
+
+
+def upsert_batch(records: list[PaperRecord]) -> UpsertStats:
+    """Write one batch in one transaction (see the module docstring for the merge rules)."""
+    with transaction.atomic():
+        return _BatchWriter(timezone.now()).write(records)
+
+
+def _chunks(items: Iterable[PaperRecord], size: int) -> Iterator[list[PaperRecord]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+# --- normalising one record -------------------------------------------------------------------
+
+
+def normalize_space(text: str | None) -> str | None:
+    """Collapse runs of whitespace (arXiv wraps titles and abstracts) into single spaces."""
+    return None if text is None else " ".join(text.split())
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    raise RecordError(f"expected a datetime, got {value!r}")
+
+
+def _url_or_none(name: str, value: str | None) -> str | None:
+    return value if value is not None and len(value) <= _MAX_URL[name] else None
+
+
+def record_fields(record: PaperRecord) -> dict:
+    """The Paper columns a record provides (``None`` = the record does not say)."""
+    abstract = normalize_space(record.abstract)
+    comment = normalize_space(record.comments)
+    github_repo = links.normalize_github_repo(record.github_repo) or links.find_github_repo(comment, abstract)
+    project_page = links.normalize_project_page(record.project_page) or links.find_project_page(
+        comment, abstract
+    )
+    categories = " ".join(record.categories)[:_MAX_CATEGORIES] if record.categories is not None else None
+    if categories and len(categories) == _MAX_CATEGORIES and " " in categories:
+        categories = categories.rsplit(" ", 1)[0]  # never keep half a category
+    return {
+        "version": record.version,
+        "title": normalize_space(record.title),
+        "abstract": abstract,
+        "categories": categories,
+        "published": _aware(record.published),
+        "updated": _aware(record.updated),
+        "arxiv_comment": comment,
+        "journal_ref": normalize_space(record.journal_ref),
+        "doi": record.doi.strip()[:_MAX_DOI] if record.doi is not None else None,
+        "github_repo": _url_or_none("github_repo", github_repo),
+        "github_stars": record.github_stars,
+        "project_page": _url_or_none("project_page", project_page),
+        "ai_summary": normalize_space(record.ai_summary),
+        "ai_keywords": record.ai_keywords,
+        "organization": record.organization,
+        "thumbnail": _url_or_none("thumbnail", record.thumbnail),
+        "media_urls": record.media_urls,
+        "imported_upvotes": record.upvotes,
+        "imported_comment_count": record.num_comments,
+        "source_updated": _aware(record.source_updated),
+    }
+
+
+def _is_fresh(record_updated: datetime | None, stored_updated: datetime | None) -> bool:
+    """May this record overwrite stored values (rather than only fill empty ones)?"""
+    if stored_updated is None:
+        return True
+    return record_updated is not None and record_updated >= stored_updated
+
+
+def merge_paper(stored: dict, incoming: dict, fresh: bool) -> dict:
+    """The paper row after applying ``incoming`` (from :func:`record_fields`) to ``stored``."""
+    merged = dict(stored)
+    for name, value in incoming.items():
+        if value is None or name == "source_updated":
+            continue
+        if name == "version":
+            merged[name] = max(value, stored[name] or 0)
+        elif fresh or not stored[name]:
+            merged[name] = value
+    if fresh and incoming["source_updated"] is not None:
+        merged["source_updated"] = incoming["source_updated"]
+    return merged
+
+
+# --- writing a batch --------------------------------------------------------------------------
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+class _BatchWriter:
+    """Merges one batch against what is stored and writes only what changed."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.stats = UpsertStats()
+
+    def write(self, records: list[PaperRecord]) -> UpsertStats:
+        accepted = self._validate(records)
+        if not accepted:
+            return self.stats
+        ids = list(dict.fromkeys(arxiv_id for arxiv_id, _, _ in accepted))
+        stored = self._load_papers(ids)
+        stored_authors = self._load_authorships([row["id"] for row in stored.values()])
+        stored_listings = self._load_listings([row["id"] for row in stored.values()])
+        user_ids = self._upsert_users(record for _, record, _ in accepted)
+
+        papers: dict[str, dict] = {}
+        authors: dict[str, tuple | None] = {}
+        listings: dict[str, tuple | None] = {}
+        for arxiv_id, record, id_version in accepted:
+            if arxiv_id not in papers:
+                row = stored.get(arxiv_id)
+                papers[arxiv_id] = row if row is not None else {**_NEW_PAPER, "arxiv_id": arxiv_id}
+                authors[arxiv_id] = stored_authors.get(row["id"]) if row else None
+                listings[arxiv_id] = stored_listings.get(row["id"]) if row else None
+            current = papers[arxiv_id]
+            incoming = record_fields(record)
+            if id_version and (incoming["version"] or 0) < id_version:
+                incoming["version"] = id_version  # "2411.01234v3" says version 3
+            fresh = _is_fresh(incoming["source_updated"], current["source_updated"])
+            papers[arxiv_id] = merge_paper(current, incoming, fresh)
+            if record.authors is not None and (fresh or not authors[arxiv_id]):
+                authors[arxiv_id] = _author_rows(record.authors, user_ids)
+            if record.listing is not None:
+                listings[arxiv_id] = _merge_listing(listings[arxiv_id], record, fresh, user_ids)
+
+        changed = []
+        for arxiv_id, row in papers.items():
+            before = stored.get(arxiv_id)
+            if before is None:
+                self.stats.new += 1
+            elif (
+                any(row[name] != before[name] for name in _DATA_FIELDS)
+                or authors[arxiv_id] != stored_authors.get(before["id"])
+                or listings[arxiv_id] != stored_listings.get(before["id"])
+            ):
+                self.stats.updated += 1
+            else:
+                self.stats.unchanged += 1
+                continue
+            changed.append(arxiv_id)
+        if not changed:
+            return self.stats
+
+        self._write_papers([papers[arxiv_id] for arxiv_id in changed])
+        pks = self._paper_pks(changed, stored)
+        self._write_authorships(
+            {
+                pks[a]: authors[a]
+                for a in changed
+                if authors[a] is not None and authors[a] != stored_authors.get(pks[a])
+            }
+        )
+        self._write_listings(
+            {
+                pks[a]: listings[a]
+                for a in changed
+                if listings[a] is not None and listings[a] != stored_listings.get(pks[a])
+            }
+        )
+        self.stats.changed_ids = [pks[a] for a in changed]
+        return self.stats
+
+    def _validate(self, records: list[PaperRecord]) -> list[tuple[str, PaperRecord, int | None]]:
+        accepted = []
+        for record in records:
+            try:
+                parsed = parse_arxiv_id(record.arxiv_id)
+                if not (record.title and record.title.strip()):
+                    raise RecordError("the record has no title")
+            except (InvalidArxivId, RecordError) as error:
+                self.stats.rejected += 1
+                self.stats.errors.append((str(record.arxiv_id or "?"), str(error)))
+                continue
+            accepted.append((parsed.id, record, parsed.version))
+        return accepted
+
+    # -- reading what is stored
+
+    def _load_papers(self, ids: list[str]) -> dict[str, dict]:
+        rows = Paper.objects.filter(arxiv_id__in=ids).values("id", "arxiv_id", *_DATA_FIELDS)
+        if connection.features.has_select_for_update:
+            rows = rows.select_for_update()  # a concurrent import or vote waits for this batch
+        return {row["arxiv_id"]: row for row in rows}
+
+    def _load_authorships(self, paper_ids: list[int]) -> dict[int, tuple]:
+        found: dict[int, list] = {}
+        if paper_ids:
+            rows = Authorship.objects.filter(paper_id__in=paper_ids).order_by("paper_id", "position")
+            for paper_id, name, hidden, status, user_id in rows.values_list(
+                "paper_id", "name", "hidden", "status", "user_id"
+            ):
+                found.setdefault(paper_id, []).append((name, hidden, status, user_id))
+        return {paper_id: tuple(rows) for paper_id, rows in found.items()}
+
+    def _load_listings(self, paper_ids: list[int]) -> dict[int, tuple]:
+        if not paper_ids:
+            return {}
+        rows = Listing.objects.filter(paper_id__in=paper_ids).values_list(
+            "paper_id", "date", "submitted_at", "submitted_by_id", "imported"
+        )
+        return {paper_id: tuple(rest) for paper_id, *rest in rows}
+
+    # -- users
+
+    def _upsert_users(self, records: Iterable[PaperRecord]) -> dict[str, int]:
+        """Create or refresh the imported accounts the batch names; return username -> pk."""
+        wanted: dict[str, UserRecord] = {}
+        for record in records:
+            for user in _users_of(record):
+                if user.username and len(user.username) <= _MAX_USERNAME:
+                    wanted[user.username] = user
+        if not wanted:
+            return {}
+        existing = {
+            row["username"]: row
+            for row in User.objects.filter(username__in=list(wanted)).values(
+                "id", "username", "fullname", "avatar_url", "imported"
+            )
+        }
+        missing = [
+            User(
+                username=user.username,
+                fullname=user.fullname[:_MAX_FULLNAME],
+                avatar_url=user.avatar_url if len(user.avatar_url) <= _MAX_AVATAR else "",
+                imported=True,
+                password=make_password(None),
+            )
+            for name, user in wanted.items()
+            if name not in existing
+        ]
+        if missing:
+            User.objects.bulk_create(missing, ignore_conflicts=True)
+            for row in User.objects.filter(username__in=[u.username for u in missing]).values(
+                "id", "username", "fullname", "avatar_url", "imported"
+            ):
+                existing[row["username"]] = row
+        stale = []
+        for name, user in wanted.items():
+            row = existing[name]
+            fullname = user.fullname[:_MAX_FULLNAME] or row["fullname"]
+            avatar = user.avatar_url if user.avatar_url and len(user.avatar_url) <= _MAX_AVATAR else None
+            avatar = avatar or row["avatar_url"]
+            if row["imported"] and (fullname, avatar) != (row["fullname"], row["avatar_url"]):
+                stale.append(User(pk=row["id"], fullname=fullname, avatar_url=avatar))
+        if stale:
+            User.objects.bulk_update(stale, ["fullname", "avatar_url"])
+        return {name: row["id"] for name, row in existing.items()}
+
+    # -- writing
+
+    def _write_papers(self, rows: list[dict]) -> None:
+        table = _quote(Paper._meta.db_table)
+        columns = ["arxiv_id", *_DATA_FIELDS, "upvotes", "hidden", "created_at", "modified_at"]
+        updates = [f"{_quote(c)} = excluded.{_quote(c)}" for c in (*_DATA_FIELDS, "modified_at")]
+        # Local votes survive: the stored upvotes minus the stored imported part.
+        updates.append(
+            f"{_quote('upvotes')} = {table}.{_quote('upvotes')} - {table}.{_quote('imported_upvotes')}"
+            f" + excluded.{_quote('imported_upvotes')}"
+        )
+        sql = (
+            f"INSERT INTO {table} ({', '.join(_quote(c) for c in columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))}) "
+            f"ON CONFLICT ({_quote('arxiv_id')}) DO UPDATE SET {', '.join(updates)}"
+        )
+        ops = connection.ops
+        now = ops.adapt_datetimefield_value(self.now)
+        params = []
+        for row in rows:
+            values = [row["arxiv_id"]]
+            for name in _DATA_FIELDS:
+                value = row[name]
+                if name in _JSON_FIELDS:
+                    value = None if value is None else json.dumps(value, ensure_ascii=False)
+                elif name in _DATETIME_FIELDS:
+                    value = ops.adapt_datetimefield_value(value)
+                values.append(value)
+            values += [row["imported_upvotes"], False, now, now]
+            params.append(values)
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+
+    def _paper_pks(self, arxiv_ids: list[str], stored: dict[str, dict]) -> dict[str, int]:
+        pks = {a: stored[a]["id"] for a in arxiv_ids if a in stored}
+        fresh = [a for a in arxiv_ids if a not in stored]
+        if fresh:
+            pks.update(Paper.objects.filter(arxiv_id__in=fresh).values_list("arxiv_id", "id"))
+        return pks
+
+    def _write_authorships(self, by_paper: dict[int, tuple]) -> None:
+        if not by_paper:
+            return
+        table = _quote(Authorship._meta.db_table)
+        with connection.cursor() as cursor:
+            ids = list(by_paper)
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE {_quote('paper_id')} IN ({', '.join(['%s'] * len(chunk))})",
+                    chunk,
+                )
+            cursor.executemany(
+                f"INSERT INTO {table} ({_quote('paper_id')}, {_quote('position')}, {_quote('name')}, "
+                f"{_quote('hidden')}, {_quote('status')}, {_quote('user_id')}) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                [
+                    (paper_id, position, *author)
+                    for paper_id, rows in by_paper.items()
+                    for position, author in enumerate(rows)
+                ],
+            )
+
+    def _write_listings(self, by_paper: dict[int, tuple]) -> None:
+        if not by_paper:
+            return
+        table = _quote(Listing._meta.db_table)
+        ops = connection.ops
+        cols = ("paper_id", "date", "submitted_at", "submitted_by_id", "imported", "hidden")
+        updates = ", ".join(f"{_quote(c)} = excluded.{_quote(c)}" for c in cols[1:5])
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(_quote(c) for c in cols)}) "
+                f"VALUES (%s, %s, %s, %s, %s, %s) "
+                f"ON CONFLICT ({_quote('paper_id')}) DO UPDATE SET {updates}",
+                [
+                    (
+                        paper_id,
+                        ops.adapt_datefield_value(day),
+                        ops.adapt_datetimefield_value(submitted_at),
+                        submitted_by,
+                        imported,
+                        False,
+                    )
+                    for paper_id, (day, submitted_at, submitted_by, imported) in by_paper.items()
+                ],
+            )
+
+
+def _users_of(record: PaperRecord) -> Iterator[UserRecord]:
+    for author in record.authors or ():
+        if author.user is not None:
+            yield author.user
+    if record.listing is not None and record.listing.submitted_by is not None:
+        yield record.listing.submitted_by
+
+
+def _author_rows(authors: list[AuthorRecord], user_ids: dict[str, int]) -> tuple:
+    return tuple(
+        (
+            " ".join(author.name.split())[:_MAX_AUTHOR_NAME],
+            bool(author.hidden),
+            author.status or "",
+            user_ids.get(author.user.username) if author.user is not None else None,
+        )
+        for author in authors
+        if author.name and author.name.strip()
+    )
+
+
+def _merge_listing(stored: tuple | None, record: PaperRecord, fresh: bool, user_ids: dict) -> tuple | None:
+    """(date, submitted_at, submitted_by_id, imported) after applying the record's listing."""
+    listing = record.listing
+    submitter = user_ids.get(listing.submitted_by.username) if listing.submitted_by else None
+    submitted_at = _aware(listing.submitted_at)
+    day: date = listing.date
+    if stored is None:
+        return (day, submitted_at, submitter, True)
+    stored_day, stored_at, stored_by, imported = stored
+    if not imported:
+        return stored  # submitted on this site: the community's own listing wins
+    if fresh:
+        return (day, submitted_at, submitter if submitter is not None else stored_by, True)
+    return (stored_day, stored_at, stored_by if stored_by is not None else submitter, True)
