@@ -1,0 +1,204 @@
+"""Fixtures every test area can use: factories for papers, listings and users, a loopback SMTP server.
+
+The session gets its own data directory, so tests never touch ``./data``: ``PAPERFEED_DATA_DIR``
+is set for subprocesses and ``settings.DATA_DIR`` points at it for code that reads it at run time.
+(``./scripts/test`` also sets the variable before Django starts, so even the settings module sees it.)
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from itertools import count
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from testkit import DEFAULT_PASSWORD, SESSION_DATA_DIR
+
+# Settings are already loaded (pytest-django loads them before any conftest): point the run-time
+# setting at the session's directory too.
+settings.DATA_DIR = SESSION_DATA_DIR
+
+_numbers = count(1)
+
+
+def pytest_unconfigure(config) -> None:
+    shutil.rmtree(SESSION_DATA_DIR, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def session_data_dir() -> Path:
+    """The data directory this test session uses instead of ./data."""
+    return SESSION_DATA_DIR
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache_after_database_tests(request, django_db_blocker) -> Iterator[None]:
+    """Empty the database cache after each database test.
+
+    Rate limits live in the cache table, which Django's flush between transactional (live server)
+    tests does not empty; without this, one test's sign-ups would count against the next test.
+    """
+    yield
+    uses_database = "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db")
+    if uses_database:
+        from django.core.cache import cache
+
+        with django_db_blocker.unblock():
+            cache.clear()
+
+
+@pytest.fixture
+def make_paper(db) -> Callable[..., object]:
+    """Create a paper with its authors; ``listed_on=<date>`` also puts it on that day's feed.
+
+    Any Paper field can be given; ``upvotes`` sets both the imported and the total count.
+    """
+    from paperfeed.papers.models import Authorship, Paper
+
+    def make(
+        title: str | None = None,
+        *,
+        authors: tuple[str, ...] | list[str] = ("Ada Lovelace", "Alan Turing"),
+        upvotes: int = 0,
+        listed_on: date | None = None,
+        submitted_by=None,
+        **fields,
+    ) -> Paper:
+        number = next(_numbers)
+        title = title or f"Paper number {number}"
+        fields.setdefault("arxiv_id", f"2502.{number % 100000:05d}")
+        fields.setdefault("abstract", f"We study {title.lower()} and report what we found.")
+        fields.setdefault("categories", "cs.LG")
+        fields.setdefault("published", datetime.now(UTC) - timedelta(days=2))
+        paper = Paper.objects.create(title=title, imported_upvotes=upvotes, upvotes=upvotes, **fields)
+        Authorship.objects.bulk_create(
+            Authorship(paper=paper, position=position, name=name) for position, name in enumerate(authors)
+        )
+        if listed_on is not None:
+            make_listing_for(paper, listed_on, submitted_by=submitted_by)
+        return paper
+
+    return make
+
+
+def make_listing_for(paper, on: date, *, submitted_by=None, submitted_at: datetime | None = None, **fields):
+    from paperfeed.papers.models import Listing
+
+    if submitted_at is None:
+        submitted_at = datetime.combine(on, datetime.min.time(), tzinfo=UTC) + timedelta(hours=8)
+    return Listing.objects.create(
+        paper=paper, date=on, submitted_at=submitted_at, submitted_by=submitted_by, **fields
+    )
+
+
+@pytest.fixture
+def make_listing(db) -> Callable[..., object]:
+    """Put a paper on the feed: ``make_listing(paper, on=date, submitted_by=user, submitted_at=...)``."""
+
+    def make(paper, on: date | None = None, **fields):
+        return make_listing_for(paper, on or datetime.now(UTC).date(), **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_user(db) -> Callable[..., object]:
+    """Create a user who logs in with ``DEFAULT_PASSWORD``; ``verified=False`` leaves the email unverified."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    def make(username: str | None = None, *, email: str | None = None, verified: bool = True, **fields):
+        number = next(_numbers)
+        username = username or f"reader{number}"
+        email = email or f"{username}@example.org"
+        password = fields.pop("password", DEFAULT_PASSWORD)
+        user = get_user_model().objects.create_user(
+            username=username, email=email, password=password, **fields
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def user_client(client, make_user):
+    """A test client logged in as a fresh verified user (``user_client.user``)."""
+    user = make_user()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+class LoopbackSmtpServer:
+    """A real SMTP server on 127.0.0.1 that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[EmailMessage] = []
+        self._arrived = threading.Condition()
+        # aiosmtpd needs a concrete port: it connects to it to check that the server is up.
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self._controller = Controller(self, hostname="127.0.0.1", port=port)
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd hook name)
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        with self._arrived:
+            self.messages.append(message)
+            self._arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        self._controller.start()
+        self.host, self.port = self._controller.hostname, self._controller.port
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+    def wait_for(self, number: int = 1, timeout: float = 10.0) -> list[EmailMessage]:
+        """Wait until ``number`` messages have arrived (mail is sent from other threads)."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while len(self.messages) < number:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"expected {number} mail(s), got {len(self.messages)} in {timeout}s")
+                self._arrived.wait(remaining)
+            return list(self.messages)
+
+    @staticmethod
+    def text_of(message: EmailMessage) -> str:
+        body = message.get_body(preferencelist=("plain", "html"))
+        return body.get_content() if body is not None else ""
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[LoopbackSmtpServer]:
+    """A loopback SMTP server, with Django's mail settings pointed at it for the test."""
+    server = LoopbackSmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = server.host
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    try:
+        yield server
+    finally:
+        server.stop()
