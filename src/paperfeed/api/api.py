@@ -1,0 +1,49 @@
+"""The JSON API at /api/: the Hugging Face papers API plus paperfeed's own routes."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
+
+from paperfeed.api.errors import install_error_handlers
+from paperfeed.api.routes import daily, discussion, papers, search, submit, votes
+
+DESCRIPTION = """\
+Speaks the Hugging Face papers API, so `huggingface_hub.HfApi(endpoint=...)` works unchanged
+(`list_daily_papers`, `list_papers`, `paper_info`, `read_paper` at `/papers/{id}.md`), and adds
+related papers, discussions and writes with a personal access token
+(`Authorization: Bearer <token>`, created at `/settings/tokens`).
+
+Every error is a JSON object `{"error": "<what is wrong>"}`: 400 for malformed input,
+401 without a valid token, 404 for an unknown paper, 429 (with `Retry-After`) when a limit is reached.
+Lists are paged with `p` (0-based) and `limit`; a `Link: <...>; rel="next"` header points to the next page.
+"""
+
+
+class LocalSwagger(Swagger):
+    """Swagger UI from the files django-ninja ships (``ninja`` in INSTALLED_APPS), never from a CDN."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": json.dumps(self.settings, indent=1), "api": api, "add_csrf": False}
+        return render(request, self.template, context)
+
+
+api = NinjaAPI(
+    title="paperfeed API",
+    version="1.0",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    # validatorUrl: null stops Swagger UI from sending the document to validator.swagger.io.
+    docs=LocalSwagger(settings={"validatorUrl": None, "defaultModelsExpandDepth": 0}),
+)
+install_error_handlers(api)
+
+# Order matters: Django tries the URL patterns in this order, and the bare
+# "/papers/{id}" route (which accepts ids with a slash) must come last.
+for routes in (daily, search, submit, votes, discussion, papers):
+    api.add_router("", routes.router)

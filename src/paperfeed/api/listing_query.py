@@ -1,0 +1,79 @@
+"""Which listings a daily-feed API request asks for, in which order."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import QuerySet
+
+from paperfeed.api.errors import ApiError
+from paperfeed.papers import feed
+from paperfeed.papers.models import Listing, category_filter
+from paperfeed.papers.periods import InvalidPeriod, Period, day_period, parse_day, parse_month, parse_week
+from paperfeed.papers.trending import WINDOW_DAYS
+
+CATEGORY = re.compile(r"^[a-z][a-z\-]*(\.[A-Za-z\-]{1,10})?$")
+
+
+@dataclass(frozen=True)
+class FeedRequest:
+    period: Period | None
+    submitter: str | None
+    category: str | None
+    sort: str | None  # None, "publishedAt" or "trending"
+
+
+def parse_period(date: str | None, week: str | None, month: str | None) -> Period | None:
+    given = [(name, value) for name, value in (("date", date), ("week", week), ("month", month)) if value]
+    if len(given) > 1:
+        names = " and ".join(name for name, _ in given)
+        raise ApiError(f"Give only one of date, week and month (got {names}).")
+    try:
+        if date:
+            return day_period(parse_day(date))
+        if week:
+            return parse_week(week)
+        if month:
+            return parse_month(month)
+    except InvalidPeriod as error:
+        raise ApiError(str(error)) from None
+    return None
+
+
+def check_category(category: str | None) -> str | None:
+    if not category:
+        return None
+    if not CATEGORY.match(category):
+        raise ApiError(f"“{category[:60]}” is not an arXiv category: use a form like cs.LG or hep-th.")
+    return category
+
+
+def base_listings(request: FeedRequest) -> QuerySet[Listing]:
+    listings = Listing.objects.visible().select_related("paper", "submitted_by")
+    if request.period is not None:
+        listings = listings.filter(date__gte=request.period.start, date__lte=request.period.end)
+    if request.submitter:
+        listings = listings.filter(submitted_by__username=request.submitter)
+    if request.category:
+        listings = listings.filter(category_filter(request.category, "paper__categories"))
+    return listings
+
+
+def page_of_listings(request: FeedRequest, offset: int, count: int) -> list[Listing]:
+    """``count`` listings from ``offset`` on.
+
+    A period without ``sort`` is the daily batch order (upvotes, then submission order);
+    ``publishedAt`` is newest first (also the default with no period, i.e. the whole
+    archive); ``trending`` ranks by the time-decayed vote score, over the trending
+    window when no period is given.
+    """
+    listings = base_listings(request)
+    if request.sort == "trending":
+        now = feed.trending_now()
+        if request.period is None:
+            listings = listings.filter(date__gte=(now - timedelta(days=WINDOW_DAYS)).date())
+        return feed.rank_by_trending(list(listings), now)[offset : offset + count]
+    newest = request.sort == "publishedAt" or request.period is None
+    return list(feed.ordered(listings, "newest" if newest else "upvotes")[offset : offset + count])
