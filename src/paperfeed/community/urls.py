@@ -1,2 +1,23 @@
+"""Community URLs: included before the papers URLs, so /papers/submit wins over paper ids."""
+
+from django.urls import path
+
+# Importing the papers URLs registers the "arxiv" path converter used below (once, there).
+import paperfeed.papers.urls  # noqa: F401
+from paperfeed.community.views import collections, comments, profiles, submit, votes
+
 app_name = "community"
-urlpatterns: list = []
+urlpatterns = [
+    path("papers/submit", submit.submit, name="submit"),
+    path("papers/<arxiv:arxiv_id>/upvote", votes.upvote, name="upvote"),
+    path("papers/<arxiv:arxiv_id>/comments", comments.post, name="comment"),
+    path("comments/<int:pk>/edit", comments.edit, name="comment_edit"),
+    path("comments/<int:pk>/delete", comments.delete, name="comment_delete"),
+    path("collections/new", collections.create, name="collection_create"),
+    path("collections/<int:pk>", collections.detail, name="collection"),
+    path("collections/<int:pk>/edit", collections.edit, name="collection_edit"),
+    path("collections/<int:pk>/delete", collections.delete, name="collection_delete"),
+    path("collections/<int:pk>/add", collections.add, name="collection_add"),
+    path("collections/<int:pk>/remove", collections.remove, name="collection_remove"),
+    path("u/<str:username>", profiles.profile, name="profile"),
+]

@@ -1,0 +1,114 @@
+"""Comment rules: posting (rate limit, one level of replies), editing, deleting, and the visible thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from paperfeed.community.markdown import render_markdown
+from paperfeed.community.models import Comment
+from paperfeed.papers.models import Paper
+
+MAX_LENGTH = 10_000
+
+
+class CommentError(Exception):
+    """A comment that cannot be posted; ``message`` is for the person who wrote it."""
+
+    def __init__(self, message: str, code: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+
+
+def check_rate_limit(user) -> None:
+    """At most settings.COMMENTS_PER_MINUTE comments a minute per user, counted from the database."""
+    limit = settings.COMMENTS_PER_MINUTE
+    since = timezone.now() - timedelta(minutes=1)
+    recent = Comment.objects.filter(author=user, created_at__gte=since).count()
+    if recent >= limit:
+        raise CommentError(
+            f"You can post at most {limit} comment{'s' if limit != 1 else ''} a minute. "
+            "Wait a minute and post again; your text is kept below.",
+            "rate_limited",
+            status=429,
+        )
+
+
+def reply_target(paper: Paper, parent_id: int | None) -> Comment | None:
+    """The comment a new reply attaches to: replies to replies go to the top-level comment."""
+    if parent_id is None:
+        return None
+    parent = Comment.objects.filter(pk=parent_id, paper=paper).select_related("parent").first()
+    if parent is None:
+        raise CommentError("The comment you replied to does not exist on this paper.", "no_parent")
+    if parent.parent is not None:
+        parent = parent.parent
+    if parent.deleted or parent.hidden:
+        raise CommentError("That comment was removed, so it takes no new replies.", "parent_removed")
+    return parent
+
+
+def post_comment(user, paper: Paper, body: str, parent_id: int | None = None) -> Comment:
+    """Create a comment (or a reply) after checking the rate limit and the reply target."""
+    check_rate_limit(user)
+    parent = reply_target(paper, parent_id)
+    return Comment.objects.create(paper=paper, author=user, parent=parent, body=body)
+
+
+def edit_comment(comment: Comment, body: str) -> Comment:
+    comment.body = body
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "edited_at"])
+    return comment
+
+
+def delete_comment(comment: Comment) -> None:
+    """Mark a comment deleted; it stays as a tombstone only while visible replies hang under it."""
+    comment.deleted = True
+    comment.save(update_fields=["deleted"])
+
+
+def visible_count(paper: Paper) -> int:
+    return Comment.objects.visible().filter(paper=paper).count()
+
+
+@dataclass
+class ThreadItem:
+    """A top-level comment as shown: its visible replies, or a tombstone if it was removed."""
+
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+    @property
+    def tombstone(self) -> str:
+        if self.comment.hidden:
+            return "This comment was hidden by a moderator."
+        if self.comment.deleted:
+            return "Comment deleted."
+        return ""
+
+
+def discussion(paper: Paper) -> list[ThreadItem]:
+    """Top-level comments oldest first, each with its visible replies; removed ones without replies drop."""
+    comments = list(Comment.objects.filter(paper=paper).select_related("author").order_by("created_at", "id"))
+    replies: dict[int, list[Comment]] = {}
+    for comment in comments:
+        if comment.parent_id is not None and not (comment.deleted or comment.hidden):
+            comment.body_html = render_markdown(comment.body)
+            replies.setdefault(comment.parent_id, []).append(comment)
+    thread = []
+    for comment in comments:
+        if comment.parent_id is not None:
+            continue
+        removed = comment.deleted or comment.hidden
+        if removed and not replies.get(comment.pk):
+            continue
+        if not removed:
+            comment.body_html = render_markdown(comment.body)
+        thread.append(ThreadItem(comment, replies.get(comment.pk, [])))
+    return thread

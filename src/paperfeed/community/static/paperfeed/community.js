@@ -1,0 +1,66 @@
+// Upvotes without a page reload. Without this script the same forms post and redirect back.
+(function () {
+  function csrfToken(form) {
+    var input = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function render(form, voted, upvotes) {
+    var button = form.querySelector("button");
+    var count = form.querySelector("[data-upvote-count]");
+    var action = form.querySelector("[data-upvote-action]");
+    button.setAttribute("aria-pressed", voted ? "true" : "false");
+    button.classList.toggle("is-voted", voted);
+    button.title = voted ? "Remove your upvote" : "Upvote";
+    if (count) count.textContent = upvotes.toLocaleString("en-US");
+    if (action) action.value = voted ? "remove" : "up";
+  }
+
+  function announce(message) {
+    var region = document.getElementById("upvote-status");
+    if (!region) {
+      region = document.createElement("p");
+      region.id = "upvote-status";
+      region.className = "visually-hidden";
+      region.setAttribute("role", "status");
+      document.body.appendChild(region);
+    }
+    region.textContent = message;
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-upvote]")) return;
+    event.preventDefault();
+    if (form.dataset.busy === "1") return; // one request at a time per button
+    form.dataset.busy = "1";
+    var button = form.querySelector("button");
+    button.setAttribute("aria-busy", "true");
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) }
+    })
+      .then(function (response) {
+        return response.json().then(function (data) { return { status: response.status, data: data }; });
+      })
+      .then(function (result) {
+        if (result.status === 401 && result.data.login_url) {
+          window.location.href = result.data.login_url;
+          return;
+        }
+        if (result.status !== 200) throw new Error(result.data.error || "Vote failed");
+        render(form, result.data.voted, result.data.upvotes);
+        announce(result.data.voted ? "Upvoted" : "Upvote removed");
+      })
+      .catch(function () {
+        form.removeAttribute("data-upvote"); // fall back to a normal post
+        form.submit();
+      })
+      .finally(function () {
+        form.dataset.busy = "0";
+        button.removeAttribute("aria-busy");
+      });
+  });
+})();

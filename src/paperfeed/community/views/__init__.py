@@ -1,0 +1,1 @@
+"""Community pages and actions, one module per feature."""

@@ -1,0 +1,54 @@
+"""Profile pages: what someone submitted and upvoted, and their collections."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from paperfeed.community.cards import paper_cards
+from paperfeed.community.models import Collection, Vote
+from paperfeed.papers.models import Listing
+
+PAGE_SIZE = 30
+TABS = {"submitted": "Submitted", "upvoted": "Upvoted", "collections": "Collections"}
+
+
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    person = get_object_or_404(get_user_model(), username=username)
+    tab = request.GET.get("tab", "submitted")
+    if tab not in TABS:
+        tab = "submitted"
+    is_self = request.user.pk == person.pk
+    submitted = Listing.objects.visible().filter(submitted_by=person)
+    upvoted = Vote.objects.filter(user=person, paper__hidden=False)
+    collections = Collection.objects.filter(owner=person)
+    if not is_self:
+        collections = collections.filter(is_public=True)
+    counts = {"submitted": submitted.count(), "upvoted": upvoted.count(), "collections": collections.count()}
+    if tab == "submitted":
+        items = submitted.select_related("paper").order_by("-submitted_at", "-pk")
+    elif tab == "upvoted":
+        items = upvoted.select_related("paper").order_by("-created_at", "-pk")
+    else:
+        items = collections.annotate(
+            paper_count=Count("items", filter=Q(items__paper__hidden=False))
+        ).order_by("-updated_at")
+    paginator = Paginator(items, PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404("That page does not exist: the list is shorter.") from None
+    context = {
+        "person": person,
+        "is_self": is_self,
+        "tab": tab,
+        "tabs": [(key, label, counts[key]) for key, label in TABS.items()],
+        "page": page,
+        "cards": None
+        if tab == "collections"
+        else paper_cards(request.user, [i.paper for i in page.object_list]),
+    }
+    return render(request, "community/profile.html", context)

@@ -1,0 +1,84 @@
+"""Fixtures for community tests: people, papers, listings."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import count
+
+import pytest
+from django.utils import timezone
+
+from paperfeed.papers.models import Authorship, Listing, Paper
+
+_numbers = count(1)
+
+
+@pytest.fixture
+def alice(make_user):
+    return make_user("alice", fullname="Alice Liddell")
+
+
+@pytest.fixture
+def bob(make_user):
+    return make_user("bob")
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("moderator", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def add_paper(db):
+    """Create a paper, optionally listed on the feed on day ``on``."""
+
+    def add(
+        title: str = "A paper",
+        *,
+        on: date | None = None,
+        upvotes: int = 0,
+        published: datetime | None = None,
+        authors: tuple[str, ...] = ("Ada Lovelace", "Alan Turing"),
+        submitted_by=None,
+        **fields,
+    ) -> Paper:
+        number = next(_numbers)
+        paper = Paper.objects.create(
+            arxiv_id=fields.pop("arxiv_id", f"2503.{number:05d}"),
+            title=title,
+            abstract=fields.pop("abstract", f"The abstract of {title}."),
+            categories=fields.pop("categories", "cs.LG"),
+            imported_upvotes=upvotes,
+            upvotes=upvotes,
+            published=published or datetime(2025, 3, 1, tzinfo=UTC),
+            **fields,
+        )
+        Authorship.objects.bulk_create(
+            Authorship(paper=paper, position=i, name=name) for i, name in enumerate(authors)
+        )
+        if on is not None:
+            Listing.objects.create(
+                paper=paper,
+                date=on,
+                submitted_at=datetime.combine(on, time(9, 0), tzinfo=UTC),
+                submitted_by=submitted_by,
+            )
+        return paper
+
+    return add
+
+
+@pytest.fixture
+def recent(db):
+    """A moment ``days`` ago, for papers inside or outside the submission window."""
+
+    def ago(days: float) -> datetime:
+        return timezone.now() - timedelta(days=days)
+
+    return ago
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing strength is not under test here; a fast hasher keeps the suite quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

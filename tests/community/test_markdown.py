@@ -1,0 +1,51 @@
+"""Comment Markdown renders formatting and never lets script through."""
+
+import pytest
+
+from paperfeed.community.markdown import render_markdown
+
+
+def test_common_formatting_renders():
+    html = render_markdown("**bold** _it_ `code` ~~gone~~\n\n> quote\n\n- one\n- two\n\n```\nx < 1\n```")
+    for fragment in ("<strong>bold</strong>", "<em>it</em>", "<code>code</code>", "<del>gone</del>",
+                     "<blockquote>", "<li>one</li>", "x &lt; 1"):  # fmt: skip
+        assert fragment in html
+
+
+def test_links_get_nofollow_and_noopener():
+    html = render_markdown("[paper](https://arxiv.org/abs/2411.01234) and <https://example.org>")
+    assert html.count('rel="nofollow noopener noreferrer"') == 2
+    assert 'href="https://arxiv.org/abs/2411.01234"' in html
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        '<a href="javascript:alert(1)">x</a>',
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        "[x](vbscript:msgbox(1))",
+        '<iframe src="https://evil.example"></iframe>',
+        "<svg onload=alert(1)>",
+        '<div style="background:url(javascript:alert(1))">x</div>',
+        "![pixel](https://tracker.example/p.gif)",
+    ],
+)
+def test_script_and_foreign_content_never_survive(attack):
+    html = render_markdown(attack).lower()
+    for dangerous in ("<script", "<img", "<iframe", "<svg", "onerror=", "onload=", 'href="javascript:',
+                      'href="data:', 'href="vbscript:', "<div"):  # fmt: skip
+        assert dangerous not in html
+
+
+def test_raw_html_is_shown_as_text_not_markup():
+    html = render_markdown("<b>not bold</b>")
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in html
+    assert "<b>" not in html
+
+
+def test_an_empty_comment_renders_to_nothing():
+    assert render_markdown("") == ""
