@@ -1,0 +1,342 @@
+"""The local backend for the embedded default: tantivy (BM25) and vector files in one directory.
+
+Layout of ``<index dir>``::
+
+    CURRENT              name of the live generation directory (swapped atomically by rebuild)
+    gen-<n>/meta.json    model, dimension, watermark and the live vector generation
+    gen-<n>/tantivy/     the BM25 index
+    gen-<n>/ids-<v>.npy, vectors-<v>.npy, graph-<v>.usearch
+
+Every write commits tantivy first, then writes new vector files, then replaces meta.json; the
+watermark only moves in meta.json, so after a crash the index is the previous consistent state
+plus some documents that catch-up simply writes again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import tantivy
+from django.db.models import Q
+
+from paperfeed.papers.models import Paper
+from paperfeed.search.backends.base import IndexState, Ranked
+from paperfeed.search.backends.vectors import VectorStore
+from paperfeed.search.documents import IndexDocument
+from paperfeed.search.query import ParsedQuery, words_of
+
+TITLE_BOOST = 2.0
+EPOCH_DAY = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("pk", stored=True, indexed=True, fast=True)
+    builder.add_text_field("title", tokenizer_name="en_stem")
+    builder.add_text_field("abstract", tokenizer_name="en_stem")
+    builder.add_text_field("authors", tokenizer_name="default")
+    builder.add_text_field("category", tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field("published", indexed=True, fast=True)
+    builder.add_integer_field("has_code", indexed=True)
+    return builder.build()
+
+
+def _day_number(moment: datetime | None) -> int:
+    return (moment - EPOCH_DAY).days if moment else -(10**6)
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data))
+    with open(tmp, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+class LocalGeneration:
+    """One complete index (BM25 + vectors) in one directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.schema = _schema()
+        self.index = tantivy.Index(self.schema, path=str(directory / "tantivy"), reuse=True)
+        self._lock = threading.Lock()
+        self._meta_mtime = None
+        self.meta: dict = {}
+        self.vectors: VectorStore | None = None
+        self.refresh()
+
+    @classmethod
+    def create(cls, directory: Path, model: str, dim: int) -> LocalGeneration:
+        (directory / "tantivy").mkdir(parents=True, exist_ok=True)
+        _write_json(directory / "meta.json", {"model": model, "dim": dim, "watermark": None, "vectors": 0})
+        return cls(directory)
+
+    def refresh(self) -> None:
+        """Pick up what another process committed (cheap when nothing changed)."""
+        meta_path = self.directory / "meta.json"
+        try:
+            mtime = meta_path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return
+        if mtime == self._meta_mtime:
+            return
+        with self._lock:
+            self.meta = json.loads(meta_path.read_text())
+            self.index.reload()
+            self.vectors = VectorStore.load(self.directory, self.meta.get("vectors", 0), self.meta["dim"])
+            self._meta_mtime = mtime
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _text_query(self, parsed: ParsedQuery) -> tantivy.Query | None:
+        parts = []
+        if parsed.words:
+            # Only alphanumeric lowercase words reach the parser, so no query syntax is possible.
+            text = " ".join(parsed.words)
+            parts.append(
+                (
+                    tantivy.Occur.Should if parsed.phrases else tantivy.Occur.Must,
+                    self.index.parse_query(
+                        text, ["title", "abstract", "authors"], field_boosts={"title": TITLE_BOOST}
+                    ),
+                )
+            )
+        for phrase in parsed.phrases:
+            quoted = '"' + " ".join(phrase) + '"'
+            parts.append(
+                (
+                    tantivy.Occur.Must,
+                    self.index.parse_query(
+                        quoted, ["title", "abstract", "authors"], field_boosts={"title": TITLE_BOOST}
+                    ),
+                )
+            )
+        if not parts:
+            return None
+        return tantivy.Query.boolean_query(parts)
+
+    def _filter_queries(self, parsed: ParsedQuery) -> list[tantivy.Query]:
+        queries = []
+        for category in parsed.categories:
+            queries.append(tantivy.Query.term_query(self.schema, "category", category.lower()))
+        for author in parsed.authors:
+            words = words_of(author)
+            if len(words) == 1:
+                queries.append(tantivy.Query.term_query(self.schema, "authors", words[0]))
+            else:
+                queries.append(tantivy.Query.phrase_query(self.schema, "authors", words))
+        if parsed.after or parsed.before:
+            lower = (
+                _day_number(datetime.combine(parsed.after, datetime.min.time(), UTC))
+                if parsed.after
+                else None
+            )
+            upper = (
+                _day_number(datetime.combine(parsed.before, datetime.min.time(), UTC))
+                if parsed.before
+                else None
+            )
+            queries.append(
+                tantivy.Query.range_query(self.schema, "published", tantivy.FieldType.Integer, lower, upper)
+            )
+        if parsed.has_code:
+            queries.append(tantivy.Query.term_query(self.schema, "has_code", 1))
+        return queries
+
+    def keyword(self, parsed: ParsedQuery, limit: int) -> Ranked:
+        self.refresh()
+        text_query = self._text_query(parsed)
+        if text_query is None:
+            return []
+        filters = self._filter_queries(parsed)
+        query = text_query
+        if filters:
+            query = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, text_query)] + [(tantivy.Occur.Must, f) for f in filters]
+            )
+        searcher = self.index.searcher()
+        result = searcher.search(query, limit, count=False)
+        if not result.hits:
+            return []
+        addresses = [address for _, address in result.hits]
+        pks = searcher.fast_field_values("pk", addresses)
+        return [(int(pk), float(score)) for (score, _), pk in zip(result.hits, pks, strict=True)]
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def write(self, docs: list[IndexDocument], vectors: np.ndarray, removed: list[int]) -> None:
+        self.refresh()
+        writer = self.index.writer(heap_size=64_000_000, num_threads=1)
+        try:
+            for pk in [d.pk for d in docs] + list(removed):
+                writer.delete_documents_by_term("pk", pk)
+            for doc in docs:
+                writer.add_document(
+                    tantivy.Document(
+                        pk=doc.pk,
+                        title=doc.title,
+                        abstract=doc.abstract,
+                        authors=doc.authors or [""],
+                        category=[c.lower() for c in doc.categories] or [""],
+                        published=_day_number(doc.published),
+                        has_code=int(doc.has_code),
+                    )
+                )
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            writer.rollback()
+            raise
+        store = self.vectors or VectorStore.empty(self.meta["dim"])
+        new_store = store.merged(
+            np.array([d.pk for d in docs], dtype=np.int64),
+            vectors.reshape(len(docs), self.meta["dim"]),
+            np.array(removed, dtype=np.int64),
+        )
+        old_generation = self.meta.get("vectors", 0)
+        generation = old_generation + 1
+        new_store.save(self.directory, generation)
+        self._save_meta(vectors=generation)
+        self._remove_vector_files(old_generation)
+
+    def _save_meta(self, **changes) -> None:
+        meta = {**self.meta, **changes}
+        _write_json(self.directory / "meta.json", meta)
+        # Force a reload even when the clock's resolution hides the change.
+        self._meta_mtime = None
+        self.refresh()
+
+    def _remove_vector_files(self, generation: int) -> None:
+        for name in (f"ids-{generation}.npy", f"vectors-{generation}.npy", f"graph-{generation}.usearch"):
+            try:
+                (self.directory / name).unlink()
+            except FileNotFoundError:
+                pass
+
+    def set_watermark(self, watermark: datetime) -> None:
+        self._save_meta(watermark=watermark.isoformat())
+
+    def document_count(self) -> int:
+        self.refresh()
+        return self.index.searcher().num_docs
+
+
+class LocalBackend:
+    """Search over the live generation under ``root``; rebuilds write a new one and swap."""
+
+    name = "local"
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._generation: LocalGeneration | None = None
+        self._current_name: str | None = None
+
+    # -- which generation is live --------------------------------------------------------------
+
+    def _read_current(self) -> str | None:
+        try:
+            return (self.root / "CURRENT").read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
+    @property
+    def live(self) -> LocalGeneration | None:
+        name = self._read_current()
+        if name is None:
+            return None
+        if name != self._current_name or self._generation is None:
+            self._generation = LocalGeneration(self.root / name)
+            self._current_name = name
+        return self._generation
+
+    def _require_live(self) -> LocalGeneration:
+        live = self.live
+        if live is None:
+            raise LookupError("The search index has not been built yet: run `paperfeed index rebuild`.")
+        return live
+
+    # -- the SearchBackend interface ------------------------------------------------------------
+
+    def keyword(self, parsed: ParsedQuery, filters: Q | None, limit: int) -> Ranked:
+        live = self.live
+        return live.keyword(parsed, limit) if live else []
+
+    def dense(
+        self, vector: np.ndarray, filters: Q | None, limit: int, exclude: set[int] | None = None
+    ) -> Ranked:
+        live = self.live
+        if live is None or live.vectors is None:
+            return []
+        allowed = None
+        if filters is not None:
+            allowed = np.fromiter(
+                Paper.objects.filter(filters).order_by("pk").values_list("pk", flat=True), dtype=np.int64
+            )
+        return live.vectors.search(vector, limit, allowed=allowed, exclude=exclude)
+
+    def vectors_for(self, pks: list[int]) -> dict[int, np.ndarray]:
+        live = self.live
+        if live is None or live.vectors is None:
+            return {}
+        store = live.vectors
+        rows = store.rows_of(np.array(sorted(pks), dtype=np.int64))
+        return {int(store.ids[r]): np.asarray(store.matrix[r]) for r in rows}
+
+    def upsert(self, docs: list[IndexDocument], vectors: np.ndarray) -> None:
+        self._require_live().write(docs, vectors, [])
+
+    def delete(self, pks: list[int]) -> None:
+        if pks:
+            self._require_live().write([], np.zeros((0, self._require_live().meta["dim"]), np.float32), pks)
+
+    def set_watermark(self, watermark: datetime) -> None:
+        self._require_live().set_watermark(watermark)
+
+    def indexed_pks(self) -> np.ndarray:
+        live = self.live
+        return live.vectors.ids if live and live.vectors is not None else np.zeros(0, dtype=np.int64)
+
+    def state(self) -> IndexState:
+        live = self.live
+        if live is None:
+            return IndexState(0, 0, None, None, str(self.root))
+        watermark = live.meta.get("watermark")
+        return IndexState(
+            documents=live.document_count(),
+            vectors=len(live.vectors) if live.vectors is not None else 0,
+            model=live.meta.get("model"),
+            watermark=datetime.fromisoformat(watermark) if watermark else None,
+            location=str(live.directory),
+        )
+
+    # -- rebuilding ------------------------------------------------------------------------------
+
+    def begin_rebuild(self, model: str, dim: int) -> LocalBackend:
+        """A fresh generation to fill; searches keep using the live one until :meth:`commit_rebuild`."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+        LocalGeneration.create(self.root / name, model, dim)
+        builder = LocalBackend(self.root)
+        builder._generation = LocalGeneration(self.root / name)
+        builder._current_name = name
+        builder._read_current = lambda: name  # type: ignore[method-assign]
+        return builder
+
+    def commit_rebuild(self, builder: LocalBackend) -> None:
+        tmp = self.root / "CURRENT.tmp"
+        tmp.write_text(builder._current_name or "")
+        os.replace(tmp, self.root / "CURRENT")
+        # Old generations (and ones left by an interrupted rebuild) are removed.
+        for child in self.root.iterdir():
+            if child.is_dir() and child.name.startswith("gen-") and child.name != builder._current_name:
+                shutil.rmtree(child, ignore_errors=True)
+        self._generation = None
+        self._current_name = None

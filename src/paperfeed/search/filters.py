@@ -1,0 +1,45 @@
+"""Filters from a parsed query as a database condition on Paper, shared by every backend."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from django.db.models import Q
+
+from paperfeed.search.query import ParsedQuery
+
+
+def category_q(category: str) -> Q:
+    """Exact token match in the space-separated category list, ignoring case."""
+    return (
+        Q(categories__iexact=category)
+        | Q(categories__istartswith=f"{category} ")
+        | Q(categories__iendswith=f" {category}")
+        | Q(categories__icontains=f" {category} ")
+    )
+
+
+def start_of(day) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def filter_q(parsed: ParsedQuery) -> Q:
+    """The condition a paper must meet; hidden papers never pass."""
+    q = Q(hidden=False)
+    for category in parsed.categories:
+        q &= category_q(category)
+    for author in parsed.authors:
+        q &= Q(pk__in=_author_papers(author))
+    if parsed.after:
+        q &= Q(published__gte=start_of(parsed.after))
+    if parsed.before:
+        q &= Q(published__lt=start_of(parsed.before + timedelta(days=1)))
+    if parsed.has_code:
+        q &= ~Q(github_repo="")
+    return q
+
+
+def _author_papers(author: str):
+    from paperfeed.papers.models import Authorship
+
+    return Authorship.objects.filter(name__icontains=author).values("paper_id")

@@ -1,0 +1,147 @@
+"""Search above the backends: candidates from each signal, fusion, exact lookups, visibility, paging."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from paperfeed.papers.models import Authorship, Paper
+from paperfeed.search.backends import get_backend
+from paperfeed.search.embedding import get_embedder, normalize
+from paperfeed.search.errors import QueryError
+from paperfeed.search.filters import filter_q
+from paperfeed.search.fusion import reciprocal_rank_fusion
+from paperfeed.search.highlight import excerpt, highlight
+from paperfeed.search.lookup import exact_matches, normalized_title
+from paperfeed.search.query import ParsedQuery
+
+SORTS = ("relevance", "newest", "upvotes")
+MODES = ("hybrid", "keyword", "dense")
+KEYWORD_DEPTH = 200  # keyword candidates fused; also the most results a keyword query pages through
+DENSE_DEPTH = 100  # dense candidates fused: every paper is "near", so only the head is worth showing
+TITLE_CHECK = 10  # keyword candidates checked for an exact title match
+MAX_LIMIT = 100
+
+
+def _check_options(limit: int, offset: int, sort: str, mode: str) -> None:
+    if sort not in SORTS:
+        raise QueryError(f"Sort by one of {', '.join(SORTS)}, not “{sort}”.")
+    if mode not in MODES:
+        raise QueryError(f"Search mode is one of {', '.join(MODES)}, not “{mode}”.")
+    if not 1 <= limit <= MAX_LIMIT or offset < 0:
+        raise QueryError(f"Pages hold 1 to {MAX_LIMIT} results and start at 0 or later.")
+
+
+def ranked_pks(parsed: ParsedQuery, mode: str = "hybrid") -> tuple[list[int], dict[int, float]]:
+    """Candidate paper pks for ``parsed``, best first, with their scores (not yet checked for visibility)."""
+    filters = filter_q(parsed) if parsed.has_filters else None
+    pinned = exact_matches(parsed.text) if parsed.text else []
+    backend = get_backend()
+    keyword: list[tuple[int, float]] = []
+    dense: list[tuple[int, float]] = []
+    if parsed.has_text and mode in ("hybrid", "keyword"):
+        keyword = backend.keyword(parsed, filters, KEYWORD_DEPTH)
+    if parsed.has_text and mode in ("hybrid", "dense") and parsed.text:
+        vector = get_embedder().encode_query(parsed.text)
+        dense = backend.dense(vector, filters, DENSE_DEPTH)
+        if parsed.phrases:
+            # A quoted phrase must appear: meaning only re-orders papers that contain it.
+            containing = {pk for pk, _ in backend.keyword(parsed, filters, KEYWORD_DEPTH * 5)}
+            dense = [(pk, s) for pk, s in dense if pk in containing]
+    if mode == "hybrid":
+        fused = reciprocal_rank_fusion([[pk for pk, _ in keyword], [pk for pk, _ in dense]])
+    else:
+        fused = keyword if mode == "keyword" else dense
+    scores = dict(fused)
+    if keyword and parsed.text:
+        wanted = normalized_title(parsed.text)
+        head = [pk for pk, _ in keyword[:TITLE_CHECK]]
+        titles = dict(Paper.objects.filter(pk__in=head).values_list("pk", "title"))
+        pinned += [pk for pk in head if pk not in pinned and normalized_title(titles.get(pk, "")) == wanted]
+    top = max(scores.values(), default=0.0)
+    for rank, pk in enumerate(pinned):
+        scores[pk] = top + 1.0 + (len(pinned) - rank)
+    order = pinned + [pk for pk, _ in fused if pk not in set(pinned)]
+    return order, scores
+
+
+def run_search(
+    parsed: ParsedQuery, *, limit: int, offset: int, sort: str, mode: str, hit_class: Callable
+) -> tuple[list, int]:
+    _check_options(limit, offset, sort, mode)
+    if not parsed.has_text and not parsed.has_filters:
+        raise QueryError(
+            "There are no words to search for in that query. Try a few words or a filter like cat:cs.LG."
+        )
+    visible = Paper.objects.filter(filter_q(parsed))
+    if not parsed.has_text:
+        # Only filters: list every matching paper.
+        ordering = ("-upvotes", "-published", "-pk") if sort == "upvotes" else ("-published", "-pk")
+        total = visible.count()
+        page = list(visible.order_by(*ordering)[offset : offset + limit])
+        return _hits(page, {}, parsed, hit_class), total
+    order, scores = ranked_pks(parsed, mode)
+    if not order:
+        return [], 0
+    rows = {
+        pk: (published, upvotes)
+        for pk, published, upvotes in visible.filter(pk__in=order).values_list("pk", "published", "upvotes")
+    }
+    kept = [pk for pk in order if pk in rows]
+    if sort == "newest":
+        kept.sort(key=lambda pk: (rows[pk][0] is not None, rows[pk][0] or 0, pk), reverse=True)
+    elif sort == "upvotes":
+        kept.sort(key=lambda pk: rows[pk][1], reverse=True)  # stable: relevance breaks ties
+    page_pks = kept[offset : offset + limit]
+    papers = Paper.objects.in_bulk(page_pks)
+    return _hits([papers[pk] for pk in page_pks if pk in papers], scores, parsed, hit_class), len(kept)
+
+
+def attach_author_names(papers: list[Paper]) -> None:
+    names: dict[int, list[str]] = {}
+    for paper_id, name in (
+        Authorship.objects.filter(paper__in=papers)
+        .order_by("paper_id", "position")
+        .values_list("paper_id", "name")
+    ):
+        names.setdefault(paper_id, []).append(name)
+    for paper in papers:
+        paper.author_names = names.get(paper.pk, [])
+
+
+def _hits(papers: list[Paper], scores: dict[int, float], parsed: ParsedQuery, hit_class: Callable) -> list:
+    attach_author_names(papers)
+    terms = parsed.highlight_terms
+    return [
+        hit_class(
+            paper=paper,
+            score=scores.get(paper.pk, 0.0),
+            title_spans=highlight(paper.title, terms),
+            abstract_spans=excerpt(paper.abstract, terms),
+        )
+        for paper in papers
+    ]
+
+
+def find_related(papers: list[Paper], limit: int) -> list[Paper]:
+    """Visible papers nearest to the mean vector of ``papers``, excluding them."""
+    if not papers or limit <= 0:
+        return []
+    backend = get_backend()
+    pks = [p.pk for p in papers]
+    stored = backend.vectors_for(pks)
+    missing = [p for p in papers if p.pk not in stored]
+    vectors = list(stored.values())
+    if missing:
+        from paperfeed.search.embedding import document_text
+
+        vectors += list(
+            get_embedder().encode_documents([document_text(p.title, p.abstract) for p in missing])
+        )
+    centre = normalize(np.mean(np.stack(vectors), axis=0, keepdims=True))[0]
+    # A few spare in case some neighbours have been hidden since the last catch-up.
+    near = backend.dense(centre, None, limit + 10, exclude=set(pks))
+    order = [pk for pk, _ in near]
+    found = Paper.objects.filter(pk__in=order, hidden=False).in_bulk()
+    return [found[pk] for pk in order if pk in found][:limit]
