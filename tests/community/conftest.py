@@ -82,3 +82,38 @@ def recent(db):
 def fast_password_hashing(settings):
     """Hashing strength is not under test here; a fast hasher keeps the suite quick."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def fake_arxiv(settings):
+    """A loopback arXiv API; settings point the client at it. Add papers to ``fake_arxiv.papers``."""
+    pytest.importorskip("paperfeed.ingest.arxiv_api", reason="the arXiv API client is not in this tree")
+    from .fake_arxiv import FakeArxiv
+
+    server = FakeArxiv()
+    server.start()
+    settings.ARXIV_API_URL = server.url
+    settings.ARXIV_API_DELAY_SECONDS = 0
+    settings.ARXIV_RETRY_ATTEMPTS = 1
+    settings.ARXIV_RETRY_BACKOFF_SECONDS = 0
+    settings.ARXIV_TIMEOUT_SECONDS = 5
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def arxiv_down(settings):
+    """Point the arXiv client at a loopback port nobody listens on."""
+    import socket
+
+    pytest.importorskip("paperfeed.ingest.arxiv_api", reason="the arXiv API client is not in this tree")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.ARXIV_API_URL = f"http://127.0.0.1:{port}/api/query"
+    settings.ARXIV_API_DELAY_SECONDS = 0
+    settings.ARXIV_RETRY_ATTEMPTS = 1
+    settings.ARXIV_RETRY_BACKOFF_SECONDS = 0
+    settings.ARXIV_TIMEOUT_SECONDS = 2

@@ -38,12 +38,10 @@ def test_an_xss_attempt_is_stored_as_written_but_shown_harmless(client, alice, a
     post(client, paper, attack)
     assert Comment.objects.get().body == attack
     html = client.get(f"/papers/{paper.arxiv_id}").content.decode()
-    assert "<script>alert('x')" not in html
-    assert "onerror=alert(2)>" not in html.replace("&lt;", "<").split("comment-body")[0] or True
     body = html.split('class="comment-body">', 1)[1].split("</div>", 1)[0]
-    assert "<script" not in body and "<img" not in body and "javascript:" not in body.split("href")[0]
-    assert 'href="javascript' not in body
-    assert "&lt;script&gt;" in body
+    assert "&lt;script&gt;" in body and "&lt;img" in body  # shown as text
+    assert "<script" not in body and "<img" not in body
+    assert "<a " not in body  # the javascript: link is not made a link
 
 
 def test_a_reply_hangs_under_its_comment(client, alice, bob, add_paper):

@@ -71,7 +71,9 @@ def test_votes_from_different_people_add_up(client, alice, bob, add_paper):
 def test_without_javascript_the_vote_redirects_back_to_the_page(client, alice, add_paper):
     paper = add_paper(on=date(2025, 3, 18))
     client.force_login(alice)
-    response = client.post(f"/papers/{paper.arxiv_id}/upvote", {"action": "up", "next": "/papers/date/2025-03-18"})
+    response = client.post(
+        f"/papers/{paper.arxiv_id}/upvote", {"action": "up", "next": "/papers/date/2025-03-18"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/papers/date/2025-03-18"
     assert Vote.objects.filter(user=alice, paper=paper).exists()

@@ -129,20 +129,18 @@ def _day(day) -> str:
 
 def _fetch_from_arxiv(arxiv_id: str) -> Paper:
     """Fetch an unknown paper's metadata from the arXiv API and store it."""
-    try:
-        from paperfeed.ingest.arxiv_api import fetch_paper
-        from paperfeed.ingest.store import upsert_records
-    except ImportError:
-        raise SubmissionError(
-            f"arXiv:{arxiv_id} is not in this site's database, and fetching from arXiv is not available.",
-            "not_found",
-        ) from None
+    # Imported here: only submissions of unknown papers need the HTTP client.
+    from paperfeed.ingest.arxiv_api import ArxivAPIError, fetch_paper
+    from paperfeed.ingest.store import upsert_records
+
     try:
         record = fetch_paper(arxiv_id)
-    except Exception as error:  # network, HTTP or parse failure: say so instead of a 500
+    except InvalidArxivId as error:  # arXiv itself rejected the id
+        raise SubmissionError(str(error), "invalid_id") from None
+    except ArxivAPIError as error:
         log.warning("arXiv lookup for %s failed: %s", arxiv_id, error)
         raise SubmissionError(
-            f"Could not reach arXiv to look up {arxiv_id} ({error}). Try again in a few minutes.",
+            f"Could not look {arxiv_id} up on arXiv ({error}). Try again in a few minutes.",
             "arxiv_unavailable",
         ) from error
     if record is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 
 from paperfeed.papers.models import Authorship, Listing, Paper
 
@@ -32,6 +33,7 @@ class PaperAdmin(admin.ModelAdmin):
     search_fields = ("^arxiv_id", "title")
     readonly_fields = ("upvotes", "created_at", "modified_at")
     date_hierarchy = "published"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = (ListingInline, AuthorshipInline)
     actions = ("hide", "unhide")
 

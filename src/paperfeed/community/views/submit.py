@@ -12,8 +12,14 @@ from django.views.decorators.http import require_http_methods
 from paperfeed.community.forms import SubmitForm
 from paperfeed.community.submission import SubmissionError, submissions_today, submit_paper
 
-# Broken rules answer 400, except too many attempts (429) and arXiv being unreachable (503).
-STATUS_BY_CODE = {"rate_limited": 429, "arxiv_unavailable": 503, "already_listed": 409}
+# A broken rule answers 400 unless a more precise status fits (the same as the JSON API's).
+STATUS_BY_CODE = {
+    "rate_limited": 429,
+    "daily_limit": 429,
+    "already_listed": 409,
+    "not_found": 404,
+    "arxiv_unavailable": 503,
+}
 
 
 @login_required
