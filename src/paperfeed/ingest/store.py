@@ -34,12 +34,12 @@ outer ``transaction.atomic()`` the batches become savepoints of the caller's tra
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import islice
 
+import orjson
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
@@ -258,6 +258,28 @@ def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def _json(value: object) -> str | None:
+    if value is None:
+        return None
+    if value == []:
+        return "[]"
+    return orjson.dumps(value).decode()
+
+
+def _sqlite_datetime(value: datetime | None) -> str | None:
+    # What Django's SQLite backend stores: naive UTC, "YYYY-MM-DD HH:MM:SS[.ffffff]".
+    if value is None:
+        return None
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+
+
+def _datetime_adapter() -> Callable[[datetime | None], object]:
+    """A fast stand-in for ``connection.ops.adapt_datetimefield_value`` (all values are aware UTC)."""
+    if connection.vendor == "sqlite":
+        return _sqlite_datetime
+    return connection.ops.adapt_datetimefield_value
+
+
 class _BatchWriter:
     """Merges one batch against what is stored and writes only what changed."""
 
@@ -434,17 +456,17 @@ class _BatchWriter:
             f"VALUES ({', '.join(['%s'] * len(columns))}) "
             f"ON CONFLICT ({_quote('arxiv_id')}) DO UPDATE SET {', '.join(updates)}"
         )
-        ops = connection.ops
-        now = ops.adapt_datetimefield_value(self.now)
+        adapt = _datetime_adapter()
+        now = adapt(self.now)
         params = []
         for row in rows:
             values = [row["arxiv_id"]]
             for name in _DATA_FIELDS:
                 value = row[name]
                 if name in _JSON_FIELDS:
-                    value = None if value is None else json.dumps(value, ensure_ascii=False)
+                    value = _json(value)
                 elif name in _DATETIME_FIELDS:
-                    value = ops.adapt_datetimefield_value(value)
+                    value = adapt(value)
                 values.append(value)
             values += [row["imported_upvotes"], False, now, now]
             params.append(values)
@@ -486,6 +508,7 @@ class _BatchWriter:
             return
         table = _quote(Listing._meta.db_table)
         ops = connection.ops
+        adapt = _datetime_adapter()
         cols = ("paper_id", "date", "submitted_at", "submitted_by_id", "imported", "hidden")
         updates = ", ".join(f"{_quote(c)} = excluded.{_quote(c)}" for c in cols[1:5])
         with connection.cursor() as cursor:
@@ -497,7 +520,7 @@ class _BatchWriter:
                     (
                         paper_id,
                         ops.adapt_datefield_value(day),
-                        ops.adapt_datetimefield_value(submitted_at),
+                        adapt(submitted_at),
                         submitted_by,
                         imported,
                         False,

@@ -36,6 +36,13 @@ _GITHUB_IO = re.compile(
     r"(?:https?://)?(?P<host>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\.github\.io)(?P<path>/[^\s<>\"'{}|\\^`]*)?",
     re.IGNORECASE,
 )
+
+
+def _mentions_github(text: str) -> bool:
+    # A cheap first look (most abstracts link nowhere); case-insensitive regex search is slow.
+    return "ithub" in text or "ITHUB" in text
+
+
 # Punctuation that ends a sentence or wraps a link rather than belonging to it.
 _TRAILING = ".,;:!?'\"*"
 _BRACKETS = {")": "(", "]": "[", "}": "{", ">": "<"}
@@ -76,7 +83,7 @@ def normalize_github_repo(url: str | None) -> str | None:
 def find_github_repo(*texts: str | None) -> str | None:
     """The first valid repository linked from ``texts`` (searched in the order given)."""
     for text in texts:
-        if not text or "github.com" not in text.lower():
+        if not text or not _mentions_github(text):
             continue
         for match in _GITHUB_REPO.finditer(text):
             url = _repo_url(match.group("owner"), match.group("repo"))
@@ -93,7 +100,7 @@ def _project_url(host: str, path: str | None) -> str:
 def find_project_page(*texts: str | None) -> str | None:
     """The first ``*.github.io`` page linked from ``texts``, as an https URL."""
     for text in texts:
-        if not text or "github.io" not in text.lower():
+        if not text or not _mentions_github(text):
             continue
         match = _GITHUB_IO.search(text)
         if match:
