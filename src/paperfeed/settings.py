@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "paperfeed.papers",
     "paperfeed.community",
     "paperfeed.ingest",
+    "paperfeed.search",
+    "paperfeed.api",
+    "paperfeed.syndication",
+    "paperfeed.digests",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from paperfeed.community.context import paper_page_context, voted_paper_ids
 from paperfeed.papers import feed
 from paperfeed.papers.bibtex import to_bibtex
 from paperfeed.papers.models import Authorship, Listing, Paper
@@ -26,18 +27,6 @@ from paperfeed.papers.periods import (
 
 PAGE_SIZE = 50
 SORT_LABELS = {"upvotes": "Most upvoted", "trending": "Trending", "newest": "Newest"}
-
-
-def paper_page_context(request: HttpRequest, paper: Paper) -> dict:
-    from paperfeed.community.context import paper_page_context as community_context
-
-    return community_context(request, paper)
-
-
-def voted_paper_ids(user, paper_ids: list[int]) -> set[int]:
-    from paperfeed.community.context import voted_paper_ids as community_voted
-
-    return community_voted(user, paper_ids)
 
 
 def home(request: HttpRequest) -> HttpResponse:
