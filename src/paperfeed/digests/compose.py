@@ -1,0 +1,188 @@
+"""What goes into each digest: trending papers, "for you" picks and new matches of saved searches.
+
+A composer serves one period and many subscribers: trending, candidates and search results are
+worked out once and shared; personal picks are scored a batch at a time.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.apps import apps
+from django.db.models import Max
+
+from paperfeed.digests.interest import InterestRanker, Like, likes_of, recent_papers
+from paperfeed.digests.models import DigestSend, SendStatus, Subscription
+from paperfeed.digests.periods import DigestPeriod
+from paperfeed.digests.vectors import VectorSpace, choose_space
+from paperfeed.papers.feed import trending_listings
+from paperfeed.papers.models import Authorship, Paper
+
+TRENDING_POOL = 50
+SEARCH_RESULTS = 5
+EXCERPT_CHARS = 280
+
+
+@dataclass
+class DigestItem:
+    paper: Paper
+    reason: str = ""
+
+
+@dataclass
+class DigestSection:
+    key: str  # "trending", "for_you" or "search"
+    title: str
+    items: list[DigestItem]
+    note: str = ""  # e.g. why a saved search could not run
+
+
+@dataclass
+class Digest:
+    subscription: Subscription
+    period: DigestPeriod
+    sections: list[DigestSection] = field(default_factory=list)
+
+    @property
+    def papers(self) -> list[Paper]:
+        return [item.paper for section in self.sections for item in section.items]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.papers
+
+
+def excerpt(paper: Paper, limit: int = EXCERPT_CHARS) -> str:
+    """A short excerpt: the one-line summary if there is one, else the abstract cut at a word."""
+    text = " ".join((paper.ai_summary or paper.abstract or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
+    return f"{cut}…"
+
+
+def attach_authors(papers: list[Paper]) -> None:
+    """Set ``paper.author_names`` on each paper with one query for all of them."""
+    wanted = [p for p in papers if not hasattr(p, "author_names")]
+    names: dict[int, list[str]] = defaultdict(list)
+    for paper_id, name in (
+        Authorship.objects.filter(paper_id__in={p.pk for p in wanted}, hidden=False)
+        .order_by("paper_id", "position")
+        .values_list("paper_id", "name")
+    ):
+        names[paper_id].append(name)
+    for paper in wanted:
+        paper.author_names = names.get(paper.pk, [])
+
+
+def author_line(paper: Paper, shown: int = 4) -> str:
+    names = getattr(paper, "author_names", [])
+    if len(names) <= shown:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])} et al. ({len(names)} authors)"
+
+
+class DigestComposer:
+    """Composes the digests of one period."""
+
+    def __init__(self, period: DigestPeriod, space: VectorSpace | None = None) -> None:
+        self.period = period
+        self._space = space
+        self._trending: list[Paper] | None = None
+        self._ranker: InterestRanker | None = None
+        self._searches: dict[tuple[str, str], tuple[list[Paper], str]] = {}
+
+    @property
+    def trending(self) -> list[Paper]:
+        if self._trending is None:
+            self._trending = [listing.paper for listing in trending_listings()[:TRENDING_POOL]]
+        return self._trending
+
+    @property
+    def ranker(self) -> InterestRanker:
+        if self._ranker is None:
+            space = self._space or choose_space()
+            self._ranker = InterestRanker(recent_papers(self.period.start, self.period.end), space)
+        return self._ranker
+
+    def _search(self, query: str, since: datetime) -> tuple[list[Paper], str]:
+        """New papers matching ``query`` since a moment, and a note if the search cannot run."""
+        key = (query, since.date().isoformat())
+        if key not in self._searches:
+            if not apps.is_installed("paperfeed.search"):
+                self._searches[key] = ([], "Saved searches are not available on this site yet.")
+            else:
+                from paperfeed.search.public import QueryError, search_papers
+
+                try:
+                    hits, _ = search_papers(
+                        f"{query} after:{key[1]}", limit=SEARCH_RESULTS, mode="keyword", sort="relevance"
+                    )
+                    self._searches[key] = ([hit.paper for hit in hits], "")
+                except QueryError as error:
+                    self._searches[key] = ([], f"This search could not run: {error}")
+        return self._searches[key]
+
+    def compose(self, subscription: Subscription) -> Digest:
+        return self.compose_many([subscription])[subscription.pk]
+
+    def compose_many(self, subscriptions: list[Subscription]) -> dict[int, Digest]:
+        digests = {s.pk: Digest(s, self.period) for s in subscriptions}
+        shown: dict[int, set[int]] = {s.pk: set() for s in subscriptions}
+        for subscription in subscriptions:
+            if subscription.include_trending and subscription.trending_count:
+                papers = self.trending[: subscription.trending_count]
+                if papers:
+                    digests[subscription.pk].sections.append(
+                        DigestSection("trending", "Trending", [DigestItem(p) for p in papers])
+                    )
+                    shown[subscription.pk].update(p.pk for p in papers)
+        self._add_for_you(subscriptions, digests, shown)
+        self._add_saved_searches(subscriptions, digests, shown)
+        attach_authors([p for d in digests.values() for p in d.papers])
+        return digests
+
+    def _add_for_you(self, subscriptions, digests, shown) -> None:
+        personal = [s for s in subscriptions if s.include_for_you and s.for_you_count and s.user_id]
+        if not personal:
+            return
+        user_likes = likes_of([s.user_id for s in personal])
+        likes: dict[object, list[Like]] = {
+            s.pk: user_likes[s.user_id] for s in personal if s.user_id in user_likes
+        }
+        if not likes:
+            return
+        count = max(s.for_you_count for s in personal)
+        picks = self.ranker.rank(likes, count, exclude=shown)
+        for subscription in personal:
+            chosen = picks.get(subscription.pk, [])[: subscription.for_you_count]
+            if chosen:
+                digests[subscription.pk].sections.append(
+                    DigestSection("for_you", "For you", [DigestItem(p.paper, p.reason) for p in chosen])
+                )
+                shown[subscription.pk].update(p.paper.pk for p in chosen)
+
+    def _add_saved_searches(self, subscriptions, digests, shown) -> None:
+        with_searches = [s for s in subscriptions if s.saved_searches.all()]
+        if not with_searches:
+            return
+        last_sent = dict(
+            DigestSend.objects.filter(subscription__in=with_searches, status=SendStatus.SENT)
+            .values("subscription_id")
+            .annotate(last=Max("sent_at"))
+            .values_list("subscription_id", "last")
+        )
+        for subscription in with_searches:
+            since = max(filter(None, [last_sent.get(subscription.pk), self.period.start]))
+            for saved in subscription.saved_searches.all():
+                papers, note = self._search(saved.query, since)
+                fresh = [p for p in papers if p.pk not in shown[subscription.pk]]
+                if fresh or note:
+                    digests[subscription.pk].sections.append(
+                        DigestSection(
+                            "search", f"New for “{saved.query}”", [DigestItem(p) for p in fresh], note
+                        )
+                    )
+                    shown[subscription.pk].update(p.pk for p in fresh)

@@ -1,0 +1,337 @@
+"""Send the digests due for a period, each (subscriber, period) exactly once.
+
+How "once" holds up:
+- Every digest has a row in the send log, unique per (subscription, period). A sender first
+  *claims* rows (insert, or take over a row due for retry or left by a dead sender), then sends,
+  and marks a row sent only after the SMTP server accepted the mail. Two senders never hold the
+  same row: inserts of the same key conflict, take-overs are conditional updates.
+- If the loop dies with an exception, rows already accepted are still marked sent and the rest
+  are released at once for the next run; if the process is killed outright, its claims expire
+  after ``conf.claim_timeout_seconds()``.
+- Transient SMTP failures (4xx, refused or dropped connections, timeouts) put the row back for a
+  later run with exponential backoff; a permanent 5xx for the recipient fails the row and counts
+  a bounce against the address, which stops getting mail at the configured limit.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.mail import get_connection
+from django.db.models import F, Q
+from django.utils import timezone
+
+from paperfeed.digests import conf
+from paperfeed.digests.compose import DigestComposer
+from paperfeed.digests.models import DigestSend, SendStatus, Subscription
+from paperfeed.digests.periods import DigestPeriod, period_at
+from paperfeed.digests.render import DigestRenderer
+
+FINAL = (SendStatus.SENT, SendStatus.EMPTY, SendStatus.FAILED)
+CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError, socket.timeout)
+# Consecutive connection failures after which the server is taken to be down for this run.
+CONNECTION_FAILURES_TO_STOP = 2
+
+
+@dataclass
+class SendSummary:
+    period: str
+    due: int = 0
+    sent: int = 0
+    empty: int = 0  # nothing to send: skipped
+    failed: int = 0  # permanent rejections (bounces) and retries given up
+    retry_later: int = 0
+    taken_elsewhere: int = 0  # claimed by another sender running at the same time
+    would_send: int = 0  # dry run
+    stopped_early: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        parts = [
+            f"Digests for {self.period}: {self.due} due",
+            f"sent {self.sent}",
+            f"skipped (empty) {self.empty}",
+            f"failed {self.failed}",
+            f"retried later {self.retry_later}",
+        ]
+        if self.would_send:
+            parts.append(f"would send {self.would_send} (dry run)")
+        if self.taken_elsewhere:
+            parts.append(f"handled by another sender {self.taken_elsewhere}")
+        lines = [", ".join(parts) + "."]
+        if self.stopped_early:
+            lines.append(f"Stopped early: {self.stopped_early}")
+        return lines
+
+
+class ServerDown(Exception):
+    """The SMTP server cannot be reached: stop this run, retry everything later."""
+
+
+def smtp_code(error: Exception) -> int | None:
+    """The SMTP reply code an error carries, if any."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return max(codes) if codes else None
+    return getattr(error, "smtp_code", None)
+
+
+class DigestSender:
+    def __init__(
+        self,
+        frequency: str,
+        *,
+        at: datetime | None = None,
+        dry_run: bool = False,
+        limit: int | None = None,
+        batch_size: int | None = None,
+        rate: float | None = None,
+        progress: Callable[[int], None] | None = None,
+        before_send: Callable[[int, Subscription], None] | None = None,
+    ) -> None:
+        self.period: DigestPeriod = period_at(frequency, at or timezone.now())
+        self.dry_run = dry_run
+        self.limit = limit
+        self.batch_size = batch_size or conf.batch_size()
+        self.rate = conf.rate_per_second() if rate is None else rate
+        self.progress = progress
+        # Called before each mail is handed to the server (tests use it to stop a run midway).
+        self.before_send = before_send
+        self.token = uuid.uuid4().hex
+        self.composer = DigestComposer(self.period)
+        self.renderer = DigestRenderer()
+        self.summary = SendSummary(self.period.key)
+        self._sent_count = 0
+        self._started = 0.0
+
+    # --- which subscriptions are due -----------------------------------------------------------
+
+    def due_subscription_ids(self) -> list[int]:
+        done = DigestSend.objects.filter(period_key=self.period.key, status__in=FINAL)
+        due = (
+            Subscription.objects.mailable()
+            .filter(frequency=self.period.frequency)
+            .exclude(pk__in=done.values("subscription_id"))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        ids = list(due)
+        return ids[: self.limit] if self.limit is not None else ids
+
+    # --- the send log --------------------------------------------------------------------------
+
+    def _mine(self) -> Q:
+        return Q(period_key=self.period.key, claim_token=self.token, status=SendStatus.SENDING)
+
+    def claim(self, subscription_ids: list[int]) -> list[int]:
+        """Take the rows of these subscriptions that no one else holds; return the ones now ours."""
+        now = timezone.now()
+        DigestSend.objects.bulk_create(
+            [
+                DigestSend(
+                    subscription_id=pk,
+                    period_key=self.period.key,
+                    status=SendStatus.SENDING,
+                    claim_token=self.token,
+                    claimed_at=now,
+                )
+                for pk in subscription_ids
+            ],
+            ignore_conflicts=True,
+        )
+        stale = now - timedelta(seconds=conf.claim_timeout_seconds())
+        DigestSend.objects.filter(period_key=self.period.key, subscription_id__in=subscription_ids).filter(
+            Q(status=SendStatus.RETRY, next_attempt_at__lte=now)
+            | Q(status=SendStatus.SENDING, claimed_at__lt=stale)
+        ).update(status=SendStatus.SENDING, claim_token=self.token, claimed_at=now)
+        return list(
+            DigestSend.objects.filter(self._mine(), subscription_id__in=subscription_ids).values_list(
+                "subscription_id", flat=True
+            )
+        )
+
+    def _finish(self, subscription_id: int, **changes) -> None:
+        DigestSend.objects.filter(self._mine(), subscription_id=subscription_id).update(
+            claim_token="", **changes
+        )
+
+    def mark_sent(self, subscription: Subscription, paper_count: int) -> None:
+        self._finish(subscription.pk, status=SendStatus.SENT, sent_at=timezone.now(), paper_count=paper_count)
+        if subscription.bounce_count:
+            Subscription.objects.filter(pk=subscription.pk).update(bounce_count=0)
+        self.summary.sent += 1
+
+    def mark_transient(self, subscription_id: int, error: Exception) -> None:
+        row = DigestSend.objects.filter(self._mine(), subscription_id=subscription_id).first()
+        if row is None:
+            return
+        attempts = row.attempts + 1
+        if attempts >= conf.max_attempts():
+            self._finish(
+                subscription_id, status=SendStatus.FAILED, attempts=attempts, last_error=str(error)[:500]
+            )
+            self.summary.failed += 1
+            return
+        delay = conf.retry_backoff_seconds() * 2 ** (attempts - 1)
+        self._finish(
+            subscription_id,
+            status=SendStatus.RETRY,
+            attempts=attempts,
+            next_attempt_at=timezone.now() + timedelta(seconds=delay),
+            last_error=str(error)[:500],
+        )
+        self.summary.retry_later += 1
+
+    def mark_permanent(self, subscription: Subscription, error: Exception) -> None:
+        self._finish(subscription.pk, status=SendStatus.FAILED, last_error=str(error)[:500])
+        Subscription.objects.filter(pk=subscription.pk).update(bounce_count=F("bounce_count") + 1)
+        Subscription.objects.filter(pk=subscription.pk, bounce_count__gte=conf.bounce_limit()).update(
+            bouncing=True
+        )
+        self.summary.failed += 1
+
+    def release(self, subscription_ids: list[int]) -> None:
+        """Give claims back untried: the next run takes them straight away."""
+        if subscription_ids:
+            released = DigestSend.objects.filter(self._mine(), subscription_id__in=subscription_ids).update(
+                status=SendStatus.RETRY, claim_token="", next_attempt_at=timezone.now()
+            )
+            self.summary.retry_later += released
+
+    # --- the run -------------------------------------------------------------------------------
+
+    def run(self) -> SendSummary:
+        due = self.due_subscription_ids()
+        self.summary.due = len(due)
+        self._started = time.monotonic()
+        for start in range(0, len(due), self.batch_size):
+            batch = due[start : start + self.batch_size]
+            try:
+                if self.dry_run:
+                    self._dry_batch(batch)
+                else:
+                    self._send_batch(batch)
+            except ServerDown as error:
+                self.summary.stopped_early = (
+                    f"the SMTP server is unreachable ({error}); the rest is retried later."
+                )
+                break
+            finally:
+                if self.progress:
+                    self.progress(len(batch))
+        return self.summary
+
+    def _dry_batch(self, batch: list[int]) -> None:
+        subscriptions = list(Subscription.objects.filter(pk__in=batch).prefetch_related("saved_searches"))
+        for digest in self.composer.compose_many(subscriptions).values():
+            if digest.is_empty:
+                self.summary.empty += 1
+            else:
+                self.renderer.message(digest)
+                self.summary.would_send += 1
+
+    def _send_batch(self, batch: list[int]) -> None:
+        claimed = set(self.claim(batch))
+        self.summary.taken_elsewhere += len(batch) - len(claimed)
+        if not claimed:
+            return
+        # Re-read after claiming: an address unsubscribed a moment ago gets nothing.
+        subscriptions = list(
+            Subscription.objects.mailable()
+            .filter(pk__in=claimed)
+            .order_by("pk")
+            .prefetch_related("saved_searches")
+        )
+        gone = claimed - {s.pk for s in subscriptions}
+        DigestSend.objects.filter(self._mine(), subscription_id__in=gone).delete()
+        pending = {s.pk for s in subscriptions}
+        accepted: list[tuple[Subscription, int]] = []  # accepted by the server, not yet in the log
+        try:
+            digests = self.composer.compose_many(subscriptions)
+            empty = [pk for pk, digest in digests.items() if digest.is_empty]
+            if empty:
+                DigestSend.objects.filter(self._mine(), subscription_id__in=empty).update(
+                    status=SendStatus.EMPTY, claim_token=""
+                )
+                self.summary.empty += len(empty)
+                pending -= set(empty)
+            to_send = [digests[s.pk] for s in subscriptions if s.pk in pending]
+            if not to_send:
+                return
+            connection = get_connection()
+            failures_in_a_row = 0
+            try:
+                for digest in to_send:
+                    subscription = digest.subscription
+                    self._pace()
+                    if self.before_send:
+                        self.before_send(self._sent_count, subscription)
+                    message = self.renderer.message(digest)
+                    try:
+                        if connection.connection is None:
+                            connection.open()  # kept open for the whole batch
+                        connection.send_messages([message])
+                    except smtplib.SMTPRecipientsRefused as error:
+                        self._rejected(subscription, error)
+                    except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
+                        if isinstance(error, smtplib.SMTPSenderRefused):
+                            failures_in_a_row = CONNECTION_FAILURES_TO_STOP  # our sender address: stop
+                            self.mark_transient(subscription.pk, error)
+                        else:
+                            self._rejected(subscription, error)
+                    except CONNECTION_ERRORS as error:
+                        self.mark_transient(subscription.pk, error)
+                        failures_in_a_row += 1
+                        connection.close()
+                    except smtplib.SMTPException as error:  # e.g. authentication: not the recipient's fault
+                        self.mark_transient(subscription.pk, error)
+                        failures_in_a_row = CONNECTION_FAILURES_TO_STOP
+                        connection.close()
+                    else:
+                        accepted.append((subscription, len(digest.papers)))
+                        self.mark_sent(subscription, len(digest.papers))
+                        accepted.pop()
+                        failures_in_a_row = 0
+                    finally:
+                        pending.discard(subscription.pk)
+                        self._sent_count += 1
+                    if failures_in_a_row >= CONNECTION_FAILURES_TO_STOP:
+                        raise ServerDown(self.summary_error())
+            finally:
+                connection.close()
+        finally:
+            # Whatever stopped the batch: what the server accepted is logged as sent, the rest
+            # goes back to the queue for the next run.
+            for subscription, paper_count in accepted:
+                self.mark_sent(subscription, paper_count)
+            self.release(sorted(pending))
+
+    def summary_error(self) -> str:
+        last = (
+            DigestSend.objects.filter(period_key=self.period.key)
+            .exclude(last_error="")
+            .order_by("-pk")
+            .first()
+        )
+        return last.last_error if last else "connection failed"
+
+    def _rejected(self, subscription: Subscription, error: Exception) -> None:
+        code = smtp_code(error) or 0
+        if 500 <= code < 600:
+            self.mark_permanent(subscription, error)
+        else:
+            self.mark_transient(subscription.pk, error)
+
+    def _pace(self) -> None:
+        """Keep to the configured mails per second."""
+        if self.rate and self.rate > 0:
+            due_at = self._started + self._sent_count / self.rate
+            wait = due_at - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from paperfeed.digests import views
+
+app_name = "digests"
+
+urlpatterns = [
+    path("digest/subscribe/", views.subscribe, name="subscribe"),
+    path("digest/confirm/<str:token>/", views.confirm_subscription, name="confirm"),
+    path("digest/unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
+    path("digest/manage/<str:token>/", views.manage, name="manage"),
+    path("digest/view/<str:token>/", views.view_in_browser, name="view"),
+    path("digest/settings/", views.account_settings, name="settings"),
+    path("digest/preview/", views.preview, name="preview"),
+    path("for-you/", views.for_you, name="for_you"),
+]

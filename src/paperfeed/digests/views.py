@@ -1,0 +1,204 @@
+"""Pages: subscribe, confirm, unsubscribe (RFC 8058 one-click), preferences, "For you", previews."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from paperfeed.digests import signing
+from paperfeed.digests.compose import DigestComposer, attach_authors, author_line, excerpt
+from paperfeed.digests.forms import PreferencesForm, SubscribeForm
+from paperfeed.digests.interest import InterestRanker, latest_papers, likes_of
+from paperfeed.digests.models import Frequency, Subscription
+from paperfeed.digests.periods import period_at, period_from_key
+from paperfeed.digests.render import DigestRenderer
+from paperfeed.digests.subscriptions import (
+    Outcome,
+    confirm,
+    replace_saved_searches,
+    request_subscription,
+    unsubscribe,
+)
+from paperfeed.digests.vectors import choose_space
+
+FOR_YOU_COUNT = 30
+
+
+def _invalid_link(request: HttpRequest, error: signing.InvalidToken) -> HttpResponse:
+    return render(request, "digests/invalid_link.html", {"error": str(error)}, status=400)
+
+
+def _user_email_verified(user) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "digests/subscribe.html", {"form": SubscribeForm()})
+    form = SubscribeForm(request.POST)
+    if not form.is_valid():
+        return render(request, "digests/subscribe.html", {"form": form}, status=400)
+    email, frequency = form.cleaned_data["email"], form.cleaned_data["frequency"]
+    user = request.user if request.user.is_authenticated else None
+    own_address = user is not None and (user.email or "").lower() == email
+    subscription, outcome = request_subscription(
+        email,
+        frequency,
+        user=user if own_address else None,
+        verified=own_address and _user_email_verified(user),
+    )
+    return render(request, "digests/subscribe_done.html", {"email": email, "outcome": outcome.value})
+
+
+@require_http_methods(["GET"])
+def confirm_subscription(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        subscription = signing.read_confirm(token)
+    except signing.InvalidToken as error:
+        return _invalid_link(request, error)
+    newly = confirm(subscription)
+    return render(
+        request,
+        "digests/confirmed.html",
+        {"subscription": subscription, "newly": newly, "manage_url": signing.manage_url(subscription)},
+    )
+
+
+@csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" without a CSRF token
+@require_http_methods(["GET", "POST"])
+def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        subscription = signing.read_unsubscribe(token)
+    except signing.InvalidToken as error:
+        return _invalid_link(request, error)
+    if request.method == "GET":
+        # A GET never changes anything (link scanners follow links): ask for the click.
+        return render(request, "digests/unsubscribe.html", {"subscription": subscription, "token": token})
+    unsubscribe(subscription)
+    return render(
+        request,
+        "digests/unsubscribed.html",
+        {"subscription": subscription, "manage_url": signing.manage_url(subscription)},
+    )
+
+
+def _preferences(request: HttpRequest, subscription: Subscription, template_context: dict) -> HttpResponse:
+    if request.method == "POST":
+        form = PreferencesForm(request.POST, instance=subscription)
+        if form.is_valid():
+            form.save()
+            replace_saved_searches(subscription, form.cleaned_data["saved_searches"])
+            messages.success(request, "Your digest preferences are saved.")
+            return redirect(request.path)
+        status = 400
+    else:
+        form = PreferencesForm(instance=subscription)
+        status = 200
+    context = {"form": form, "subscription": subscription, **template_context}
+    return render(request, "digests/manage.html", context, status=status)
+
+
+@csrf_exempt  # the signed token in the URL is the credential; there is no session to ride on
+@require_http_methods(["GET", "POST"])
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        subscription = signing.read_manage(token)
+    except signing.InvalidToken as error:
+        return _invalid_link(request, error)
+    if request.method == "POST" and request.POST.get("action") == "resubscribe":
+        request_subscription(subscription.email, subscription.frequency)
+        messages.success(request, f"A confirmation mail is on its way to {subscription.email}.")
+        return redirect(request.path)
+    return _preferences(request, subscription, {"unsubscribe_token": signing.unsubscribe_token(subscription)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_settings(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    subscription = Subscription.objects.filter(user=user).first()
+    if subscription is None and user.email:
+        subscription = Subscription.objects.filter(email=user.email.lower()).first()
+    if request.method == "POST" and request.POST.get("action") == "subscribe":
+        if not user.email:
+            messages.error(request, "Add an email address to your account first.")
+            return redirect(request.path)
+        _, outcome = request_subscription(
+            user.email,
+            request.POST.get("frequency") or Frequency.DAILY,
+            user=user,
+            verified=_user_email_verified(user),
+        )
+        if outcome == Outcome.CONFIRMATION_SENT:
+            messages.success(request, f"We sent a confirmation link to {user.email}.")
+        else:
+            messages.success(request, "You are subscribed to the digest.")
+        return redirect(request.path)
+    if request.method == "POST" and request.POST.get("action") == "unsubscribe" and subscription:
+        unsubscribe(subscription)
+        messages.success(request, "You will get no more digests.")
+        return redirect(request.path)
+    if subscription is None or not subscription.is_active:
+        return render(request, "digests/settings_subscribe.html", {"subscription": subscription})
+    return _preferences(request, subscription, {"unsubscribe_token": signing.unsubscribe_token(subscription)})
+
+
+@login_required
+def for_you(request: HttpRequest) -> HttpResponse:
+    likes = likes_of([request.user.pk]).get(request.user.pk, [])
+    picks = []
+    if likes:
+        ranker = InterestRanker(latest_papers(), choose_space())
+        picks = ranker.rank({"me": likes}, FOR_YOU_COUNT).get("me", [])
+        attach_authors([p.paper for p in picks])
+    rows = [{"pick": p, "authors": author_line(p.paper), "excerpt": excerpt(p.paper)} for p in picks]
+    return render(request, "digests/for_you.html", {"rows": rows, "has_likes": bool(likes), "nav": "for_you"})
+
+
+@staff_member_required
+def preview(request: HttpRequest) -> HttpResponse:
+    """Staff: the next digest of any subscriber, as the HTML (or ``?format=text``) they would get."""
+    email = (request.GET.get("email") or "").strip().lower()
+    if not email:
+        recent = Subscription.objects.order_by("-created_at")[:50]
+        return render(request, "digests/preview_pick.html", {"subscriptions": recent})
+    subscription = Subscription.objects.filter(email=email).first()
+    if subscription is None:
+        return render(
+            request,
+            "digests/preview_pick.html",
+            {"subscriptions": [], "error": f"No subscriber {email}."},
+            status=404,
+        )
+    frequency = request.GET.get("frequency") or subscription.frequency
+    if frequency not in Frequency.values:
+        return render(
+            request,
+            "digests/preview_pick.html",
+            {"subscriptions": [], "error": "Unknown frequency."},
+            status=400,
+        )
+    digest = DigestComposer(period_at(frequency, timezone.now())).compose(subscription)
+    renderer = DigestRenderer()
+    if request.GET.get("format") == "text":
+        return HttpResponse(renderer.text(digest), content_type="text/plain; charset=utf-8")
+    return HttpResponse(renderer.html(digest))
+
+
+def view_in_browser(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        subscription, period_key = signing.read_view(token)
+        period = period_from_key(period_key)
+    except (signing.InvalidToken, ValueError) as error:
+        return _invalid_link(request, signing.InvalidToken(str(error)))
+    digest = DigestComposer(period).compose(subscription)
+    return HttpResponse(DigestRenderer().html(digest, with_view_link=False))
