@@ -1,9 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from paperfeed.papers import views
-from paperfeed.papers.converters import ArxivIdConverter
-
-register_converter(ArxivIdConverter, "arxiv")
 
 app_name = "papers"
 urlpatterns = [
