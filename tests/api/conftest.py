@@ -53,8 +53,11 @@ def hf_site(live_server, hf_slice_file):
 @pytest.fixture
 def hf_api(hf_site):
     from huggingface_hub import HfApi
+    from huggingface_hub.utils import close_session
 
-    return HfApi(endpoint=hf_site.url, token=False)
+    yield HfApi(endpoint=hf_site.url, token=False)
+    # Close the client's kept-alive connections while this test's live server still owns the database.
+    close_session()
 
 
 @pytest.fixture

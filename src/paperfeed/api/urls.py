@@ -6,16 +6,12 @@
 - ``/settings/tokens``: personal access tokens.
 """
 
-from django.urls import URLPattern, URLResolver, include, path, register_converter
-from django.urls.converters import get_converters
+from django.urls import URLPattern, URLResolver, include, path
 
+import paperfeed.papers.urls  # noqa: F401 (registers the "arxiv" path converter used below)
 from paperfeed.api import views
 from paperfeed.api.api import api
 from paperfeed.api.errors import api_not_found, json_method_not_allowed
-from paperfeed.papers.converters import ArxivIdConverter
-
-if "arxiv" not in get_converters():
-    register_converter(ArxivIdConverter, "arxiv")
 
 
 def _with_json_405(patterns: list) -> list:
