@@ -150,7 +150,9 @@ class FakeArxiv:
         self._server.daemon_threads = True
         host, port = self._server.server_address[:2]
         self.base_url = f"http://{host}:{port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-arxiv", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="fake-arxiv", daemon=True
+        )
         self._thread.start()
         return self
 

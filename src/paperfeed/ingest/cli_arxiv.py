@@ -66,7 +66,12 @@ def run_harvest(command, **options) -> None:
         bar.set_postfix_str(f"page {done.page}", refresh=False)
 
     try:
-        report = harvest(window, restart=options.get("restart", False), on_page=on_page, warn=bar.write)
+        report = harvest(
+            window,
+            restart=options.get("restart", False),
+            on_page=on_page,
+            warn=lambda message: bar.write(message, file=stream),
+        )
     except HarvestFailed as exc:
         raise CommandError(str(exc)) from None
     finally:
