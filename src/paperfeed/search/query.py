@@ -85,10 +85,7 @@ def parse_query(raw: str) -> ParsedQuery:
     if len(raw) > MAX_QUERY_LENGTH:
         raise QueryError(f"Queries are limited to {MAX_QUERY_LENGTH} characters.")
     # An unbalanced quote is read as if closed at the end.
-    if raw.count('"') % 2:
-        raw_for_tokens = raw + '"'
-    else:
-        raw_for_tokens = raw
+    raw_for_tokens = raw + '"' if raw.count('"') % 2 else raw
     parsed = ParsedQuery(raw=raw)
     text_parts: list[str] = []
     for match in _TOKEN.finditer(raw_for_tokens):

@@ -14,6 +14,7 @@ plus some documents that catch-up simply writes again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -216,10 +217,8 @@ class LocalGeneration:
 
     def _remove_vector_files(self, generation: int) -> None:
         for name in (f"ids-{generation}.npy", f"vectors-{generation}.npy", f"graph-{generation}.usearch"):
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 (self.directory / name).unlink()
-            except FileNotFoundError:
-                pass
 
     def set_watermark(self, watermark: datetime) -> None:
         self._save_meta(watermark=watermark.isoformat())

@@ -1,0 +1,207 @@
+"""The PostgreSQL backend: a tsvector with a GIN index for keywords, pgvector HNSW for meaning.
+
+Its tables are created on first use rather than by a migration, because the vector column's
+dimension is the configured model's. ``search_document`` rows cascade with their paper.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import Q
+
+from paperfeed.papers.models import Paper
+from paperfeed.search.backends.base import IndexState, Ranked
+from paperfeed.search.documents import IndexDocument
+from paperfeed.search.query import ParsedQuery
+
+DOCS = "search_document"
+STATE = "search_state"
+HNSW_EF_SEARCH = 100
+# Rank weights for D, C, B, A: authors (C) count, abstract (B) more, title (A) most.
+RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
+
+
+def _vector_literal(vector: np.ndarray) -> str:
+    return "[" + ",".join(f"{x:.7g}" for x in np.asarray(vector, dtype=np.float32)) + "]"
+
+
+def _filter_sql(filters: Q | None) -> tuple[str, list]:
+    """``AND d.paper_id IN (...)`` for the papers passing ``filters`` (hidden ones never do)."""
+    if filters is None:
+        return "", []
+    subquery = Paper.objects.filter(filters).values("pk").query
+    sql, params = subquery.get_compiler(connection=connection).as_sql()
+    return f" AND d.paper_id IN ({sql})", list(params)
+
+
+class PostgresBackend:
+    name = "postgres"
+
+    # -- schema ------------------------------------------------------------------------------------
+
+    def _table_exists(self, cursor) -> bool:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [DOCS])
+        return bool(cursor.fetchone()[0])
+
+    def _state_value(self, cursor, key: str) -> str | None:
+        cursor.execute(f"SELECT to_regclass('{STATE}') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute(f"SELECT value FROM {STATE} WHERE key = %s", [key])
+        row = cursor.fetchone()
+        return row[0] if row else None
+
+    def _set_state(self, cursor, key: str, value: str | None) -> None:
+        cursor.execute(
+            f"INSERT INTO {STATE} (key, value) VALUES (%s, %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            [key, value],
+        )
+
+    def _create(self, cursor, model: str, dim: int) -> None:
+        paper_table = Paper._meta.db_table
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        cursor.execute(f"DROP TABLE IF EXISTS {DOCS}")
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {STATE} (key text PRIMARY KEY, value text)")
+        cursor.execute(
+            f"CREATE TABLE {DOCS} ("
+            f" paper_id bigint PRIMARY KEY REFERENCES {paper_table}(id) ON DELETE CASCADE,"
+            " tsv tsvector NOT NULL,"
+            f" embedding vector({int(dim)}) NOT NULL)"
+        )
+        cursor.execute(f"CREATE INDEX {DOCS}_tsv ON {DOCS} USING gin (tsv)")
+        cursor.execute(
+            f"CREATE INDEX {DOCS}_embedding ON {DOCS} USING hnsw (embedding vector_cosine_ops)"
+            " WITH (m = 16, ef_construction = 64)"
+        )
+        cursor.execute(f"DELETE FROM {STATE}")
+        self._set_state(cursor, "model", model)
+        self._set_state(cursor, "dim", str(dim))
+
+    # -- reading -------------------------------------------------------------------------------------
+
+    def _tsquery(self, parsed: ParsedQuery) -> tuple[str, str, list, list]:
+        """(match expression, rank expression, their params): phrases must match, words may."""
+        words = " || ".join("plainto_tsquery('english', %s)" for _ in parsed.words)
+        phrases = " && ".join("phraseto_tsquery('english', %s)" for _ in parsed.phrases)
+        phrase_params = [" ".join(p) for p in parsed.phrases]
+        if phrases:
+            match, match_params = f"({phrases})", phrase_params
+            rank = f"({phrases}) || ({words})" if words else f"({phrases})"
+            rank_params = phrase_params + (list(parsed.words) if words else [])
+        else:
+            match, match_params = f"({words})", list(parsed.words)
+            rank, rank_params = match, match_params
+        return match, rank, match_params, rank_params
+
+    def keyword(self, parsed: ParsedQuery, filters: Q | None, limit: int) -> Ranked:
+        if not parsed.has_text:
+            return []
+        with connection.cursor() as cursor:
+            if not self._table_exists(cursor):
+                return []
+            match, rank, match_params, rank_params = self._tsquery(parsed)
+            where, where_params = _filter_sql(filters)
+            cursor.execute(
+                f"SELECT d.paper_id, ts_rank_cd('{RANK_WEIGHTS}', d.tsv, {rank}, 1) AS score"
+                f" FROM {DOCS} d WHERE d.tsv @@ {match}{where}"
+                " ORDER BY score DESC, d.paper_id LIMIT %s",
+                rank_params + match_params + where_params + [limit],
+            )
+            return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+
+    def dense(
+        self, vector: np.ndarray, filters: Q | None, limit: int, exclude: set[int] | None = None
+    ) -> Ranked:
+        exclude = exclude or set()
+        with connection.cursor() as cursor:
+            if not self._table_exists(cursor):
+                return []
+            where, where_params = _filter_sql(filters)
+            literal = _vector_literal(vector)
+            with transaction.atomic():
+                cursor.execute(f"SET LOCAL hnsw.ef_search = {max(HNSW_EF_SEARCH, limit + len(exclude))}")
+                # Filtered queries keep scanning the graph until enough rows pass (pgvector >= 0.8).
+                cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+                cursor.execute(
+                    f"SELECT d.paper_id, 1 - (d.embedding <=> %s::vector) AS score FROM {DOCS} d"
+                    f" WHERE true{where} ORDER BY d.embedding <=> %s::vector LIMIT %s",
+                    [literal] + where_params + [literal, limit + len(exclude)],
+                )
+                rows = cursor.fetchall()
+        ranked = sorted(((int(pk), float(s)) for pk, s in rows if pk not in exclude), key=lambda r: -r[1])
+        return ranked[:limit]
+
+    def vectors_for(self, pks: list[int]) -> dict[int, np.ndarray]:
+        if not pks:
+            return {}
+        with connection.cursor() as cursor:
+            if not self._table_exists(cursor):
+                return {}
+            cursor.execute(
+                f"SELECT paper_id, embedding::text FROM {DOCS} WHERE paper_id = ANY(%s)", [list(pks)]
+            )
+            return {
+                int(pk): np.array(text.strip("[]").split(","), dtype=np.float32)
+                for pk, text in cursor.fetchall()
+            }
+
+    def indexed_pks(self) -> np.ndarray:
+        with connection.cursor() as cursor:
+            if not self._table_exists(cursor):
+                return np.zeros(0, dtype=np.int64)
+            cursor.execute(f"SELECT paper_id FROM {DOCS} ORDER BY paper_id")
+            return np.array([r[0] for r in cursor.fetchall()], dtype=np.int64)
+
+    def state(self) -> IndexState:
+        with connection.cursor() as cursor:
+            model = self._state_value(cursor, "model")
+            watermark = self._state_value(cursor, "watermark")
+            count = 0
+            if self._table_exists(cursor):
+                cursor.execute(f"SELECT count(*) FROM {DOCS}")
+                count = cursor.fetchone()[0]
+        return IndexState(
+            documents=count,
+            vectors=count,
+            model=model,
+            watermark=datetime.fromisoformat(watermark) if watermark else None,
+            location=f"{connection.settings_dict['NAME']}.{DOCS}",
+        )
+
+    # -- writing -------------------------------------------------------------------------------------
+
+    def upsert(self, docs: list[IndexDocument], vectors: np.ndarray) -> None:
+        rows = [
+            (doc.pk, doc.title, doc.abstract, " ".join(doc.authors), _vector_literal(vector))
+            for doc, vector in zip(docs, vectors, strict=True)
+        ]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {DOCS} (paper_id, tsv, embedding) VALUES (%s,"
+                " setweight(to_tsvector('english', %s), 'A') || setweight(to_tsvector('english', %s), 'B')"
+                " || setweight(to_tsvector('simple', %s), 'C'), %s::vector)"
+                " ON CONFLICT (paper_id) DO UPDATE SET tsv = EXCLUDED.tsv, embedding = EXCLUDED.embedding",
+                rows,
+            )
+
+    def delete(self, pks: list[int]) -> None:
+        if pks:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {DOCS} WHERE paper_id = ANY(%s)", [list(pks)])
+
+    def set_watermark(self, watermark: datetime) -> None:
+        with connection.cursor() as cursor:
+            self._set_state(cursor, "watermark", watermark.isoformat())
+
+    def begin_rebuild(self, model: str, dim: int) -> PostgresBackend:
+        # Rebuilt in place: the table is emptied and refilled (searches see it fill up).
+        with transaction.atomic(), connection.cursor() as cursor:
+            self._create(cursor, model, dim)
+        return self
+
+    def commit_rebuild(self, builder: PostgresBackend) -> None:
+        """Nothing to swap: the rows are already live."""
