@@ -1,0 +1,135 @@
+"""Browser fixtures: Debian's chromium driven by Playwright against pytest-django's live server.
+
+Every test here is marked ``browser``. Screenshots go to test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from testkit import ARTIFACTS, DEFAULT_PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = ARTIFACTS / "screenshots"
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One chromium per test module.
+
+    Playwright's sync API keeps an asyncio loop running in this thread while it is started, and
+    Django refuses ORM calls under a running loop; the escape hatch is set only for that time, and
+    the module scope ends the loop before tests of other modules run in this process.
+    """
+    if not CHROMIUM.exists():
+        pytest.fail(f"the browser tests need Debian's chromium at {CHROMIUM}: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _new_page(browser, live_server, **options):
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 900},
+        locale="en-US",
+        timezone_id="UTC",
+        **options,
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.errors = []  # uncaught JavaScript errors: a page that throws fails its test
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[object]:
+    """A fresh browser tab (own cookies and storage) with JavaScript on."""
+    context, tab = _new_page(browser, live_server)
+    yield tab
+    context.close()
+    assert tab.errors == [], f"JavaScript errors on the page: {tab.errors}"
+
+
+@pytest.fixture
+def page_without_js(browser, live_server) -> Iterator[object]:
+    """A fresh browser tab with JavaScript disabled: everything must still work by plain forms."""
+    context, tab = _new_page(browser, live_server, java_script_enabled=False)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def screenshot() -> Callable[[object, str], Path]:
+    """``screenshot(page, "name")`` saves a full-page PNG in test-artifacts/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(tab, name: str) -> Path:
+        path = SCREENSHOTS / f"{re.sub(r'[^a-z0-9_-]+', '-', name.lower())}.png"
+        tab.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def log_in(live_server) -> Callable[[object, object], None]:
+    """``log_in(page, user)``: give the tab a logged-in session without going through the form."""
+    from django.test import Client
+
+    def attach(tab, user) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies["sessionid"]
+        tab.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+
+    return attach
+
+
+@pytest.fixture
+def log_in_with_form() -> Callable[[object, str], None]:
+    """``log_in_with_form(page, username)``: log in through the site's own login page."""
+
+    def submit(tab, username: str, password: str = DEFAULT_PASSWORD) -> None:
+        tab.goto("/accounts/login/")
+        tab.get_by_label(re.compile(r"^(login|username|e-?mail)", re.I)).first.fill(username)
+        tab.get_by_label(re.compile(r"^password:?$", re.I)).fill(password)
+        tab.get_by_role("button", name=re.compile(r"^(sign|log) in$", re.I)).click()
+
+    return submit
