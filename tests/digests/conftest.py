@@ -139,3 +139,8 @@ def make_subscriber(db):
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def claim_timeout(settings):
+    settings.DIGEST_CLAIM_TIMEOUT = 900
