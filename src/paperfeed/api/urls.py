@@ -8,7 +8,6 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-import paperfeed.papers.urls  # noqa: F401 (registers the "arxiv" path converter used below)
 from paperfeed.api import views
 from paperfeed.api.api import api
 from paperfeed.api.errors import api_not_found, json_method_not_allowed
