@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "ninja",
     "paperfeed.accounts",
     "paperfeed.papers",
     "paperfeed.community",
