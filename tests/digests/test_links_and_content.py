@@ -1,0 +1,145 @@
+"""What a digest mail holds, and the signed links in it: absolute, unforgeable, bound to one address."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import signing as django_signing
+
+from digests.helpers import BASE_URL, header_url, html_part, links_in, path_of, send, text_part
+from paperfeed.digests import signing
+from paperfeed.digests.models import Subscription
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def digest(smtp, make_subscriber, trending_papers):
+    make_subscriber("content@example.org")
+    send("daily")
+    (message,) = smtp.digests_to("content@example.org")
+    return message
+
+
+def test_a_digest_has_a_text_part_and_an_html_part_with_the_same_papers(digest, trending_papers):
+    assert digest.get_content_type() == "multipart/alternative"
+    text, html = text_part(digest), html_part(digest)
+    for paper in trending_papers:
+        assert paper.title in text and paper.title in html
+        assert paper.abs_url in text and paper.abs_url in html
+        assert "Ada Lovelace, Alan Turing" in text
+    assert "▲ 90" in text and "90 upvotes" in html
+
+
+def test_every_link_is_absolute_and_nothing_is_loaded_from_elsewhere(digest):
+    html = html_part(digest)
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    assert hrefs and all(href.startswith((BASE_URL, "https://arxiv.org/")) for href in hrefs)
+    assert "<img" not in html and "src=" not in html and "<link" not in html
+    assert 'name="viewport"' in html  # laid out for phones
+
+
+def test_the_footer_links_are_signed_and_work(client, digest):
+    text = text_part(digest)
+    unsubscribe = next(u for u in links_in(text) if "/digest/unsubscribe/" in u)
+    manage = next(u for u in links_in(text) if "/digest/manage/" in u)
+    view = next(u for u in links_in(text) if "/digest/view/" in u)
+    assert unsubscribe == header_url(digest)
+    assert "Scaling sparse mixtures of experts" in client.get(path_of(view)).content.decode()
+    assert client.get(path_of(manage)).status_code == 200
+    # Opening the unsubscribe link only asks; the click (a POST) unsubscribes.
+    page = client.get(path_of(unsubscribe))
+    assert page.status_code == 200 and b"Unsubscribe content@example.org?" in page.content
+    assert Subscription.objects.get().is_active
+    assert client.post(path_of(unsubscribe)).status_code == 200
+    assert not Subscription.objects.get().is_active
+
+
+def test_an_altered_or_forged_unsubscribe_token_changes_nothing(client, make_subscriber):
+    subscription = make_subscriber("victim@example.org")
+    token = signing.unsubscribe_token(subscription)
+    altered = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
+    forged = django_signing.dumps(
+        {"s": subscription.pk, "e": subscription.email},
+        key="not the site's key",
+        salt="paperfeed.digests.unsubscribe",
+    )
+    for bad in (altered, forged, "garbage", token + "x"):
+        response = client.post(f"/digest/unsubscribe/{bad}/")
+        assert response.status_code == 400
+        assert b"This link does not work" in response.content
+    assert Subscription.objects.get().is_active
+
+
+def test_a_token_cannot_act_on_another_address(client, make_subscriber):
+    alice = make_subscriber("alice@example.org")
+    bob = make_subscriber("bob@example.org")
+    # A validly signed token that names Bob's subscription with Alice's address (or the reverse).
+    crossed = django_signing.dumps(
+        {"s": bob.pk, "e": alice.email}, salt="paperfeed.digests.unsubscribe", compress=True
+    )
+    assert client.post(f"/digest/unsubscribe/{crossed}/").status_code == 400
+    # Alice's own token only ever unsubscribes Alice.
+    assert client.post(f"/digest/unsubscribe/{signing.unsubscribe_token(alice)}/").status_code == 200
+    assert not Subscription.objects.get(pk=alice.pk).is_active
+    assert Subscription.objects.get(pk=bob.pk).is_active
+    # If the subscription's address changes, old links stop working for it.
+    token = signing.unsubscribe_token(bob)
+    Subscription.objects.filter(pk=bob.pk).update(email="bob.new@example.org")
+    assert client.post(f"/digest/unsubscribe/{token}/").status_code == 400
+
+
+def test_a_token_for_one_purpose_does_not_work_for_another(client, make_subscriber):
+    subscription = make_subscriber("purpose@example.org", confirmed=False)
+    unsubscribe_token = signing.unsubscribe_token(subscription)
+    assert client.get(f"/digest/confirm/{unsubscribe_token}/").status_code == 400
+    assert client.get(f"/digest/manage/{unsubscribe_token}/").status_code == 400
+    assert Subscription.objects.get().confirmed_at is None
+
+
+def test_preferences_can_be_changed_from_the_signed_manage_link(client, make_subscriber):
+    subscription = make_subscriber("prefs@example.org")
+    url = f"/digest/manage/{signing.manage_token(subscription)}/"
+    form = {"frequency": "weekly", "include_trending": "on", "trending_count": "8", "for_you_count": "5"}
+
+    response = client.post(url, {**form, "saved_searches": "graph neural networks\nprotein design"})
+
+    assert response.status_code == 302
+    subscription.refresh_from_db()
+    assert (subscription.frequency, subscription.trending_count, subscription.include_for_you) == (
+        "weekly",
+        8,
+        False,
+    )
+    assert list(subscription.saved_searches.values_list("query", flat=True)) == [
+        "graph neural networks",
+        "protein design",
+    ]
+
+
+def test_invalid_preferences_are_refused_and_change_nothing(client, make_subscriber):
+    subscription = make_subscriber("strict@example.org")
+    url = f"/digest/manage/{signing.manage_token(subscription)}/"
+
+    response = client.post(url, {"frequency": "hourly", "trending_count": "500", "for_you_count": "5"})
+
+    assert response.status_code == 400
+    subscription.refresh_from_db()
+    assert (subscription.frequency, subscription.trending_count) == ("daily", 5)
+
+
+def test_staff_preview_any_subscribers_next_digest(client, make_user, make_subscriber, trending_papers):
+    make_subscriber("previewed@example.org")
+    url = "/digest/preview/?email=previewed@example.org"
+    assert client.get(url).status_code == 302  # not signed in: to the login page
+    client.force_login(make_user(is_staff=False))
+    assert client.get(url).status_code == 302
+    client.force_login(make_user(is_staff=True))
+
+    html = client.get(url).content.decode()
+    text = client.get(url + "&format=text").content.decode()
+
+    assert "Scaling sparse mixtures of experts" in html and "<html" in html
+    assert "Scaling sparse mixtures of experts" in text and "<" not in text.split("\n")[0]
+    assert client.get("/digest/preview/?email=nobody@example.org").status_code == 404
