@@ -71,7 +71,9 @@ def _new_page(browser, live_server, **options):
         timezone_id="UTC",
         **options,
     )
-    context.set_default_timeout(15_000)
+    # Generous: the machine may be busy, and the first paper page in a process loads the
+    # embedding model for related papers.
+    context.set_default_timeout(45_000)
     page = context.new_page()
     page.errors = []  # uncaught JavaScript errors: a page that throws fails its test
     page.on("pageerror", lambda error: page.errors.append(str(error)))
