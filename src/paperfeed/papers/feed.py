@@ -59,7 +59,8 @@ def trending_now() -> datetime:
     page still shows what was trending when the feed was last active.
     """
     now = timezone.now()
-    latest = Listing.objects.visible().aggregate(latest=Max("submitted_at"))["latest"]
+    # All listings, hidden or not: an index-only lookup, and moderation does not move the clock.
+    latest = Listing.objects.aggregate(latest=Max("submitted_at"))["latest"]
     if latest is None or now - latest < timedelta(days=1):
         return now
     return latest + timedelta(hours=1)

@@ -154,6 +154,7 @@ class Listing(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["date", "submitted_at"]),
+            models.Index(fields=["submitted_at"]),
             models.Index(fields=["submitted_by", "submitted_at"]),
         ]
 

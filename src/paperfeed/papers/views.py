@@ -68,7 +68,10 @@ def month(request: HttpRequest, month: str) -> HttpResponse:
 
 def trending(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("cat", "").strip() or None
-    listings = feed.trending_listings(category)
+    all_trending = feed.trending_listings()
+    listings = (
+        [item for item in all_trending if category in item.paper.category_list] if category else all_trending
+    )
     page = _page_of(request, listings)
     context = {
         "nav": "trending",
@@ -76,7 +79,7 @@ def trending(request: HttpRequest) -> HttpResponse:
         "subheading": "Recent papers ranked by votes, with older ones fading out.",
         "page": page,
         "category": category,
-        "categories": _category_counts(feed.trending_listings()),
+        "categories": _category_counts(all_trending),
         "show_date": True,
     }
     _decorate(request, page)
