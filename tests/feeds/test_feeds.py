@@ -140,3 +140,16 @@ def test_discovered_feed_urls_resolve_to_feeds(client, make_paper, make_user):
     assert len(hrefs) == 8
     for href in hrefs:
         assert client.get(href).status_code == 200, href
+
+
+def test_the_search_feed_lists_matches_best_first(read_feed, feed_format, make_paper, settings, tmp_path):
+    from paperfeed.search import sync
+
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
+    make_paper("Machine unlearning for language models", arxiv_id="2503.00121",
+               abstract="We make models forget training data on request.")  # fmt: skip
+    make_paper("Protein folding with diffusion", arxiv_id="2503.00122", abstract="Structures of proteins.")
+    sync.rebuild()
+    parsed = read_feed(f"/feeds/search.{feed_format}?q=unlearning")
+    assert ids(parsed)[0] == "2503.00121"
+    assert "unlearning" in parsed.feed.title
