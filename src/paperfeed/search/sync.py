@@ -95,8 +95,7 @@ def catch_up(progress: Progress | None = None, embedder: Embedder | None = None)
         return rebuild(progress, embedder)
     changed = Paper.objects.order_by("modified_at", "pk")
     if state.watermark:
-        # >= rather than >: papers sharing the watermark's timestamp are rewritten, harmlessly.
-        changed = changed.filter(modified_at__gte=state.watermark)
+        changed = changed.filter(modified_at__gt=state.watermark)
     rows = list(changed.values_list("pk", "hidden", "modified_at"))
     result = SyncResult()
     hidden = [pk for pk, is_hidden, _ in rows if is_hidden]
@@ -153,6 +152,6 @@ def status(embedder_name: str | None = None) -> IndexStatus:
 
 
 def _model_stem(location: str) -> str:
-    from pathlib import Path
+    from paperfeed.search.embedding import model_label
 
-    return (Path(location).name or location) + ":"
+    return model_label(location) + ":"

@@ -321,7 +321,7 @@ class LocalBackend:
     def begin_rebuild(self, model: str, dim: int) -> LocalBackend:
         """A fresh generation to fill; searches keep using the live one until :meth:`commit_rebuild`."""
         self.root.mkdir(parents=True, exist_ok=True)
-        name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+        name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.perf_counter_ns()}"
         LocalGeneration.create(self.root / name, model, dim)
         builder = LocalBackend(self.root)
         builder._generation = LocalGeneration(self.root / name)
