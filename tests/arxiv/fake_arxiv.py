@@ -208,9 +208,11 @@ class FakeArxiv:
     def set_oai(
         self, params: Mapping[str, str], body: bytes | str, *, status: int = 200, headers=None
     ) -> None:
-        """Answer requests with exactly ``params`` with ``body`` (replacing any earlier answer)."""
+        """Answer requests with exactly ``params`` with ``body`` from now on (one-off replies
+        queued with :meth:`queue_oai` still come first)."""
         with self._lock:
-            self._oai[_key(params)] = [Reply(status, _bytes(body), dict(headers or {}))]
+            queued = [reply for reply in self._oai.get(_key(params), []) if reply.times is not None]
+            self._oai[_key(params)] = [*queued, Reply(status, _bytes(body), dict(headers or {}))]
 
     def queue_oai(
         self,

@@ -246,6 +246,7 @@ def test_an_http_error_without_an_oai_body_is_reported(oai_window):
     [
         (["--from", "2025-02-30"], "--from '2025-02-30' is not a date; use YYYY-MM-DD"),
         (["--from", "18/03/2025"], "--from '18/03/2025' is not a date"),
+        (["--from", "20250318"], "--from '20250318' is not a date"),
         (["--from", "2025-03-18", "--until", "tomorrow"], "--until 'tomorrow' is not a date"),
         (["--from", "2025-03-19", "--until", "2025-03-18"], "--from 2025-03-19 is after --until 2025-03-18"),
         (["--from", "2025-03-18", "--set", "c s"], "“c s” is not an OAI-PMH set"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from argparse import ArgumentParser
 from datetime import date
@@ -14,6 +15,8 @@ from paperfeed.ingest.arxiv_harvest import HarvestFailed, HarvestReport, Harvest
 from paperfeed.ingest.store import upsert_records
 from paperfeed.papers.arxiv_ids import InvalidArxivId, parse_arxiv_id
 from paperfeed.papers.models import Paper
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # date.fromisoformat alone also takes 20250318 and 2025-W12
 
 # --- paperfeed ingest arxiv -------------------------------------------------------------------
 
@@ -43,6 +46,8 @@ def parse_day(value: str | None, option: str) -> date | None:
     if value is None:
         return None
     try:
+        if not _DAY.match(value.strip()):
+            raise ValueError(value)
         return date.fromisoformat(value.strip())
     except ValueError:
         raise CommandError(f"{option} {value!r} is not a date; use YYYY-MM-DD, e.g. 2025-03-18.") from None
@@ -56,27 +61,43 @@ def run_harvest(command, **options) -> None:
     except ValueError as exc:
         raise CommandError(str(exc)) from None
 
-    stream = _raw_stream(command.stderr)
-    bar = tqdm(desc="arXiv OAI-PMH", unit=" rec", file=stream, dynamic_ncols=True, mininterval=0.5)
-
-    def on_page(done: PageDone) -> None:
-        if done.complete_list_size and bar.total != done.complete_list_size:
-            bar.total = done.complete_list_size
-        bar.update(done.records)
-        bar.set_postfix_str(f"page {done.page}", refresh=False)
-
+    progress = _HarvestProgress(_raw_stream(command.stderr))
     try:
         report = harvest(
-            window,
-            restart=options.get("restart", False),
-            on_page=on_page,
-            warn=lambda message: bar.write(message, file=stream),
+            window, restart=options.get("restart", False), on_page=progress.page, warn=progress.warn
         )
     except HarvestFailed as exc:
         raise CommandError(str(exc)) from None
     finally:
-        bar.close()
+        progress.close()
     command.stdout.write(summarise_harvest(report))
+
+
+class _HarvestProgress:
+    """A progress bar (records, rate, ETA) on stderr, drawn once the first page has arrived."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.bar: tqdm | None = None
+
+    def _bar(self) -> tqdm:
+        if self.bar is None:
+            self.bar = tqdm(desc="arXiv OAI-PMH", unit=" rec", file=self.stream, dynamic_ncols=True)
+        return self.bar
+
+    def page(self, done: PageDone) -> None:
+        bar = self._bar()
+        if done.complete_list_size and bar.total != done.complete_list_size:
+            bar.total = done.complete_list_size
+        bar.update(done.records)
+        bar.set_postfix_str(f"page {done.page}")
+
+    def warn(self, message: str) -> None:
+        tqdm.write(message, file=self.stream)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def summarise_harvest(report: HarvestReport) -> str:
