@@ -283,3 +283,20 @@ def test_a_repeated_resumption_token_stops_the_harvest_instead_of_looping(oai_wi
 
     with pytest.raises(HarvestFailed, match="same resumption token"):
         harvest(HarvestWindow(date(2025, 3, 18), date(2025, 3, 19), "cs"))
+
+
+def test_unusable_records_are_skipped_with_their_reason_and_the_rest_stored(fake_arxiv):
+    window = {**FIRST_PAGE, "from": "2008-11-13", "until": "2008-11-13", "set": "physics:hep-th"}
+    fake_arxiv.set_oai(window, fixture_bytes("oai/physics_single_page.xml"))
+
+    out, err = run_ingest("--from", "2008-11-13", "--until", "2008-11-13", "--set", "physics:hep-th")
+
+    assert "skipped hep-th/9901002: record without <title>" in err
+    assert "1 records (1 new, 0 updated, 0 unchanged), 0 deleted skipped, 1 invalid skipped" in out
+    paper = Paper.objects.get()
+    assert paper.arxiv_id == "hep-th/9901001"
+    assert list(paper.authorships.values_list("name", flat=True)) == [
+        "John A. Smith Jr",
+        "The ATLAS Collaboration",
+        "María de la Cruz",
+    ]

@@ -18,6 +18,8 @@ from paperfeed.papers.models import Paper
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # date.fromisoformat alone also takes 20250318 and 2025-W12
 
+MAX_SKIPPED_SHOWN = 20
+
 # --- paperfeed ingest arxiv -------------------------------------------------------------------
 
 
@@ -70,6 +72,10 @@ def run_harvest(command, **options) -> None:
         raise CommandError(str(exc)) from None
     finally:
         progress.close()
+    for arxiv_id, reason in report.skipped[:MAX_SKIPPED_SHOWN]:
+        command.stderr.write(f"skipped {arxiv_id}: {reason}")
+    if len(report.skipped) > MAX_SKIPPED_SHOWN:
+        command.stderr.write(f"... and {len(report.skipped) - MAX_SKIPPED_SHOWN} more skipped records")
     command.stdout.write(summarise_harvest(report))
 
 
