@@ -72,8 +72,8 @@ def _new_page(browser, live_server, **options):
         **options,
     )
     # Generous: the machine may be busy, and the first paper page in a process loads the
-    # embedding model for related papers.
-    context.set_default_timeout(45_000)
+    # embedding model for related papers (tens of seconds on a loaded machine).
+    context.set_default_timeout(90_000)
     page = context.new_page()
     page.errors = []  # uncaught JavaScript errors: a page that throws fails its test
     page.on("pageerror", lambda error: page.errors.append(str(error)))

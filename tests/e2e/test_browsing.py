@@ -56,13 +56,15 @@ def test_the_date_picker_goes_to_the_chosen_day(page, three_days):
 
 def test_the_week_and_month_tabs_gather_the_days_papers_by_votes(page, three_days, screenshot):
     page.goto("/papers/date/2025-03-18")
-    page.get_by_role("link", name="Weekly").click()
+    tabs = page.get_by_role("navigation", name="Browse by period")
+    assert tabs.get_by_role("link", name="Weekly").count() == 1, "the period tabs must be links"
+    tabs.get_by_role("link", name="Weekly").click()
     page.wait_for_url(re.compile(r"/papers/week/2025-W12$"))
     # ISO week 12 of 2025 runs from Monday March 17 to Sunday March 23.
     assert card_titles(page) == ["Middle of the week paper", "Late arrival paper"]
     screenshot(page, "feed-week")
 
-    page.get_by_role("link", name="Monthly").click()
+    tabs.get_by_role("link", name="Monthly").click()
     page.wait_for_url(re.compile(r"/papers/month/2025-03$"))
     assert card_titles(page) == ["Middle of the week paper", "Early bird paper", "Late arrival paper"]
 

@@ -45,7 +45,7 @@ def test_submitting_a_malformed_id_shows_a_clear_error_and_lists_nothing(page, m
 
     log_in(page, make_user())
     page.goto("/papers/submit")
-    page.locator("[name=paper]").fill("not-an-arxiv-id")
+    page.get_by_label("arXiv id or link").fill("not-an-arxiv-id")
     page.get_by_role("button", name="Submit", exact=True).click()
     alert = page.get_by_role("alert").first
     alert.wait_for()
