@@ -218,3 +218,13 @@ def test_unknown_papers_and_comments_are_404(client, alice):
     assert client.post("/papers/2501.99999/comments", {"body": "hi"}).status_code == 404
     assert client.get("/comments/999999/edit").status_code == 404
     assert client.post("/comments/999999/delete").status_code == 404
+
+
+def test_a_malformed_reply_target_is_explained_and_the_text_kept(client, alice, add_paper):
+    paper = add_paper()
+    client.force_login(alice)
+    response = client.post(f"/papers/{paper.arxiv_id}/comments", {"body": "my reply", "parent": "abc"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "not a valid comment" in html and "my reply" in html
+    assert not Comment.objects.exists()
