@@ -50,6 +50,33 @@ def hf_site(live_server, hf_slice_file):
     return live_server
 
 
+@pytest.fixture(scope="session")
+def search_slice_file(hf_records, tmp_path_factory) -> Path:
+    """A smaller slice for search tests (indexing embeds every paper): one week plus the unlearning papers."""
+    chosen = [
+        record
+        for record in hf_records
+        if "2025-03-10" <= feed_day(record) <= "2025-03-16" or "unlearning" in record["title"].lower()
+    ]
+    path = tmp_path_factory.mktemp("hf") / "hf_search_slice.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in chosen), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def search_site(live_server, search_slice_file, settings, tmp_path):
+    """The live server with the search slice imported and indexed in a fresh index."""
+    from paperfeed.search import sync
+
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
+    call_command("ingest", "file", str(search_slice_file), stdout=StringIO(), stderr=StringIO())
+    sync.rebuild()
+    yield live_server
+    from huggingface_hub.utils import close_session
+
+    close_session()
+
+
 @pytest.fixture
 def hf_api(hf_site):
     from huggingface_hub import HfApi

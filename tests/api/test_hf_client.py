@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import httpx
 import pytest
 from huggingface_hub.errors import BadRequestError, HfHubHTTPError
 
@@ -165,3 +166,24 @@ def test_an_unknown_paper_raises_a_404_error(hf_api):
     with pytest.raises(HfHubHTTPError) as raised:
         hf_api.read_paper("2503.99999")
     assert raised.value.response.status_code == 404
+
+
+def test_list_papers_searches_with_highlights_and_respects_the_limit(search_site, hf_records):
+    from huggingface_hub import HfApi
+
+    api = HfApi(endpoint=search_site.url, token=False)
+    matching = {r["paper"]["id"] for r in hf_records if "unlearning" in r["title"].lower()}
+    results = list(api.list_papers(query="unlearning", limit=5))
+    assert len(results) == 5
+    assert results[0].id in matching
+    assert all(paper.title and paper.authors and paper.upvotes is not None for paper in results)
+    assert [p.id for p in api.list_papers(query="unlearning", limit=1)] == [results[0].id]
+    with pytest.raises(BadRequestError, match="250"):
+        list(api.list_papers(query="x" * 251))
+
+    items = httpx.get(f"{search_site.url}/api/papers/search", params={"q": "unlearning", "limit": 3}).json()
+    assert [item["paper"]["id"] for item in items] == [p.id for p in results[:3]]
+    spans = items[0]["highlightedTitle"]
+    assert "".join(span["text"] for span in spans) == items[0]["title"]
+    assert any(span["type"] == "highlight" and "unlearn" in span["text"].lower() for span in spans)
+    assert items[0]["upvoted"] is False
