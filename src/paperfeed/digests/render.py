@@ -1,7 +1,7 @@
 """Digests and confirmations as multipart mails (plain text + HTML, no remote images).
 
-Paper cards are rendered once per paper and reused across every subscriber's mail; only the small
-frame around them is rendered per subscriber.
+Paper cards are rendered once per paper and reused across every subscriber's mail; the frame
+around them is rendered once per run (see ``frames``) and only filled per subscriber.
 """
 
 from __future__ import annotations
@@ -13,40 +13,72 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 
 from paperfeed.digests import conf, signing
-from paperfeed.digests.compose import Digest, author_line, excerpt
+from paperfeed.digests.compose import Digest, DigestSection, author_line, excerpt
+from paperfeed.digests.frames import Frame
 from paperfeed.digests.models import Frequency, Subscription
 from paperfeed.papers.models import Paper
 
-
-@dataclass
-class RenderedItem:
-    card: str
-    reason: str
+SUBJECT_TITLE_CHARS = 70
 
 
 @dataclass
-class RenderedSection:
-    title: str
-    note: str
-    items: list[RenderedItem]
+class DigestLinks:
+    view: str
+    manage: str
+    unsubscribe: str
 
 
 def _site_host() -> str:
     return urlsplit(settings.BASE_URL).hostname or "localhost"
 
 
+def frequency_label(frequency: str) -> str:
+    return "daily" if frequency == Frequency.DAILY else "weekly"
+
+
+class _Frames:
+    """The frames of one format (html or txt)."""
+
+    def __init__(self, extension: str) -> None:
+        def frame(name: str, *slots: str, **constants) -> Frame:
+            return Frame(f"digests/email/{name}.{extension}", slots, constants)
+
+        self.view_link = frame("_view_link", "view_url")
+        self.section = frame("_section", "title", "note", "items")
+        self.note = frame("_note", "note")
+        self.item = frame("_item", "reason", "card")
+        self.reason = frame("_reason", "reason")
+        self.digest: dict[str, Frame] = {}
+        self.extension = extension
+
+    def digest_frame(self, frequency: str) -> Frame:
+        if frequency not in self.digest:
+            self.digest[frequency] = Frame(
+                f"digests/email/digest.{self.extension}",
+                (
+                    "subject", "preheader", "view_link", "period_label", "paper_count", "sections",
+                    "email", "manage_url", "unsubscribe_url",
+                ),
+                {
+                    "site_name": settings.SITE_NAME,
+                    "home_url": signing.absolute("/"),
+                    "frequency_label": frequency_label(frequency),
+                },
+            )  # fmt: skip
+        return self.digest[frequency]
+
+
 class DigestRenderer:
-    """Renders digests; keeps each paper's rendered card for the next subscriber."""
+    """Renders digests; keeps rendered cards and sections for the next subscriber."""
 
     def __init__(self) -> None:
         self._html_card = get_template("digests/email/_paper.html")
         self._text_card = get_template("digests/email/_paper.txt")
-        self._html = get_template("digests/email/digest.html")
-        self._text = get_template("digests/email/digest.txt")
+        self._frames = {"html": _Frames("html"), "text": _Frames("txt")}
         self._cards: dict[int, tuple[str, str]] = {}
+        self._sections: dict[tuple, str] = {}
 
     def _card(self, paper: Paper) -> tuple[str, str]:
         if paper.pk not in self._cards:
@@ -60,65 +92,100 @@ class DigestRenderer:
                 "site_name": settings.SITE_NAME,
             }
             self._cards[paper.pk] = (
-                mark_safe(self._html_card.render(context).strip()),  # noqa: S308 - our own template's output
+                self._html_card.render(context).strip(),
                 self._text_card.render(context).strip(),
             )
         return self._cards[paper.pk]
 
-    def subject(self, digest: Digest) -> str:
-        label = "daily" if digest.period.frequency == Frequency.DAILY else "weekly"
-        first = digest.papers[0].title if digest.papers else "nothing new"
-        if len(first) > 70:
-            first = first[:69].rstrip() + "…"
-        return f"{settings.SITE_NAME} {label} digest: {first}"
+    def _section(self, section: DigestSection, kind: str) -> str:
+        # Trending sections are the same for everyone who asked for as many papers: render once.
+        key = (
+            kind,
+            section.key,
+            section.title,
+            section.note,
+            tuple((i.paper.pk, i.reason) for i in section.items),
+        )
+        cached = self._sections.get(key)
+        if cached is not None:
+            return cached
+        frames = self._frames[kind]
+        index = 0 if kind == "html" else 1
+        items = "".join(
+            frames.item.fill(
+                {
+                    "reason": frames.reason.fill_escaped({"reason": item.reason}) if item.reason else "",
+                    "card": self._card(item.paper)[index],
+                }
+            )
+            for item in section.items
+        )
+        note = frames.note.fill_escaped({"note": section.note}) if section.note else ""
+        rendered = frames.section.fill({"title": _esc(frames, section.title), "note": note, "items": items})
+        if section.key == "trending":
+            self._sections[key] = rendered
+        return rendered
 
-    def context(self, digest: Digest, *, with_view_link: bool = True) -> dict:
+    def subject(self, digest: Digest) -> str:
+        label = frequency_label(digest.period.frequency)
+        count = len(digest.papers)
+        subject = f"{settings.SITE_NAME} {label} digest: {count} paper{'s' if count != 1 else ''}"
+        if digest.papers:
+            first = " ".join(digest.papers[0].title.split())
+            if len(first) > SUBJECT_TITLE_CHARS:
+                first = first[: SUBJECT_TITLE_CHARS - 3].rstrip() + "..."
+            subject += f", led by “{first}”" if not first.isascii() else f', led by "{first}"'
+        return subject
+
+    def links(self, digest: Digest) -> DigestLinks:
         subscription = digest.subscription
-        frequency = "daily" if digest.period.frequency == Frequency.DAILY else "weekly"
-        return {
-            "site_name": settings.SITE_NAME,
-            "home_url": signing.absolute("/"),
-            "email": subscription.email,
-            "frequency_label": frequency,
-            "period_label": digest.period.label,
-            "paper_count": len(digest.papers),
+        return DigestLinks(
+            view=signing.view_url(subscription, digest.period.key),
+            manage=signing.manage_url(subscription),
+            unsubscribe=signing.unsubscribe_url(subscription),
+        )
+
+    def render(
+        self, digest: Digest, kind: str, links: DigestLinks | None = None, with_view_link: bool = True
+    ) -> str:
+        links = links or self.links(digest)
+        frames = self._frames[kind]
+        count = len(digest.papers)
+        values = {
             "subject": self.subject(digest),
             "preheader": ", ".join(p.title for p in digest.papers[:3]),
-            "view_url": signing.view_url(subscription, digest.period.key) if with_view_link else "",
-            "manage_url": signing.manage_url(subscription),
-            "unsubscribe_url": signing.unsubscribe_url(subscription),
+            "period_label": digest.period.label,
+            "paper_count": f"{count} paper{'s' if count != 1 else ''}",
+            "email": digest.subscription.email,
+            "manage_url": links.manage,
+            "unsubscribe_url": links.unsubscribe,
         }
-
-    def _sections(self, digest: Digest, html: bool) -> list[RenderedSection]:
-        index = 0 if html else 1
-        return [
-            RenderedSection(
-                section.title,
-                section.note,
-                [RenderedItem(self._card(item.paper)[index], item.reason) for item in section.items],
-            )
-            for section in digest.sections
-        ]
+        if frames.digest_frame(digest.period.frequency).html:
+            values = {key: _esc(frames, value) for key, value in values.items()}
+        values["view_link"] = (
+            frames.view_link.fill_escaped({"view_url": links.view}) if with_view_link else ""
+        )
+        values["sections"] = "".join(self._section(section, kind) for section in digest.sections)
+        return frames.digest_frame(digest.period.frequency).fill(values)
 
     def html(self, digest: Digest, *, with_view_link: bool = True) -> str:
-        context = self.context(digest, with_view_link=with_view_link)
-        return self._html.render({**context, "sections": self._sections(digest, html=True)})
+        return self.render(digest, "html", with_view_link=with_view_link)
 
     def text(self, digest: Digest) -> str:
-        return self._text.render({**self.context(digest), "sections": self._sections(digest, html=False)})
+        return self.render(digest, "text")
 
     def message(self, digest: Digest) -> EmailMultiAlternatives:
         """The mail for a digest, with RFC 8058 one-click unsubscribe headers."""
         subscription = digest.subscription
-        unsubscribe = signing.unsubscribe_url(subscription)
+        links = self.links(digest)
         host = _site_host()
         message = EmailMultiAlternatives(
             subject=self.subject(digest),
-            body=self.text(digest),
+            body=self.render(digest, "text", links),
             from_email=conf.from_email(),
             to=[subscription.email],
             headers={
-                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe": f"<{links.unsubscribe}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                 "List-Id": f"{settings.SITE_NAME} digest <digest.{host}>",
                 # The same id for a subscriber's period: a receiver can drop a duplicate.
@@ -127,15 +194,21 @@ class DigestRenderer:
                 "Auto-Submitted": "auto-generated",
             },
         )
-        message.attach_alternative(self.html(digest), "text/html")
+        message.attach_alternative(self.render(digest, "html", links), "text/html")
         return message
+
+
+def _esc(frames: _Frames, value: str) -> str:
+    from django.utils.html import escape
+
+    return escape(value) if frames.extension == "html" else value
 
 
 def confirmation_message(subscription: Subscription) -> EmailMultiAlternatives:
     context = {
         "site_name": settings.SITE_NAME,
         "email": subscription.email,
-        "frequency_label": "daily" if subscription.frequency == Frequency.DAILY else "weekly",
+        "frequency_label": frequency_label(subscription.frequency),
         "confirm_url": signing.confirm_url(subscription),
     }
     message = EmailMultiAlternatives(

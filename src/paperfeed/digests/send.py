@@ -35,6 +35,9 @@ from paperfeed.digests.render import DigestRenderer
 
 FINAL = (SendStatus.SENT, SendStatus.EMPTY, SendStatus.FAILED)
 CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError, socket.timeout)
+# Accepted mails are logged as sent in groups this size: a process killed outright (SIGKILL, power
+# loss) can resend at most this many once its claims expire; receivers see the same Message-ID.
+MARK_SENT_EVERY = 20
 # Consecutive connection failures after which the server is taken to be down for this run.
 CONNECTION_FAILURES_TO_STOP = 2
 
@@ -161,11 +164,21 @@ class DigestSender:
             claim_token="", **changes
         )
 
-    def mark_sent(self, subscription: Subscription, paper_count: int) -> None:
-        self._finish(subscription.pk, status=SendStatus.SENT, sent_at=timezone.now(), paper_count=paper_count)
-        if subscription.bounce_count:
-            Subscription.objects.filter(pk=subscription.pk).update(bounce_count=0)
-        self.summary.sent += 1
+    def mark_sent(self, accepted: list[tuple[Subscription, int]]) -> None:
+        """Log mails the server accepted as sent (a few at a time: one UPDATE per paper count)."""
+        by_count: dict[int, list[int]] = {}
+        for subscription, paper_count in accepted:
+            by_count.setdefault(paper_count, []).append(subscription.pk)
+        now = timezone.now()
+        for paper_count, ids in by_count.items():
+            DigestSend.objects.filter(self._mine(), subscription_id__in=ids).update(
+                status=SendStatus.SENT, sent_at=now, paper_count=paper_count, claim_token=""
+            )
+        recovered = [subscription.pk for subscription, _ in accepted if subscription.bounce_count]
+        if recovered:
+            Subscription.objects.filter(pk__in=recovered).update(bounce_count=0)
+        self.summary.sent += len(accepted)
+        accepted.clear()
 
     def mark_transient(self, subscription_id: int, error: Exception) -> None:
         row = DigestSend.objects.filter(self._mine(), subscription_id=subscription_id).first()
@@ -266,6 +279,7 @@ class DigestSender:
                 return
             connection = get_connection()
             failures_in_a_row = 0
+            needs_open = True
             try:
                 for digest in to_send:
                     subscription = digest.subscription
@@ -274,8 +288,9 @@ class DigestSender:
                         self.before_send(self._sent_count, subscription)
                     message = self.renderer.message(digest)
                     try:
-                        if connection.connection is None:
+                        if needs_open:
                             connection.open()  # kept open for the whole batch
+                            needs_open = False
                         connection.send_messages([message])
                     except smtplib.SMTPRecipientsRefused as error:
                         self._rejected(subscription, error)
@@ -289,15 +304,17 @@ class DigestSender:
                         self.mark_transient(subscription.pk, error)
                         failures_in_a_row += 1
                         connection.close()
+                        needs_open = True
                     except smtplib.SMTPException as error:  # e.g. authentication: not the recipient's fault
                         self.mark_transient(subscription.pk, error)
                         failures_in_a_row = CONNECTION_FAILURES_TO_STOP
                         connection.close()
+                        needs_open = True
                     else:
                         accepted.append((subscription, len(digest.papers)))
-                        self.mark_sent(subscription, len(digest.papers))
-                        accepted.pop()
                         failures_in_a_row = 0
+                        if len(accepted) >= MARK_SENT_EVERY:
+                            self.mark_sent(accepted)
                     finally:
                         pending.discard(subscription.pk)
                         self._sent_count += 1
@@ -308,8 +325,7 @@ class DigestSender:
         finally:
             # Whatever stopped the batch: what the server accepted is logged as sent, the rest
             # goes back to the queue for the next run.
-            for subscription, paper_count in accepted:
-                self.mark_sent(subscription, paper_count)
+            self.mark_sent(accepted)
             self.release(sorted(pending))
 
     def summary_error(self) -> str:
