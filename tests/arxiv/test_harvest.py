@@ -300,3 +300,12 @@ def test_unusable_records_are_skipped_with_their_reason_and_the_rest_stored(fake
         "The ATLAS Collaboration",
         "María de la Cruz",
     ]
+
+
+def test_a_misconfigured_service_url_fails_at_once_without_retries(fake_arxiv, settings):
+    settings.ARXIV_OAI_URL = "oaipmh.arxiv.org/oai"  # the scheme is missing
+
+    with pytest.raises(CommandError, match=r"arXiv OAI-PMH URL 'oaipmh.arxiv.org/oai' is not usable"):
+        run_ingest(*WINDOW_ARGS)
+
+    assert fake_arxiv.waits == []

@@ -92,6 +92,9 @@ def get_with_retries(
         last_try = attempt == policy.attempts
         try:
             response = client.get(url, params=params, timeout=policy.timeout_seconds)
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+            # A misconfigured URL will not get better by asking again.
+            raise FetchError(f"{service} URL {url!r} is not usable: {exc}") from exc
         except httpx.TransportError as exc:
             reason = _describe_transport_error(exc, policy.timeout_seconds)
             if last_try:
