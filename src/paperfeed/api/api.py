@@ -25,11 +25,14 @@ Lists are paged with `p` (0-based) and `limit`; a `Link: <...>; rel="next"` head
 
 
 class LocalSwagger(Swagger):
-    """Swagger UI from the files django-ninja ships (``ninja`` in INSTALLED_APPS), never from a CDN."""
+    """Swagger UI from files this app serves (vendored swagger-ui-dist), never from a CDN."""
+
+    template = "api/docs.html"
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
-        self.settings["url"] = self.get_openapi_url(api, kwargs)
-        context = {"swagger_settings": json.dumps(self.settings, indent=1), "api": api, "add_csrf": False}
+        settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        # Escape "<" so nothing in the settings can close the <script> element that holds them.
+        context = {"swagger_settings": json.dumps(settings).replace("<", "\\u003c"), "api": api}
         return render(request, self.template, context)
 
 
@@ -39,7 +42,7 @@ api = NinjaAPI(
     description=DESCRIPTION,
     urls_namespace="api",
     # validatorUrl: null stops Swagger UI from sending the document to validator.swagger.io.
-    docs=LocalSwagger(settings={"validatorUrl": None, "defaultModelsExpandDepth": 0}),
+    docs=LocalSwagger(settings={"layout": "BaseLayout", "validatorUrl": None, "defaultModelsExpandDepth": 0}),
 )
 install_error_handlers(api)
 
