@@ -41,6 +41,14 @@ def period_at(frequency: str, now: datetime) -> DigestPeriod:
     raise ValueError(f"unknown digest frequency {frequency!r}; use daily or weekly")
 
 
+def upcoming_period(frequency: str, now: datetime) -> DigestPeriod:
+    """The next digest of this frequency as it would be if sent now (for previews)."""
+    moment = now
+    while frequency == Frequency.DAILY and moment.weekday() >= 5:
+        moment += timedelta(days=1)
+    return period_at(frequency, moment)
+
+
 def period_from_key(key: str) -> DigestPeriod:
     """Rebuild a period from its send-log key (for "view in browser")."""
     frequency, _, value = key.partition(":")

@@ -16,7 +16,7 @@ from paperfeed.digests.compose import DigestComposer, attach_authors, author_lin
 from paperfeed.digests.forms import PreferencesForm, SubscribeForm
 from paperfeed.digests.interest import InterestRanker, latest_papers, likes_of
 from paperfeed.digests.models import Frequency, Subscription
-from paperfeed.digests.periods import period_at, period_from_key
+from paperfeed.digests.periods import period_from_key, upcoming_period
 from paperfeed.digests.render import DigestRenderer
 from paperfeed.digests.subscriptions import (
     Outcome,
@@ -187,7 +187,7 @@ def preview(request: HttpRequest) -> HttpResponse:
             {"subscriptions": [], "error": "Unknown frequency."},
             status=400,
         )
-    digest = DigestComposer(period_at(frequency, timezone.now())).compose(subscription)
+    digest = DigestComposer(upcoming_period(frequency, timezone.now())).compose(subscription)
     renderer = DigestRenderer()
     if request.GET.get("format") == "text":
         return HttpResponse(renderer.text(digest), content_type="text/plain; charset=utf-8")
