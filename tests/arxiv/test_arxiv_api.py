@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from arxiv.fake_arxiv import fixture_bytes
 from paperfeed.ingest import arxiv_api
 from paperfeed.ingest.arxiv_api import ArxivResponseError, ArxivUnreachable, fetch_paper, lookup_papers
 from paperfeed.papers.arxiv_ids import InvalidArxivId
@@ -189,7 +190,7 @@ def test_malformed_xml_is_reported(arxiv):
 
 
 def test_rate_limiting_text_is_recognised(arxiv):
-    arxiv.queue_api(200, "Rate exceeded.\n")
+    arxiv.queue_api(200, fixture_bytes("atom/rate_exceeded.txt"))  # arXiv's throttling answer
 
     with pytest.raises(ArxivResponseError, match="limiting the request rate"):
         lookup_papers(["1706.03762"])
