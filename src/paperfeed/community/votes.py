@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
+from django.db.models.functions import Greatest
 
 from paperfeed.community.models import Vote
 from paperfeed.papers.models import Paper
@@ -28,7 +29,8 @@ def set_vote(user, paper: Paper, voted: bool) -> tuple[bool, int]:
         else:
             removed, _ = Vote.objects.filter(user=user, paper=paper).delete()
             if removed:
-                Paper.objects.filter(pk=paper.pk).update(upvotes=F("upvotes") - 1)
+                # Never below zero, even if the counter had drifted from the vote rows.
+                Paper.objects.filter(pk=paper.pk).update(upvotes=Greatest(F("upvotes") - 1, 0))
         upvotes = Paper.objects.values_list("upvotes", flat=True).get(pk=paper.pk)
     paper.upvotes = upvotes
     return voted, upvotes
