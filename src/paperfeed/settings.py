@@ -156,6 +156,10 @@ SUBMIT_ATTEMPTS_PER_MINUTE = env_int("PAPERFEED_SUBMIT_ATTEMPTS_PER_MINUTE", 10)
 ARXIV_API_URL = os.environ.get("PAPERFEED_ARXIV_API_URL", "https://export.arxiv.org/api/query")
 ARXIV_OAI_URL = os.environ.get("PAPERFEED_ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai")
 ARXIV_TIMEOUT_SECONDS = float(os.environ.get("PAPERFEED_ARXIV_TIMEOUT", "20"))
+# arXiv asks API clients to wait 3 s between calls.
+ARXIV_API_DELAY_SECONDS = float(os.environ.get("PAPERFEED_ARXIV_API_DELAY", "3"))
+ARXIV_RETRY_ATTEMPTS = int(os.environ.get("PAPERFEED_ARXIV_RETRY_ATTEMPTS", "5"))
+ARXIV_RETRY_BACKOFF_SECONDS = float(os.environ.get("PAPERFEED_ARXIV_RETRY_BACKOFF", "5"))
 
 
 def email_settings(smtp_url: str | None) -> dict:

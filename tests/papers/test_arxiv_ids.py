@@ -22,7 +22,7 @@ from paperfeed.papers.arxiv_ids import InvalidArxivId, is_valid_arxiv_id, parse_
         ("hep-th/9901001", "hep-th/9901001", None),
         ("hep-th/9901001v2", "hep-th/9901001", 2),
         ("https://arxiv.org/abs/math/0309136", "math/0309136", None),
-        ("math.GT/0309136", "math.GT/0309136", None),
+        ("math.GT/0309136", "math/0309136", None),
     ],
 )
 def test_accepts_ids_versions_and_urls(text, canonical, version):

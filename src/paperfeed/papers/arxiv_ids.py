@@ -9,6 +9,7 @@ from dataclasses import dataclass
 NEW_STYLE = r"(?P<new>(?P<yymm>\d{4})\.(?P<num>\d{4,5}))"
 # Old-style ids: archive[.SUBJECT]/YYMMNNN, e.g. hep-th/9901001, math.GT/0309136.
 OLD_STYLE = r"(?P<old>(?P<archive>[a-z][a-z\-]*)(?:\.[A-Za-z\-]{2,})?/(?P<oldnum>\d{7}))"
+# arXiv's own id for an old paper has no subject class: math.GT/0309136 is math/0309136.
 ID_PATTERN = rf"(?:{NEW_STYLE}|{OLD_STYLE})(?:v(?P<version>\d+))?"
 # The same pattern without named groups, for URL converters.
 URL_ID_REGEX = r"\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Za-z\-]{2,})?/\d{7}"
@@ -57,7 +58,7 @@ def parse_arxiv_id(text: str) -> ArxivId:
             raise InvalidArxivId(f"“{raw}” is not an arXiv id: 5-digit numbers start in 2015.")
         canonical = match.group("new")
     else:
-        canonical = match.group("old")
+        canonical = f"{match.group('archive')}/{match.group('oldnum')}"
     version = match.group("version")
     return ArxivId(id=canonical, version=int(version) if version else None)
 
