@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
+from tests.ingest.conftest import FIXTURES
 
 from paperfeed.accounts.models import User
 from paperfeed.ingest import store
 from paperfeed.papers.models import Authorship, Listing, Paper
-from tests.ingest.conftest import FIXTURES
 
 ALL_FIXTURES = [
     FIXTURES / "hf_daily_papers.jsonl",
@@ -101,7 +105,10 @@ def test_arxiv_and_kaggle_files_fill_categories_comments_dates_and_dois(ingest):
     assert kaggle.version == 2
     assert kaggle.journal_ref == "Phys.Rev.D76:013009,2007"
     assert kaggle.doi == "10.1103/PhysRevD.76.013009"
-    assert kaggle.title == "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
+    assert (
+        kaggle.title
+        == "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
+    )
     assert kaggle.updated == datetime(2007, 7, 24, 20, 10, 27, tzinfo=UTC)
     # The float-mangled "704.0002" of the old dump and Kaggle's "0704.0002" are one paper.
     assert Paper.objects.filter(arxiv_id__endswith="704.0002").count() == 1
@@ -163,7 +170,9 @@ def test_a_newer_record_overwrites_and_an_older_one_only_fills_gaps(ingest, writ
 
 
 @pytest.mark.django_db
-def test_an_older_record_fills_empty_fields_and_missing_fields_never_erase(ingest, write_jsonl, fixture_lines):
+def test_an_older_record_fills_empty_fields_and_missing_fields_never_erase(
+    ingest, write_jsonl, fixture_lines
+):
     hf = hf_line(fixture_lines, "2503.11514")
     assert not ingest(write_jsonl("hf.jsonl", [hf])).failed
     paper = Paper.objects.get(arxiv_id="2503.11514")
@@ -255,23 +264,33 @@ def test_bad_lines_are_reported_with_file_line_and_reason_and_good_lines_importe
     assert set(Paper.objects.values_list("arxiv_id", flat=True)) == {"2503.11677", "2503.11685"}
 
 
-def test_the_command_exits_non_zero_when_a_line_is_rejected(tmp_path):
-    import os
-    import subprocess
-    import sys
-
-    path = tmp_path / "bad.jsonl"
-    path.write_text('{"id": "2503.11677", "title": "x"}\n{oops\n')
+def _child_env(tmp_path) -> dict[str, str]:
+    """Environment for a ``paperfeed`` child process that uses the test database (or a fresh SQLite)."""
     env = {**os.environ, "PAPERFEED_DATA_DIR": str(tmp_path / "data")}
     (tmp_path / "data").mkdir()
-    if "DATABASE_URL" in env:
-        pytest.skip("runs against its own SQLite file")
-    subprocess.run([sys.executable, "-m", "paperfeed", "migrate", "-v0"], env=env, check=True)
+    if connection.vendor == "postgresql":
+        # The server from DATABASE_URL, with the test database pytest-django created on it.
+        url = urlsplit(os.environ["DATABASE_URL"])
+        env["DATABASE_URL"] = urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
+    else:
+        env.pop("DATABASE_URL", None)
+        subprocess.run([sys.executable, "-m", "paperfeed", "migrate", "-v0"], env=env, check=True)
+    return env
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_exits_non_zero_when_a_line_is_rejected(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "2503.11677", "title": "x"}\n{oops\n')
     done = subprocess.run(
-        [sys.executable, "-m", "paperfeed", "ingest", "file", str(path)], env=env, capture_output=True, text=True
+        [sys.executable, "-m", "paperfeed", "ingest", "file", str(path)],
+        env=_child_env(tmp_path),
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 1
     assert f"{path}:2: broken JSON" in done.stderr
+    assert "1 line(s) rejected" in done.stderr
     assert "imported 1 papers from bad.jsonl" in done.stdout
 
 
