@@ -29,20 +29,25 @@ from pathlib import Path
 def run_import(paths: list[str], env: dict[str, str], batch_size: int) -> dict:
     """Run the import in a child process; return wall time, peak RSS and its summary output."""
     command = [sys.executable, "-m", "paperfeed", "ingest", "file", *paths, "--batch-size", str(batch_size)]
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     stdout, stderr = child.communicate()
     seconds = time.perf_counter() - started
     # communicate() reaped the child; RUSAGE_CHILDREN holds the largest child so far, and each
     # import is the largest child this script runs.
-    import resource
-
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kb = after.ru_maxrss
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if child.returncode not in (0, 1):
         sys.stderr.write(stderr)
         raise SystemExit(f"import failed with status {child.returncode}")
     return {
         "seconds": seconds,
+        "cpu": cpu,
+        "load": os.getloadavg()[0],
         "peak_mb": peak_kb / 1024,
         "stdout": stdout.strip(),
         "status": child.returncode,
@@ -73,7 +78,9 @@ def report(label: str, result: dict, rows: dict[str, int]) -> None:
     papers = rows["papers"]
     print(
         f"{label}: {result['seconds']:.1f} s wall, {papers / result['seconds']:,.0f} papers/s "
-        f"({papers:,} papers in the database), peak RSS {result['peak_mb']:.0f} MB, exit {result['status']}"
+        f"({papers:,} papers in the database), peak RSS {result['peak_mb']:.0f} MB, exit {result['status']}\n"
+        f"    CPU time of the import process {result['cpu']:.1f} s (all threads; "
+        f"{papers / result['cpu']:,.0f} papers per CPU-second); load average at the end {result['load']:.1f}"
     )
     for line in result["stdout"].splitlines():
         print(f"    {line}")
