@@ -52,8 +52,9 @@ def test_retries_wait_for_their_backoff(smtp, make_subscriber, trending_papers, 
     send("daily")
     del smtp.refuse[email]
 
-    send("daily")  # too early: the row waits an hour
+    output = send("daily")  # too early: the row waits an hour
     assert delivered(smtp) == Counter()
+    assert "waiting to retry 1" in output
     DigestSend.objects.update(next_attempt_at=DigestSend.objects.get().next_attempt_at - timedelta(hours=2))
     send("daily")
     assert delivered(smtp) == Counter([email])

@@ -51,6 +51,7 @@ class SendSummary:
     failed: int = 0  # permanent rejections (bounces) and retries given up
     retry_later: int = 0
     taken_elsewhere: int = 0  # claimed by another sender running at the same time
+    waiting: int = 0  # transient failures still in their backoff
     would_send: int = 0  # dry run
     stopped_early: str = ""
     errors: list[str] = field(default_factory=list)
@@ -67,6 +68,8 @@ class SendSummary:
             parts.append(f"would send {self.would_send} (dry run)")
         if self.taken_elsewhere:
             parts.append(f"handled by another sender {self.taken_elsewhere}")
+        if self.waiting:
+            parts.append(f"waiting to retry {self.waiting}")
         lines = [", ".join(parts) + "."]
         if self.stopped_early:
             lines.append(f"Stopped early: {self.stopped_early}")
@@ -116,11 +119,15 @@ class DigestSender:
     # --- which subscriptions are due -----------------------------------------------------------
 
     def due_subscription_ids(self) -> list[int]:
-        done = DigestSend.objects.filter(period_key=self.period.key, status__in=FINAL)
+        log = DigestSend.objects.filter(period_key=self.period.key)
+        done = log.filter(status__in=FINAL)
+        # Transient failures wait for their backoff before they are due again.
+        waiting = log.filter(status=SendStatus.RETRY, next_attempt_at__gt=timezone.now())
+        mailable = Subscription.objects.mailable().filter(frequency=self.period.frequency)
+        self.summary.waiting = mailable.filter(pk__in=waiting.values("subscription_id")).count()
         due = (
-            Subscription.objects.mailable()
-            .filter(frequency=self.period.frequency)
-            .exclude(pk__in=done.values("subscription_id"))
+            mailable.exclude(pk__in=done.values("subscription_id"))
+            .exclude(pk__in=waiting.values("subscription_id"))
             .order_by("pk")
             .values_list("pk", flat=True)
         )
