@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from typing import TextIO
@@ -43,7 +44,8 @@ class FileProgress:
                 unit_scale=True,
                 unit_divisor=1024,
                 file=stream,
-                dynamic_ncols=True,
+                # A pty without a size (e.g. under `script`) reports 0 columns: draw 100 wide then.
+                ncols=shutil.get_terminal_size().columns or 100,
                 bar_format=_BAR_FORMAT,
             )
 
