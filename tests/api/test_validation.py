@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,11 @@ def test_hidden_papers_are_not_found(client, make_paper):
 
 
 def test_unknown_api_routes_and_wrong_methods_answer_in_json(client):
-    assert "There is no API route /api/nothing-here" in error_of(client.get("/api/nothing-here"), 404)
+    assert "There is no API route '/api/nothing-here'" in error_of(client.get("/api/nothing-here"), 404)
+    assert "There is no API route" in error_of(client.get("/api/papers/x%0Ay/upvote"), 404)
+    assert "There is no API route" in error_of(
+        Client(enforce_csrf_checks=True).delete("/api/papers/x%0A/upvote"), 404
+    )
     response = client.put("/api/daily_papers")
     assert "PUT is not allowed here" in error_of(response, 405)
     assert "GET" in response["Allow"]

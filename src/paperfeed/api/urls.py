@@ -6,7 +6,7 @@
 - ``/settings/tokens``: personal access tokens.
 """
 
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from paperfeed.api import views
 from paperfeed.api.api import api
@@ -30,7 +30,8 @@ token_patterns = [
 
 urlpatterns = [
     path("api/", include((_with_json_405(api_patterns), api_app_name), namespace=api_namespace)),
-    path("api/<path:rest>", api_not_found),
+    # Anything else under /api/ (even paths with control characters) gets a JSON 404.
+    re_path(r"^api/", api_not_found),
     path("papers/<arxiv:arxiv_id>.md", views.paper_md, name="paper_markdown"),
     path("", include((token_patterns, "api_tokens"))),
 ]
