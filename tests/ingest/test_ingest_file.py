@@ -7,16 +7,17 @@ import os
 import subprocess
 import sys
 from datetime import UTC, date, datetime
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
-from tests.ingest.conftest import FIXTURES
 
 from paperfeed.accounts.models import User
 from paperfeed.ingest import store
 from paperfeed.papers.models import Authorship, Listing, Paper
 
+FIXTURES = Path(__file__).parent / "fixtures"
 ALL_FIXTURES = [
     FIXTURES / "hf_daily_papers.jsonl",
     FIXTURES / "arxiv_cs_2025_2026.jsonl",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
-from tests.ingest.conftest import FIXTURES
 
 from paperfeed.ingest.progress import FileProgress, format_summary
 from paperfeed.ingest.store import UpsertStats
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_the_summary_line_states_counts_time_and_rate():
