@@ -42,10 +42,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Before allauth, so our templates override its layout.
+    "paperfeed.accounts",
     "allauth",
     "allauth.account",
     "ninja",
-    "paperfeed.accounts",
     "paperfeed.papers",
     "paperfeed.community",
     "paperfeed.ingest",
