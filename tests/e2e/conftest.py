@@ -104,6 +104,8 @@ def screenshot() -> Callable[[object, str], Path]:
 
     def take(tab, name: str) -> Path:
         path = SCREENSHOTS / f"{re.sub(r'[^a-z0-9_-]+', '-', name.lower())}.png"
+        # From the top: a full-page shot of a scrolled page draws the sticky header mid-page.
+        tab.evaluate("window.scrollTo(0, 0)")
         tab.screenshot(path=str(path), full_page=True)
         return path
 
