@@ -111,6 +111,9 @@ _MAX_FULLNAME = 200
 _MAX_AVATAR = 500
 # Parameters per "IN (...)" query: well under SQLite's and PostgreSQL's limits.
 _IN_CHUNK = 5000
+# Multi-row INSERTs: SQLite allows 32,766 parameters per statement, PostgreSQL 65,535.
+_ROWS_PER_STATEMENT = 1000
+_PARAMS_PER_STATEMENT = 30000
 
 
 @dataclass
@@ -457,11 +460,8 @@ class _BatchWriter:
             f"{_quote('upvotes')} = {table}.{_quote('upvotes')} - {table}.{_quote('imported_upvotes')}"
             f" + excluded.{_quote('imported_upvotes')}"
         )
-        sql = (
-            f"INSERT INTO {table} ({', '.join(_quote(c) for c in columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))}) "
-            f"ON CONFLICT ({_quote('arxiv_id')}) DO UPDATE SET {', '.join(updates)}"
-        )
+        head = f"INSERT INTO {table} ({', '.join(_quote(c) for c in columns)}) VALUES "
+        tail = f" ON CONFLICT ({_quote('arxiv_id')}) DO UPDATE SET {', '.join(updates)}"
         adapt = _datetime_adapter()
         now = adapt(self.now)
         params = []
@@ -476,8 +476,7 @@ class _BatchWriter:
                 values.append(value)
             values += [row["imported_upvotes"], False, now, now]
             params.append(values)
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, params)
+        _insert_rows(head, len(columns), params, tail)
 
     def _paper_pks(self, arxiv_ids: list[str], stored: dict[str, dict]) -> dict[str, int]:
         pks = {a: stored[a]["id"] for a in arxiv_ids if a in stored}
@@ -497,16 +496,16 @@ class _BatchWriter:
                     f"DELETE FROM {table} WHERE {_quote('paper_id')} IN ({', '.join(['%s'] * len(chunk))})",
                     chunk,
                 )
-            cursor.executemany(
-                f"INSERT INTO {table} ({_quote('paper_id')}, {_quote('position')}, {_quote('name')}, "
-                f"{_quote('hidden')}, {_quote('status')}, {_quote('user_id')}) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
-                [
-                    (paper_id, position, *author)
-                    for paper_id, rows in by_paper.items()
-                    for position, author in enumerate(rows)
-                ],
-            )
+        _insert_rows(
+            f"INSERT INTO {table} ({_quote('paper_id')}, {_quote('position')}, {_quote('name')}, "
+            f"{_quote('hidden')}, {_quote('status')}, {_quote('user_id')}) VALUES ",
+            6,
+            [
+                (paper_id, position, *author)
+                for paper_id, rows in by_paper.items()
+                for position, author in enumerate(rows)
+            ],
+        )
 
     def _write_listings(self, by_paper: dict[int, tuple]) -> None:
         if not by_paper:
@@ -516,22 +515,31 @@ class _BatchWriter:
         adapt = _datetime_adapter()
         cols = ("paper_id", "date", "submitted_at", "submitted_by_id", "imported", "hidden")
         updates = ", ".join(f"{_quote(c)} = excluded.{_quote(c)}" for c in cols[1:5])
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(_quote(c) for c in cols)}) "
-                f"VALUES (%s, %s, %s, %s, %s, %s) "
-                f"ON CONFLICT ({_quote('paper_id')}) DO UPDATE SET {updates}",
-                [
-                    (
-                        paper_id,
-                        ops.adapt_datefield_value(day),
-                        adapt(submitted_at),
-                        submitted_by,
-                        imported,
-                        False,
-                    )
-                    for paper_id, (day, submitted_at, submitted_by, imported) in by_paper.items()
-                ],
+        _insert_rows(
+            f"INSERT INTO {table} ({', '.join(_quote(c) for c in cols)}) VALUES ",
+            len(cols),
+            [
+                (paper_id, ops.adapt_datefield_value(day), adapt(submitted_at), submitted_by, imported, False)
+                for paper_id, (day, submitted_at, submitted_by, imported) in by_paper.items()
+            ],
+            f" ON CONFLICT ({_quote('paper_id')}) DO UPDATE SET {updates}",
+        )
+
+
+def _insert_rows(head: str, width: int, rows: list, tail: str = "") -> None:
+    """Run ``head`` + multi-row ``VALUES (...), (...)`` + ``tail`` over ``rows``, in chunks.
+
+    One statement per chunk instead of one per row: PostgreSQL otherwise pays a round trip per
+    row, and SQLite is no slower. Rows of one chunk must not conflict with each other.
+    """
+    per_statement = max(1, min(_ROWS_PER_STATEMENT, _PARAMS_PER_STATEMENT // width))
+    one = "(" + ", ".join(["%s"] * width) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(
+                head + ", ".join([one] * len(chunk)) + tail,
+                [value for row in chunk for value in row],
             )
 
 
