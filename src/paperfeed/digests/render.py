@@ -6,6 +6,7 @@ around them is rendered once per run (see ``frames``) and only filled per subscr
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -91,9 +92,16 @@ class DigestRenderer:
                 "pdf_url": paper.pdf_url,
                 "site_name": settings.SITE_NAME,
             }
+            # Plain text stays readable in narrow, non-wrapping clients: lines of at most 78.
+            text_context = {
+                **context,
+                "title": textwrap.fill(paper.title, 76, subsequent_indent="  "),
+                "excerpt": textwrap.fill(context["excerpt"], 76, subsequent_indent="  "),
+                "authors": textwrap.fill(context["authors"], 76, subsequent_indent="  "),
+            }
             self._cards[paper.pk] = (
                 self._html_card.render(context).strip(),
-                self._text_card.render(context).strip(),
+                self._text_card.render(text_context).strip(),
             )
         return self._cards[paper.pk]
 
