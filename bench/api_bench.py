@@ -1,0 +1,162 @@
+"""Benchmark the JSON API and feeds with the Hugging Face records (~10k papers) loaded.
+
+Loads ``../shared/data/hf_daily_papers.jsonl.xz`` into a fresh SQLite database in a temporary
+data directory (or uses ``--data-dir`` as it is), then times requests and prints p50/p95/mean
+per route:
+
+- in process, through Django's full stack (middleware, URL routing, views, JSON), and
+- over HTTP on 127.0.0.1 against ``waitress`` (what ``paperfeed serve`` runs), with httpx.
+
+    python bench/api_bench.py
+    python bench/api_bench.py --requests 500
+    python bench/api_bench.py --data-dir /path/to/loaded/data   # reuse a loaded site
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+HF_FILE = REPO.parent / "shared" / "data" / "hf_daily_papers.jsonl.xz"
+
+
+def load(data_dir: Path) -> None:
+    env = {**os.environ, "PAPERFEED_DATA_DIR": str(data_dir)}
+    for command in (["migrate", "--verbosity", "0"], ["ingest", "file", str(HF_FILE)]):
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "paperfeed", *command], env=env, check=True, capture_output=True
+        )
+        print(f"  paperfeed {command[0]}: {time.perf_counter() - started:.1f} s")
+
+
+def percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p50 = ordered[len(ordered) // 2]
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    mean = statistics.mean(samples)
+    return f"p50 {p50 * 1000:7.2f} ms   p95 {p95 * 1000:7.2f} ms   mean {mean * 1000:7.2f} ms"
+
+
+def routes(count: int) -> dict[str, list[str]]:
+    """URLs to time: each route with ``count`` varied requests."""
+    from django.db.models import Count
+
+    from paperfeed.papers.models import Listing, Paper
+
+    days = list(
+        Listing.objects.values("date")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("date", flat=True)[:30]
+    )
+    ids = list(Paper.objects.values_list("arxiv_id", flat=True))
+    rng = random.Random(7)
+    picks = [rng.choice(ids) for _ in range(count)]
+    return {
+        "daily feed, one day (50 papers)": [
+            f"/api/daily_papers?date={days[i % len(days)]}&limit=50" for i in range(count)
+        ],
+        "daily feed, latest (50)": [f"/api/daily_papers?limit=50&p={i % 5}" for i in range(count)],
+        "daily feed, a month page (100)": [
+            f"/api/daily_papers?month=2025-10&limit=100&p={i % 3}" for i in range(count)
+        ],
+        "daily feed, trending (50)": ["/api/daily_papers?sort=trending&limit=50"] * count,
+        "paper JSON": [f"/api/papers/{arxiv_id}" for arxiv_id in picks],
+        "paper Markdown": [f"/papers/{arxiv_id}.md" for arxiv_id in picks],
+        "Atom feed, daily": ["/feeds/daily.atom"] * max(count // 4, 10),
+    }
+
+
+def time_in_process(urls: list[str]) -> list[float]:
+    from django.test import Client
+
+    client = Client()
+    client.get(urls[0])  # warm caches, connections and imports
+    samples = []
+    for url in urls:
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+    return samples
+
+
+def time_over_http(urls: list[str], base: str) -> list[float]:
+    import httpx
+
+    samples = []
+    with httpx.Client(base_url=base) as client:
+        client.get(urls[0])
+        for url in urls:
+            started = time.perf_counter()
+            response = client.get(url)
+            response.read()
+            samples.append(time.perf_counter() - started)
+            assert response.status_code == 200, (url, response.status_code)
+    return samples
+
+
+def start_waitress() -> str:
+    import socket
+
+    from waitress.server import create_server
+
+    from paperfeed.wsgi import application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = create_server(application, host="127.0.0.1", port=port, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    return f"http://127.0.0.1:{port}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=200, help="requests per route (default 200)")
+    parser.add_argument("--data-dir", type=Path, help="an already loaded data directory to use as is")
+    args = parser.parse_args()
+
+    temporary = None
+    if args.data_dir is None:
+        temporary = tempfile.TemporaryDirectory(prefix="paperfeed-api-bench-")
+        data_dir = Path(temporary.name)
+        print(f"Loading {HF_FILE.name} into {data_dir}")
+        load(data_dir)
+    else:
+        data_dir = args.data_dir
+    os.environ["PAPERFEED_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paperfeed.settings")
+    os.environ.setdefault("PAPERFEED_ALLOWED_HOSTS", "*")
+    import django
+
+    django.setup()
+    from paperfeed.papers.models import Listing, Paper
+
+    load_average = os.getloadavg()[0]
+    print(f"{Paper.objects.count():,} papers, {Listing.objects.count():,} listings; load average "
+          f"{load_average:.2f} on {os.cpu_count()} cores; {args.requests} requests per route")  # fmt: skip
+    plan = routes(args.requests)
+    print("\nIn process (Django test client, full middleware stack):")
+    for name, urls in plan.items():
+        print(f"  {name:34s} {percentiles(time_in_process(urls))}")
+    base = start_waitress()
+    print(f"\nOver HTTP (waitress on {base}, httpx, keep-alive):")
+    for name, urls in plan.items():
+        print(f"  {name:34s} {percentiles(time_over_http(urls, base))}")
+    if temporary is not None:
+        temporary.cleanup()
+
+
+if __name__ == "__main__":
+    main()
