@@ -228,3 +228,21 @@ def test_two_sender_processes_on_one_sqlite_file_send_each_digest_once(smtp, tmp
     assert delivered(smtp) == Counter(f"proc{n:03d}@example.org" for n in range(120))
     sent = [int(out.split("sent ")[1].split(",")[0]) for out, _ in outputs]
     assert sum(sent) == 120, outputs
+
+
+def test_the_rate_limit_spaces_mails_evenly(smtp, make_subscriber, trending_papers):
+    subscribers(make_subscriber, 5)
+    sender = DigestSender("daily", at=FRIDAY, rate=4)
+    clock = {"now": 1000.0}
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        clock["now"] += seconds
+
+    # A clock that only moves when the sender sleeps: the pacing itself is what is checked.
+    sender.clock, sender.sleep = (lambda: clock["now"]), sleep
+    summary = sender.run()
+
+    assert summary.sent == 5
+    assert sleeps == pytest.approx([0.25] * 4)
