@@ -34,13 +34,14 @@ outer ``transaction.atomic()`` the batches become savepoints of the caller's tra
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import islice
 
 import orjson
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -426,7 +427,7 @@ class _BatchWriter:
                 fullname=user.fullname[:_MAX_FULLNAME],
                 avatar_url=user.avatar_url if len(user.avatar_url) <= _MAX_AVATAR else "",
                 imported=True,
-                password=make_password(None),
+                password=_unusable_password(),
             )
             for name, user in wanted.items()
             if name not in existing
@@ -556,6 +557,11 @@ def _ids_of_existing(arxiv_ids: list[str]) -> Iterator[tuple[str, int]]:
                 chunk,
             )
             yield from cursor.fetchall()
+
+
+def _unusable_password() -> str:
+    # What make_password(None) stores, without its slow character-by-character random string.
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
 
 
 def _users_of(record: PaperRecord) -> Iterator[UserRecord]:
