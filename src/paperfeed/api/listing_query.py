@@ -75,5 +75,10 @@ def page_of_listings(request: FeedRequest, offset: int, count: int) -> list[List
         if request.period is None:
             listings = listings.filter(date__gte=(now - timedelta(days=WINDOW_DAYS)).date())
         return feed.rank_by_trending(list(listings), now)[offset : offset + count]
-    newest = request.sort == "publishedAt" or request.period is None
-    return list(feed.ordered(listings, "newest" if newest else "upvotes")[offset : offset + count])
+    if request.sort == "publishedAt" or request.period is None:
+        # Newest first; the day leads so the (date, submitted_at) index serves the order (the day
+        # is the submission's day, so the order is the same as by submission time alone).
+        ordered = listings.order_by("-date", "-submitted_at", "-id")
+    else:
+        ordered = feed.ordered(listings, "upvotes")
+    return list(ordered[offset : offset + count])

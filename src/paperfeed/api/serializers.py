@@ -47,12 +47,25 @@ def org_ref(organization: dict | None) -> dict | None:
     }
 
 
-def author_dict(authorship: Authorship) -> dict:
-    author: dict = {"_id": str(authorship.pk), "name": authorship.name, "hidden": authorship.hidden}
-    if authorship.status:
-        author["status"] = authorship.status
-    if authorship.user_id is not None:
-        author["user"] = user_ref(authorship.user)
+AUTHOR_FIELDS = ("paper_id", "id", "name", "hidden", "status", "user_id", "user__username", "user__fullname",
+                 "user__avatar_url")  # fmt: skip
+
+
+def author_dict(row: tuple) -> dict:
+    """An Author from an ``AUTHOR_FIELDS`` row (rows, not model instances: feeds hold hundreds)."""
+    _, pk, name, hidden, status, user_id, username, fullname, avatar_url = row
+    author: dict = {"_id": str(pk), "name": name, "hidden": hidden}
+    if status:
+        author["status"] = status
+    if user_id is not None:
+        author["user"] = {
+            "_id": str(user_id),
+            "user": username,
+            "fullname": fullname or username,
+            "avatarUrl": avatar_url or "",
+            "isPro": False,
+            "type": "user",
+        }
     return author
 
 
@@ -62,13 +75,13 @@ class PaperExtras:
     def __init__(self, papers: Iterable[Paper], listings: dict[int, Listing] | None = None):
         self.papers = list(papers)
         ids = [paper.pk for paper in self.papers]
-        self.authors: dict[int, list[Authorship]] = {pk: [] for pk in ids}
-        for authorship in (
-            Authorship.objects.filter(paper_id__in=ids)
-            .select_related("user")
-            .order_by("paper_id", "position")
-        ):
-            self.authors[authorship.paper_id].append(authorship)
+        self.authors: dict[int, list[dict]] = {pk: [] for pk in ids}
+        self.participating: set[int] = set()
+        rows = Authorship.objects.filter(paper_id__in=ids).order_by("paper_id", "position")
+        for row in rows.values_list(*AUTHOR_FIELDS):
+            self.authors[row[0]].append(author_dict(row))
+            if row[5] is not None:
+                self.participating.add(row[0])
         if listings is None:
             listings = {
                 listing.paper_id: listing
@@ -100,7 +113,7 @@ def paper_dict(paper: Paper, extras: PaperExtras) -> dict:
     listing = extras.listings.get(paper.pk)
     data: dict = {
         "id": paper.arxiv_id,
-        "authors": [author_dict(a) for a in extras.authors.get(paper.pk, [])],
+        "authors": extras.authors.get(paper.pk, []),
         "publishedAt": iso(paper.published),
         "title": paper.title,
         "summary": paper.abstract,
@@ -139,7 +152,6 @@ def optional_fields(paper: Paper) -> dict:
 def feed_item(paper: Paper, extras: PaperExtras) -> dict:
     """One item of the daily feed or of search results."""
     listing = extras.listings.get(paper.pk)
-    authors = extras.authors.get(paper.pk, [])
     item: dict = {
         "paper": paper_dict(paper, extras),
         "publishedAt": iso(listing.submitted_at if listing else paper.published),
@@ -147,7 +159,7 @@ def feed_item(paper: Paper, extras: PaperExtras) -> dict:
         "summary": paper.abstract,
         "thumbnail": paper.thumbnail or "",
         "numComments": extras.comment_count(paper),
-        "isAuthorParticipating": any(a.user_id is not None for a in authors),
+        "isAuthorParticipating": paper.pk in extras.participating,
     }
     if listing is not None and listing.submitted_by_id is not None:
         item["submittedBy"] = user_ref(listing.submitted_by)
