@@ -375,3 +375,20 @@ def test_the_same_paper_twice_in_one_batch_is_merged_into_one_row(write_jsonl, i
 def test_tests_run_on_the_configured_database():
     # The suite is meant to pass on SQLite and PostgreSQL alike (DATABASE_URL).
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+@pytest.mark.django_db
+def test_an_empty_author_list_or_nul_characters_do_not_break_idempotency(ingest, write_jsonl):
+    record = {
+        "id": "2503.11677",
+        "title": "Nul\u0000 title",
+        "authors": [],
+        "abstract": "a\u0000b",
+        "listed": "2025-03-18",
+    }
+    path = write_jsonl("odd.jsonl", [record])
+    assert not ingest(path).failed
+    paper = Paper.objects.get()
+    assert (paper.title, paper.abstract, paper.authorships.count()) == ("Nul title", "ab", 0)
+    again = ingest(path)
+    assert "0 new, 0 updated, 1 unchanged" in again.stdout

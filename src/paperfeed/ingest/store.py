@@ -184,8 +184,15 @@ def _chunks(items: Iterable[PaperRecord], size: int) -> Iterator[list[PaperRecor
 
 
 def normalize_space(text: str | None) -> str | None:
-    """Collapse runs of whitespace (arXiv wraps titles and abstracts) into single spaces."""
-    return None if text is None else " ".join(text.split())
+    """Collapse runs of whitespace (arXiv wraps titles and abstracts) into single spaces.
+
+    NUL characters are dropped too: PostgreSQL refuses them in text columns.
+    """
+    if text is None:
+        return None
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return " ".join(text.split())
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -318,8 +325,9 @@ class _BatchWriter:
                 incoming["version"] = id_version  # "2411.01234v3" says version 3
             fresh = _is_fresh(incoming["source_updated"], current["source_updated"])
             papers[arxiv_id] = merge_paper(current, incoming, fresh)
-            if record.authors is not None and (fresh or not authors[arxiv_id]):
-                authors[arxiv_id] = _author_rows(record.authors, user_ids)
+            if record.authors and (fresh or not authors[arxiv_id]):
+                # An empty author list says nothing, like None: it never erases authors.
+                authors[arxiv_id] = _author_rows(record.authors, user_ids) or authors[arxiv_id]
             if record.listing is not None:
                 listings[arxiv_id] = _merge_listing(listings[arxiv_id], record, fresh, user_ids)
 
