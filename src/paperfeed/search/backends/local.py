@@ -173,11 +173,14 @@ class LocalGeneration:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def write(self, docs: list[IndexDocument], vectors: np.ndarray, removed: list[int]) -> None:
+    def write(
+        self, docs: list[IndexDocument], vectors: np.ndarray, removed: list[int], fresh: bool = False
+    ) -> None:
+        """Add or replace ``docs`` and drop ``removed``; ``fresh``: the documents are known to be new."""
         self.refresh()
-        writer = self.index.writer(heap_size=64_000_000, num_threads=1)
+        writer = self.index.writer(heap_size=128_000_000, num_threads=1)
         try:
-            for pk in [d.pk for d in docs] + list(removed):
+            for pk in ([] if fresh else [d.pk for d in docs]) + list(removed):
                 writer.delete_documents_by_term("pk", pk)
             for doc in docs:
                 writer.add_document(
