@@ -6,7 +6,17 @@ import json
 
 from django.http import HttpResponse
 
+try:  # orjson encodes a 50-paper page several times faster than the standard library
+    import orjson
+except ImportError:  # pragma: no cover - the standard library gives the same bytes, only slower
+    orjson = None
+
+
+def dumps(data) -> bytes:
+    if orjson is not None:
+        return orjson.dumps(data)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
 
 def json_response(data, status: int = 200) -> HttpResponse:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return HttpResponse(body, status=status, content_type="application/json")
+    return HttpResponse(dumps(data), status=status, content_type="application/json")
