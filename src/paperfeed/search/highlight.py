@@ -67,10 +67,14 @@ def excerpt(text: str, terms: list[str], size: int = EXCERPT_WORDS) -> Spans:
         count = prefix[min(len(words), start + size)] - prefix[start]
         if count > best:
             best, best_start = count, start
-    # Start a little before the first hit so the excerpt does not open on the match itself.
-    if best > 0 and best_start > 0:
-        first_hit = next(i for i in range(best_start, len(words)) if hits[i])
-        best_start = max(0, min(best_start, first_hit - 3))
+    # Open three words before the first hit, as long as the window keeps its last hit.
+    if best > 0:
+        in_window = [i for i in range(best_start, min(len(words), best_start + size)) if hits[i]]
+        best_start = in_window[0] - 3
+        if in_window[-1] >= best_start + size:
+            best_start = in_window[-1] - size + 1
+        best_start = max(0, best_start)
+        best_start = min(best_start, max(0, len(words) - size))
     end = min(len(words), best_start + size)
     chunk = text[words[best_start].start() : words[end - 1].end()]
     spans = highlight(chunk, terms)

@@ -1,0 +1,39 @@
+"""Fusion, highlighting and the evaluation metrics, on hand-made inputs."""
+
+import math
+
+from paperfeed.search.evaluation import ndcg, recall, reciprocal_rank
+from paperfeed.search.fusion import reciprocal_rank_fusion
+from paperfeed.search.highlight import excerpt, highlight
+
+
+def test_fusion_rewards_papers_ranked_well_by_both_signals():
+    fused = reciprocal_rank_fusion([[1, 2, 3], [3, 1, 4]])
+    assert [pk for pk, _ in fused] == [1, 3, 2, 4]
+    assert math.isclose(dict(fused)[1], 1 / 61 + 1 / 62)
+
+
+def test_fusion_weights_tilt_toward_one_signal():
+    fused = reciprocal_rank_fusion([[1, 2], [2, 1]], weights=[1.0, 2.0])
+    assert [pk for pk, _ in fused] == [2, 1]
+
+
+def test_highlight_marks_words_sharing_a_stem_and_keeps_the_text():
+    spans = highlight("Training models, one model at a time.", ["model", "trained"])
+    assert "".join(t for t, _ in spans) == "Training models, one model at a time."
+    assert [t for t, marked in spans if marked] == ["Training", "models", "model"]
+
+
+def test_excerpt_centres_on_the_matches_with_ellipses():
+    text = " ".join(["filler"] * 100 + ["quantum", "error", "correction"] + ["filler"] * 100)
+    spans = excerpt(text, ["quantum", "correction"], size=20)
+    assert spans[0][0].startswith("… filler filler filler quantum") and spans[-1][0].endswith(" …")
+    assert ("quantum", True) in spans and ("correction", True) in spans
+
+
+def test_metrics_on_a_known_ranking():
+    judged = {"a": 1, "b": 1}
+    assert reciprocal_rank(["x", "a", "b"], judged) == 0.5
+    assert recall(["x", "a"], judged) == 0.5
+    ideal = 1 + 1 / math.log2(3)
+    assert math.isclose(ndcg(["x", "a", "b"], judged), (1 / math.log2(3) + 1 / math.log2(4)) / ideal)
