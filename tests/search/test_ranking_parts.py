@@ -27,7 +27,9 @@ def test_highlight_marks_words_sharing_a_stem_and_keeps_the_text():
 def test_excerpt_centres_on_the_matches_with_ellipses():
     text = " ".join(["filler"] * 100 + ["quantum", "error", "correction"] + ["filler"] * 100)
     spans = excerpt(text, ["quantum", "correction"], size=20)
-    assert spans[0][0].startswith("… filler filler filler quantum") and spans[-1][0].endswith(" …")
+    assert "".join(t for t, _ in spans).startswith("… filler filler filler quantum") and spans[-1][
+        0
+    ].endswith(" …")
     assert ("quantum", True) in spans and ("correction", True) in spans
 
 
