@@ -1,5 +1,5 @@
-"""Fixtures for digest tests: the digests app and its URLs, a loopback SMTP server that can be told
-to refuse recipients or go down, subscribers and papers."""
+"""Fixtures for digest tests: a loopback SMTP server that can be told to refuse recipients or go down,
+subscribers and papers."""
 
 from __future__ import annotations
 
@@ -10,27 +10,8 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
-from django.apps import apps
-from django.conf import settings
-from django.urls import include, path
 
 from digests.helpers import BASE_URL, THURSDAY
-
-# Until the project's settings list the app, install it here, before the test database is created.
-if "paperfeed.digests" not in settings.INSTALLED_APPS:
-    from django.core.management import get_commands
-    from django.template.utils import get_app_template_dirs
-
-    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "paperfeed.digests"]
-    apps.set_installed_apps(settings.INSTALLED_APPS)
-    get_commands.cache_clear()
-    get_app_template_dirs.cache_clear()
-
-# The site's URLs plus the digest pages, whether or not the project's urls.py includes them yet.
-urlpatterns = [
-    path("", include("paperfeed.digests.urls")),
-    path("", include("paperfeed.urls")),
-]
 
 
 class ControllableSmtpServer:
@@ -90,7 +71,6 @@ class ControllableSmtpServer:
 
 @pytest.fixture(autouse=True)
 def digest_settings(settings):
-    settings.ROOT_URLCONF = __name__
     settings.BASE_URL = BASE_URL
     settings.DEFAULT_FROM_EMAIL = "paperfeed <digest@papers.example.org>"
     settings.DIGEST_RETRY_BACKOFF = 0  # a rerun retries transient failures at once
