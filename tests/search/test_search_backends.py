@@ -246,3 +246,9 @@ def test_bad_options_are_refused(corpus):
         search_papers("learning", sort="random")
     with pytest.raises(QueryError, match="mode"):
         search_papers("learning", mode="magic")
+
+
+def test_related_papers_are_empty_before_the_index_is_built(search_backend, make_paper):
+    paper = make_paper("Lonely paper", "Nothing indexed yet.")
+    assert related_papers(paper) == []
+    assert more_like_these([paper]) == []

@@ -129,6 +129,8 @@ def find_related(papers: list[Paper], limit: int) -> list[Paper]:
     if not papers or limit <= 0:
         return []
     backend = get_backend()
+    if not backend.has_vectors():
+        return []  # no index yet: nothing to compare with (and no model to load)
     pks = [p.pk for p in papers]
     stored = backend.vectors_for(pks)
     missing = [p for p in papers if p.pk not in stored]

@@ -35,6 +35,9 @@ class SearchBackend(Protocol):
     ) -> Ranked:
         """Papers nearest to ``vector`` by cosine similarity."""
 
+    def has_vectors(self) -> bool:
+        """Whether the index holds any vectors (cheap)."""
+
     def vectors_for(self, pks: list[int]) -> dict[int, np.ndarray]:
         """The stored vectors of these papers (those in the index)."""
 

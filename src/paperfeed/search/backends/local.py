@@ -284,6 +284,10 @@ class LocalBackend:
             )
         return live.vectors.search(vector, limit, allowed=allowed, exclude=exclude)
 
+    def has_vectors(self) -> bool:
+        live = self.live
+        return bool(live and live.vectors is not None and len(live.vectors))
+
     def vectors_for(self, pks: list[int]) -> dict[int, np.ndarray]:
         live = self.live
         if live is None or live.vectors is None:

@@ -135,6 +135,13 @@ class PostgresBackend:
         ranked = sorted(((int(pk), float(s)) for pk, s in rows if pk not in exclude), key=lambda r: -r[1])
         return ranked[:limit]
 
+    def has_vectors(self) -> bool:
+        with connection.cursor() as cursor:
+            if not self._table_exists(cursor):
+                return False
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {DOCS})")
+            return bool(cursor.fetchone()[0])
+
     def vectors_for(self, pks: list[int]) -> dict[int, np.ndarray]:
         if not pks:
             return {}
