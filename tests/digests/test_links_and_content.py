@@ -143,3 +143,36 @@ def test_staff_preview_any_subscribers_next_digest(client, make_user, make_subsc
     assert "Scaling sparse mixtures of experts" in html and "<html" in html
     assert "Scaling sparse mixtures of experts" in text and "<" not in text.split("\n")[0]
     assert client.get("/digest/preview/?email=nobody@example.org").status_code == 404
+
+
+def test_non_ascii_titles_and_sender_names_arrive_intact(smtp, make_subscriber, make_paper, settings):
+    from datetime import date
+
+    settings.DEFAULT_FROM_EMAIL = "Pàperfeed Dïgest <digest@papers.example.org>"
+    title = "Über-efficient transformers — eine Übersicht über 数据 and more, with a fairly long title"
+    make_paper(title, upvotes=500, listed_on=date(2026, 11, 19))
+    make_subscriber("unicode@example.org")
+
+    send("daily")
+
+    (message,) = smtp.digests_to("unicode@example.org")
+    assert title[:50] in str(message["Subject"])
+    assert str(message["From"]) == "Pàperfeed Dïgest <digest@papers.example.org>"
+    assert title in " ".join(text_part(message).split())
+    assert title in html_part(message)
+
+
+def test_a_line_too_long_for_smtp_is_sent_quoted_printable_and_decodes_back():
+    from email import message_from_bytes, policy
+
+    from paperfeed.digests.mime import multipart_alternative
+
+    long_line = "word " * 300
+    raw = multipart_alternative(
+        [("Subject", "x"), ("To", "a@example.org")], "short text\n", f"<p>{long_line}</p>"
+    )
+
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    message = message_from_bytes(raw, policy=policy.default)
+    assert message.get_body(preferencelist=("html",)).get_content().strip() == f"<p>{long_line}</p>"
+    assert message.get_body(preferencelist=("plain",)).get_content().splitlines() == ["short text"]

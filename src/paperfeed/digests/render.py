@@ -15,7 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template
 from django.urls import reverse
 
-from paperfeed.digests import conf, signing
+from paperfeed.digests import conf, mime, signing
 from paperfeed.digests.compose import Digest, DigestSection, author_line, excerpt
 from paperfeed.digests.frames import Frame
 from paperfeed.digests.models import Frequency, Subscription
@@ -182,25 +182,44 @@ class DigestRenderer:
     def text(self, digest: Digest) -> str:
         return self.render(digest, "text")
 
+    def headers(self, digest: Digest, links: DigestLinks) -> dict[str, str]:
+        subscription = digest.subscription
+        host = _site_host()
+        return {
+            "List-Unsubscribe": f"<{links.unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": f"{settings.SITE_NAME} digest <digest.{host}>",
+            # The same id for a subscriber's period: a receiver can drop a duplicate.
+            "Message-ID": f"<digest.{subscription.pk}.{digest.period.key.replace(':', '.')}@{host}>",
+            "Precedence": "bulk",
+            "Auto-Submitted": "auto-generated",
+        }
+
+    def raw(self, digest: Digest) -> tuple[str, str, bytes]:
+        """(envelope sender, recipient, the whole mail as bytes) for sending over SMTP directly."""
+        links = self.links(digest)
+        sender = conf.from_email()
+        recipient = digest.subscription.email
+        headers = [
+            ("From", mime.encode_address(sender)),
+            ("To", recipient),
+            ("Subject", mime.encode_header(self.subject(digest))),
+            *((name, mime.encode_header(value)) for name, value in self.headers(digest, links).items()),
+        ]
+        body = mime.multipart_alternative(
+            headers, self.render(digest, "text", links), self.render(digest, "html", links)
+        )
+        return mime.envelope_sender(sender), recipient, body
+
     def message(self, digest: Digest) -> EmailMultiAlternatives:
         """The mail for a digest, with RFC 8058 one-click unsubscribe headers."""
-        subscription = digest.subscription
         links = self.links(digest)
-        host = _site_host()
         message = EmailMultiAlternatives(
             subject=self.subject(digest),
             body=self.render(digest, "text", links),
             from_email=conf.from_email(),
-            to=[subscription.email],
-            headers={
-                "List-Unsubscribe": f"<{links.unsubscribe}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                "List-Id": f"{settings.SITE_NAME} digest <digest.{host}>",
-                # The same id for a subscriber's period: a receiver can drop a duplicate.
-                "Message-ID": f"<digest.{subscription.pk}.{digest.period.key.replace(':', '.')}@{host}>",
-                "Precedence": "bulk",
-                "Auto-Submitted": "auto-generated",
-            },
+            to=[digest.subscription.email],
+            headers=self.headers(digest, links),
         )
         message.attach_alternative(self.render(digest, "html", links), "text/html")
         return message
