@@ -112,9 +112,6 @@ _MAX_FULLNAME = 200
 _MAX_AVATAR = 500
 # Parameters per "IN (...)" query: well under SQLite's and PostgreSQL's limits.
 _IN_CHUNK = 5000
-# Multi-row INSERTs: SQLite allows 32,766 parameters per statement, PostgreSQL 65,535.
-_ROWS_PER_STATEMENT = 1000
-_PARAMS_PER_STATEMENT = 30000
 
 
 @dataclass
@@ -536,20 +533,23 @@ class _BatchWriter:
 
 
 def _insert_rows(head: str, width: int, rows: list, tail: str = "") -> None:
-    """Run ``head`` + multi-row ``VALUES (...), (...)`` + ``tail`` over ``rows``, in chunks.
+    """Run ``head`` + ``(%s, ...)`` + ``tail`` once per row of ``rows`` with executemany.
 
-    One statement per chunk instead of one per row: PostgreSQL otherwise pays a round trip per
-    row, and SQLite is no slower. Rows of one chunk must not conflict with each other.
+    On PostgreSQL a plain psycopg cursor (server-side parameters, pipelined) is used: Django's
+    client-side-binding cursor spends more time quoting values in Python than the server
+    spends inserting them.
     """
-    per_statement = max(1, min(_ROWS_PER_STATEMENT, _PARAMS_PER_STATEMENT // width))
-    one = "(" + ", ".join(["%s"] * width) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            cursor.execute(
-                head + ", ".join([one] * len(chunk)) + tail,
-                [value for row in chunk for value in row],
-            )
+    if not rows:
+        return
+    sql = head + "(" + ", ".join(["%s"] * width) + ")" + tail
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.executemany(sql, rows)
+    else:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
 
 
 def _ids_of_existing(arxiv_ids: list[str]) -> Iterator[tuple[str, int]]:
