@@ -187,3 +187,7 @@ def test_list_papers_searches_with_highlights_and_respects_the_limit(search_site
     assert "".join(span["text"] for span in spans) == items[0]["title"]
     assert any(span["type"] == "highlight" and "unlearn" in span["text"].lower() for span in spans)
     assert items[0]["upvoted"] is False
+
+    related = httpx.get(f"{search_site.url}/api/papers/{results[0].id}/related", params={"limit": 4}).json()
+    assert len(related) == 4 and results[0].id not in {item["paper"]["id"] for item in related}
+    assert all(item["title"] and item["paper"]["authors"] for item in related)
