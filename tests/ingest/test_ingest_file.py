@@ -392,3 +392,27 @@ def test_an_empty_author_list_or_nul_characters_do_not_break_idempotency(ingest,
     assert (paper.title, paper.abstract, paper.authorships.count()) == ("Nul title", "ab", 0)
     again = ingest(path)
     assert "0 new, 0 updated, 1 unchanged" in again.stdout
+
+
+@pytest.mark.django_db
+def test_two_sources_of_the_same_day_do_not_flip_the_paper_on_every_run(ingest, write_jsonl, fixture_lines):
+    hf = hf_line(fixture_lines, "2503.11514")
+    arxiv = {
+        "id": "2503.11514",
+        "title": hf["paper"]["title"],
+        "authors": [a["name"] for a in hf["paper"]["authors"]],
+        "abstract": "The arXiv text, with \\textbf{LaTeX} that the HF summary lacks.",
+        "categories": ["cs.CL"],
+        "listed": hf["_snapshot"],
+    }
+    files = [write_jsonl("hf.jsonl", [hf]), write_jsonl("arxiv.jsonl", [arxiv])]
+    ingest(*files)
+    paper = Paper.objects.get()
+    # The first record of that day wins; the second fills what was empty.
+    assert paper.abstract == " ".join(hf["paper"]["summary"].split())
+    assert paper.categories == "cs.CL"
+    stamp = paper.modified_at
+    again = ingest(*files)
+    assert "total: 2 papers: 0 new, 0 updated, 2 unchanged" in again.stdout
+    paper.refresh_from_db()
+    assert paper.modified_at == stamp

@@ -10,9 +10,10 @@ Every source (JSONL dumps, OAI-PMH, the arXiv API) ends here::
 
 Merge rules (per paper, keyed by the arXiv id without version):
 
-* A record whose ``source_updated`` is newer than or equal to the stored one (or when neither
-  has one) overwrites every field it has; an older record, or one without ``source_updated``
-  over a stored row that has one, only fills fields that are empty. ``None`` never erases.
+* A record whose ``source_updated`` is newer than the stored one (or any record when the
+  stored row has none) overwrites every field it has; an older or equally fresh record, or one
+  without ``source_updated`` over a stored row that has one, only fills fields that are empty
+  (so re-importing the same day from two sources is stable). ``None`` never erases.
 * ``version`` keeps the highest number seen. ``upvotes`` keeps the local votes:
   ``upvotes = imported_upvotes + (stored upvotes - stored imported_upvotes)``.
 * Authors: a record with authors replaces the paper's authorships atomically (delete +
@@ -240,10 +241,15 @@ def record_fields(record: PaperRecord) -> dict:
 
 
 def _is_fresh(record_updated: datetime | None, stored_updated: datetime | None) -> bool:
-    """May this record overwrite stored values (rather than only fill empty ones)?"""
+    """May this record overwrite stored values (rather than only fill empty ones)?
+
+    Only a strictly newer record may. Two sources often carry the same day (an HF snapshot and
+    the arXiv listing of that day) with slightly different text; letting equals overwrite would
+    make each re-run flip the paper between them and report changes that are none.
+    """
     if stored_updated is None:
         return True
-    return record_updated is not None and record_updated >= stored_updated
+    return record_updated is not None and record_updated > stored_updated
 
 
 def merge_paper(stored: dict, incoming: dict, fresh: bool) -> dict:
