@@ -36,9 +36,10 @@ from paperfeed.digests.render import DigestRenderer
 
 FINAL = (SendStatus.SENT, SendStatus.EMPTY, SendStatus.FAILED)
 CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError, socket.timeout)
-# Accepted mails are logged as sent in groups this size: a process killed outright (SIGKILL, power
-# loss) can resend at most this many once its claims expire; receivers see the same Message-ID.
-MARK_SENT_EVERY = 20
+# Accepted mails are logged as sent in groups this size. 1: each mail is logged the moment the
+# server accepts it, so a process killed outright (SIGKILL, power loss) can resend at most the one
+# mail in flight once its claims expire (with the same Message-ID, so receivers can drop it).
+MARK_SENT_EVERY = 1
 # Consecutive connection failures after which the server is taken to be down for this run.
 CONNECTION_FAILURES_TO_STOP = 2
 
