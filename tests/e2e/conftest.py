@@ -132,8 +132,10 @@ def log_in_with_form() -> Callable[[object, str], None]:
 
     def submit(tab, username: str, password: str = DEFAULT_PASSWORD) -> None:
         tab.goto("/accounts/login/")
-        tab.get_by_label(re.compile(r"^(login|username|e-?mail)", re.I)).first.fill(username)
-        tab.get_by_label(re.compile(r"^password:?$", re.I)).fill(password)
-        tab.get_by_role("button", name=re.compile(r"^(sign|log) in$", re.I)).click()
+        submit = tab.get_by_role("button", name=re.compile(r"^(sign|log) in$", re.I))
+        form = tab.locator("form").filter(has=submit)
+        form.get_by_label(re.compile(r"^(login|username|e-?mail)", re.I)).first.fill(username)
+        form.get_by_label(re.compile(r"^password:?$", re.I)).fill(password)
+        submit.click()
 
     return submit
