@@ -33,9 +33,7 @@ class Comment(models.Model):
     """A Markdown comment on a paper, or a reply to one (one level deep)."""
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
     )
@@ -62,9 +60,7 @@ class Comment(models.Model):
 class Collection(models.Model):
     """A named list of papers kept by a user; public ones are shown to everyone."""
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collections"
-    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collections")
     title = models.CharField(max_length=120)
     description = models.TextField(blank=True, max_length=2000)
     is_public = models.BooleanField(default=True)
@@ -89,9 +85,7 @@ class CollectionItem(models.Model):
 
     class Meta:
         ordering = ["-added_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["collection", "paper"], name="collection_item_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["collection", "paper"], name="collection_item_once")]
 
     def __str__(self) -> str:
         return f"{self.paper.arxiv_id} in {self.collection}"

@@ -24,6 +24,7 @@ from paperfeed.papers.periods import (
     parse_week,
     week_period_of,
 )
+from paperfeed.search.public import related_papers
 
 PAGE_SIZE = 50
 SORT_LABELS = {"upvotes": "Most upvoted", "trending": "Trending", "newest": "Newest"}
@@ -115,11 +116,6 @@ def _visible_paper(request: HttpRequest, arxiv_id: str) -> Paper:
 
 
 def _related_context(paper: Paper) -> dict:
-    # Search fills the related-papers slot when it is installed.
-    try:
-        from paperfeed.search.public import related_papers
-    except ImportError:
-        return {"related_papers": None}
     return {"related_papers": related_papers(paper, limit=10)}
 
 

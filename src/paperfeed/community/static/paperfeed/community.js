@@ -36,7 +36,8 @@
     form.dataset.busy = "1";
     var button = form.querySelector("button");
     button.setAttribute("aria-busy", "true");
-    fetch(form.action, {
+    // getAttribute: form.action would be the <input name="action"> inside the form.
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: new FormData(form),
       credentials: "same-origin",

@@ -17,6 +17,8 @@
   });
 
   document.querySelectorAll("[data-copy]").forEach(function (button) {
+    if (!navigator.clipboard) return;
+    button.hidden = false;
     button.addEventListener("click", function () {
       var source = document.querySelector(button.getAttribute("data-copy"));
       if (!source || !navigator.clipboard) return;
