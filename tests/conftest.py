@@ -26,6 +26,8 @@ from testkit import DEFAULT_PASSWORD, SESSION_DATA_DIR
 # Settings are already loaded (pytest-django loads them before any conftest): point the run-time
 # setting at the session's directory too.
 settings.DATA_DIR = SESSION_DATA_DIR
+# Importers leave the search index alone unless a test turns this on: indexing embeds every paper.
+settings.SEARCH_INDEX_ON_INGEST = False
 
 _numbers = count(1)
 

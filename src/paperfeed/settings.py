@@ -153,6 +153,9 @@ SUBMISSION_WINDOW_DAYS = env_int("PAPERFEED_SUBMISSION_WINDOW_DAYS", 14)
 COMMENTS_PER_MINUTE = env_int("PAPERFEED_COMMENTS_PER_MINUTE", 5)
 SUBMIT_ATTEMPTS_PER_MINUTE = env_int("PAPERFEED_SUBMIT_ATTEMPTS_PER_MINUTE", 10)
 
+# `paperfeed ingest ...` makes what it imported searchable before it returns.
+SEARCH_INDEX_ON_INGEST = env_bool("PAPERFEED_INDEX_ON_INGEST", True)
+
 # arXiv endpoints: overridable so tests can point them at a local fixture server.
 ARXIV_API_URL = os.environ.get("PAPERFEED_ARXIV_API_URL", "https://export.arxiv.org/api/query")
 ARXIV_OAI_URL = os.environ.get("PAPERFEED_ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai")

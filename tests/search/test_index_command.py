@@ -75,3 +75,35 @@ def test_searches_use_the_old_index_while_a_rebuild_is_in_progress(settings, mak
     assert builder.state().documents == 0
     sync.rebuild()  # a later rebuild clears the abandoned one
     assert search_papers("lattice")[0][0].paper.title == "Lattice cryptography basics"
+
+
+def test_ingest_makes_new_papers_searchable_incrementally(settings, search_backend, make_paper, tmp_path):
+    settings.SEARCH_INDEX_ON_INGEST = True
+    make_paper("Lattice cryptography basics", "Learning with errors.")
+    sync.rebuild()
+    dump = tmp_path / "papers.jsonl"
+    dump.write_text(
+        '{"id": "2503.11677", "title": "Isogeny graphs for post-quantum signatures",'
+        ' "authors": ["Ada Lovelace"], "abstract": "Supersingular isogeny graphs.",'
+        ' "categories": ["cs.CR"], "comment": null, "listed": "2025-03-18"}\n'
+    )
+    err = StringIO()
+    call_command("ingest", "file", str(dump), stdout=StringIO(), stderr=err)
+    assert "Updating the search index" in err.getvalue()
+    assert sync.status().stale == 0
+    hits, _ = search_papers("isogeny signatures")
+    assert hits[0].paper.arxiv_id == "2503.11677"
+
+
+def test_ingest_can_leave_the_index_alone(settings, search_backend, make_paper, tmp_path):
+    settings.SEARCH_INDEX_ON_INGEST = True
+    make_paper("Lattice cryptography basics", "Learning with errors.")
+    sync.rebuild()
+    dump = tmp_path / "papers.jsonl"
+    dump.write_text(
+        '{"id": "2503.11677", "title": "Isogeny graphs", "authors": ["Ada Lovelace"],'
+        ' "abstract": "Supersingular isogeny graphs.", "categories": ["cs.CR"], "comment": null,'
+        ' "listed": "2025-03-18"}\n'
+    )
+    call_command("ingest", "file", str(dump), "--no-index", stdout=StringIO(), stderr=StringIO())
+    assert sync.status().stale == 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from paperfeed.ingest import cli_arxiv, cli_file
 
@@ -34,6 +36,27 @@ class Command(BaseCommand):
             )
         )
 
-    def handle(self, *args, source: str, **options) -> None:
+        for subparser in subcommands.choices.values():
+            subparser.add_argument(
+                "--no-index",
+                action="store_true",
+                help="Do not bring the search index up to date afterwards (paperfeed index catch-up does).",
+            )
+
+    def handle(self, *args, source: str, no_index: bool = False, **options) -> None:
         runners = {"file": cli_file.run, "arxiv": cli_arxiv.run_harvest, "arxiv-id": cli_arxiv.run_lookup}
-        runners[source](self, **options)
+        index = settings.SEARCH_INDEX_ON_INGEST and not no_index
+        try:
+            runners[source](self, **options)
+        except CommandError:
+            # Rejected lines or ids: what was imported is still made searchable.
+            if index:
+                self._catch_up_index()
+            raise
+        if index:
+            self._catch_up_index()
+
+    def _catch_up_index(self) -> None:
+        """New and changed papers become searchable now, incrementally (not a rebuild)."""
+        self.stderr.write("Updating the search index…")
+        call_command("index", "catch-up", stdout=self.stdout, stderr=self.stderr)
