@@ -31,7 +31,7 @@ HF_FILE = REPO.parent / "shared" / "data" / "hf_daily_papers.jsonl.xz"
 
 def load(data_dir: Path) -> None:
     env = {**os.environ, "PAPERFEED_DATA_DIR": str(data_dir)}
-    for command in (["migrate", "--verbosity", "0"], ["ingest", "file", str(HF_FILE)]):
+    for command in (["migrate", "--verbosity", "0"], ["ingest", "file", str(HF_FILE), "--no-index"]):
         started = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "paperfeed", *command], env=env, check=True, capture_output=True

@@ -28,7 +28,18 @@ from pathlib import Path
 
 def run_import(paths: list[str], env: dict[str, str], batch_size: int) -> dict:
     """Run the import in a child process; return wall time, peak RSS and its summary output."""
-    command = [sys.executable, "-m", "paperfeed", "ingest", "file", *paths, "--batch-size", str(batch_size)]
+    # --no-index: this measures the import; indexing is measured by `paperfeed bench search`.
+    command = [
+        sys.executable,
+        "-m",
+        "paperfeed",
+        "ingest",
+        "file",
+        *paths,
+        "--batch-size",
+        str(batch_size),
+        "--no-index",
+    ]
     import resource
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
