@@ -7,6 +7,7 @@ is set for subprocesses and ``settings.DATA_DIR`` points at it for code that rea
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from testkit import DEFAULT_PASSWORD, SESSION_DATA_DIR
+from testkit import CHROMIUM, CHROMIUM_ARGS, DEFAULT_PASSWORD, SESSION_DATA_DIR
 
 # Settings are already loaded (pytest-django loads them before any conftest): point the run-time
 # setting at the session's directory too.
@@ -223,3 +224,32 @@ def smtp_server(settings) -> Iterator[LoopbackSmtpServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One chromium per test module.
+
+    Playwright's sync API keeps an asyncio loop running in this thread while it is started, and
+    Django refuses ORM calls under a running loop; the escape hatch is set only for that time, and
+    the module scope ends the loop before tests of other modules run in this process.
+    """
+    if not CHROMIUM.exists():
+        pytest.fail(f"the browser tests need Debian's chromium at {CHROMIUM}: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

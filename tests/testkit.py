@@ -28,3 +28,17 @@ def shared_data(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data file {path} is not present (clone the repository beside ../shared)")
     return path
+
+
+# Debian's chromium for the browser tests (never a browser downloaded by Playwright).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = ARTIFACTS / "screenshots"

@@ -5,26 +5,14 @@ Every test here is marked ``browser``. Screenshots go to test-artifacts/screensh
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from testkit import ARTIFACTS, DEFAULT_PASSWORD
+from testkit import DEFAULT_PASSWORD, SCREENSHOTS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = ARTIFACTS / "screenshots"
 HERE = Path(__file__).resolve().parent
 
 
@@ -32,35 +20,6 @@ def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if HERE in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """One chromium per test module.
-
-    Playwright's sync API keeps an asyncio loop running in this thread while it is started, and
-    Django refuses ORM calls under a running loop; the escape hatch is set only for that time, and
-    the module scope ends the loop before tests of other modules run in this process.
-    """
-    if not CHROMIUM.exists():
-        pytest.fail(f"the browser tests need Debian's chromium at {CHROMIUM}: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    finally:
-        playwright.stop()
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def _new_page(browser, live_server, **options):
