@@ -128,6 +128,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Accounts: sign up with email + password, verified email required before login.
+ACCOUNT_ADAPTER = "paperfeed.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

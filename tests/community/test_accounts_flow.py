@@ -82,6 +82,8 @@ def test_sign_up_verify_the_email_then_log_in_and_out(client, mailoutbox):
     assert len(mailoutbox) >= 1
     mail = mailoutbox[0]
     assert mail.to == ["new@example.org"] and mail.subject.startswith("[paperfeed]")
+    assert mail.body.startswith("Hello from paperfeed!"), "mails use the site's name, not its host"
+    assert "Thank you for using paperfeed!" in mail.body
     confirm_path = link_in(mail, "/accounts/confirm-email/")
     confirm_page = client.get(confirm_path)
     assert_site_page(confirm_page, "Confirm Email Address")
