@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from itertools import count
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from smtpkit import LoopbackSmtpServer, send_django_mail_to
 from testkit import CHROMIUM, CHROMIUM_ARGS, DEFAULT_PASSWORD, SESSION_DATA_DIR
 
 # Settings are already loaded (pytest-django loads them before any conftest): point the run-time
@@ -161,65 +157,12 @@ def user_client(client, make_user):
     return client
 
 
-class LoopbackSmtpServer:
-    """A real SMTP server on 127.0.0.1 that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        from aiosmtpd.controller import Controller
-
-        self.messages: list[EmailMessage] = []
-        self._arrived = threading.Condition()
-        # aiosmtpd needs a concrete port: it connects to it to check that the server is up.
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        self._controller = Controller(self, hostname="127.0.0.1", port=port)
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd hook name)
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-        with self._arrived:
-            self.messages.append(message)
-            self._arrived.notify_all()
-        return "250 Message accepted for delivery"
-
-    def start(self) -> None:
-        self._controller.start()
-        self.host, self.port = self._controller.hostname, self._controller.port
-
-    def stop(self) -> None:
-        self._controller.stop()
-
-    def wait_for(self, number: int = 1, timeout: float = 10.0) -> list[EmailMessage]:
-        """Wait until ``number`` messages have arrived (mail is sent from other threads)."""
-        deadline = time.monotonic() + timeout
-        with self._arrived:
-            while len(self.messages) < number:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(f"expected {number} mail(s), got {len(self.messages)} in {timeout}s")
-                self._arrived.wait(remaining)
-            return list(self.messages)
-
-    @staticmethod
-    def text_of(message: EmailMessage) -> str:
-        body = message.get_body(preferencelist=("plain", "html"))
-        return body.get_content() if body is not None else ""
-
-
 @pytest.fixture
 def smtp_server(settings) -> Iterator[LoopbackSmtpServer]:
     """A loopback SMTP server, with Django's mail settings pointed at it for the test."""
     server = LoopbackSmtpServer()
     server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = server.host
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 10
+    send_django_mail_to(server, settings)
     try:
         yield server
     finally:
