@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core import signing as django_signing
 
-from digests.helpers import BASE_URL, header_url, html_part, links_in, path_of, send, text_part
+from digests.helpers import BASE_URL, THURSDAY, header_url, html_part, links_in, path_of, send, text_part
 from paperfeed.digests import signing
 from paperfeed.digests.models import Subscription
 
@@ -54,6 +54,31 @@ def test_the_footer_links_are_signed_and_work(client, digest):
     assert Subscription.objects.get().is_active
     assert client.post(path_of(unsubscribe)).status_code == 200
     assert not Subscription.objects.get().is_active
+
+
+def test_view_in_browser_shows_the_papers_the_mail_held_after_trending_has_moved_on(
+    client, digest, make_paper
+):
+    view = next(u for u in links_in(text_part(digest)) if "/digest/view/" in u)
+    make_paper("A newcomer that tops trending", upvotes=500, listed_on=THURSDAY)
+
+    page = client.get(path_of(view)).content.decode()
+
+    assert "Scaling sparse mixtures of experts" in page
+    assert "A newcomer that tops trending" not in page
+    assert "Diffusion models for protein design" in page
+
+
+def test_view_in_browser_leaves_out_a_paper_hidden_since_the_mail_went_out(client, digest, trending_papers):
+    view = next(u for u in links_in(text_part(digest)) if "/digest/view/" in u)
+    hidden = trending_papers[0]
+    hidden.hidden = True
+    hidden.save(update_fields=["hidden"])
+
+    page = client.get(path_of(view)).content.decode()
+
+    assert hidden.title not in page
+    assert trending_papers[1].title in page
 
 
 def test_an_altered_or_forged_unsubscribe_token_changes_nothing(client, make_subscriber):

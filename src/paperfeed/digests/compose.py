@@ -54,6 +54,38 @@ class Digest:
         return not self.papers
 
 
+def contents_of(digest: Digest) -> dict:
+    """What a digest holds, as JSON for the send log: sections with their papers' ids and reasons."""
+    return {
+        "sections": [
+            {
+                "key": section.key,
+                "title": section.title,
+                "note": section.note,
+                "items": [[item.paper.pk, item.reason] for item in section.items],
+            }
+            for section in digest.sections
+        ]
+    }
+
+
+def digest_from_contents(subscription: Subscription, period: DigestPeriod, contents: dict) -> Digest:
+    """The digest a subscriber was sent, from the send log: the same papers in the same sections.
+
+    A paper hidden by moderation since then is left out.
+    """
+    sections = contents.get("sections", [])
+    ids = [paper_id for section in sections for paper_id, _ in section["items"]]
+    papers = Paper.objects.visible().in_bulk(ids)
+    digest = Digest(subscription, period)
+    for section in sections:
+        items = [DigestItem(papers[pid], reason) for pid, reason in section["items"] if pid in papers]
+        if items or section["note"]:
+            digest.sections.append(DigestSection(section["key"], section["title"], items, section["note"]))
+    attach_authors(digest.papers)
+    return digest
+
+
 def excerpt(paper: Paper, limit: int = EXCERPT_CHARS) -> str:
     """A short excerpt: the one-line summary if there is one, else the abstract cut at a word."""
     text = " ".join((paper.ai_summary or paper.abstract or "").split())

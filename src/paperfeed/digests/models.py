@@ -98,6 +98,9 @@ class DigestSend(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     paper_count = models.PositiveIntegerField(default=0)
+    # What the accepted mail held (sections of paper ids), so "view in browser" shows the same
+    # papers later, whatever trending and the search index have become since.
+    contents = models.JSONField(default=dict, blank=True)
     last_error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -29,7 +29,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from paperfeed.digests import conf
-from paperfeed.digests.compose import DigestComposer
+from paperfeed.digests.compose import Digest, DigestComposer, contents_of
 from paperfeed.digests.models import DigestSend, SendStatus, Subscription
 from paperfeed.digests.periods import DigestPeriod, period_at
 from paperfeed.digests.render import DigestRenderer
@@ -176,15 +176,16 @@ class DigestSender:
             claim_token="", **changes
         )
 
-    def mark_sent(self, accepted: list[tuple[Subscription, int]]) -> None:
-        """Log mails the server accepted as sent (a few at a time: one UPDATE per paper count)."""
-        by_count: dict[int, list[int]] = {}
-        for subscription, paper_count in accepted:
-            by_count.setdefault(paper_count, []).append(subscription.pk)
+    def mark_sent(self, accepted: list[tuple[Subscription, Digest]]) -> None:
+        """Log mails the server accepted as sent, with what each one held."""
         now = timezone.now()
-        for paper_count, ids in by_count.items():
-            DigestSend.objects.filter(self._mine(), subscription_id__in=ids).update(
-                status=SendStatus.SENT, sent_at=now, paper_count=paper_count, claim_token=""
+        for subscription, digest in accepted:
+            DigestSend.objects.filter(self._mine(), subscription_id=subscription.pk).update(
+                status=SendStatus.SENT,
+                sent_at=now,
+                paper_count=len(digest.papers),
+                contents=contents_of(digest),
+                claim_token="",
             )
         recovered = [subscription.pk for subscription, _ in accepted if subscription.bounce_count]
         if recovered:
@@ -276,7 +277,7 @@ class DigestSender:
         gone = claimed - {s.pk for s in subscriptions}
         DigestSend.objects.filter(self._mine(), subscription_id__in=gone).delete()
         pending = {s.pk for s in subscriptions}
-        accepted: list[tuple[Subscription, int]] = []  # accepted by the server, not yet in the log
+        accepted: list[tuple[Subscription, Digest]] = []  # accepted by the server, not yet in the log
         try:
             digests = self.composer.compose_many(subscriptions)
             empty = [pk for pk, digest in digests.items() if digest.is_empty]
@@ -322,7 +323,7 @@ class DigestSender:
                         connection.close()
                         needs_open = True
                     else:
-                        accepted.append((subscription, len(digest.papers)))
+                        accepted.append((subscription, digest))
                         failures_in_a_row = 0
                         if len(accepted) >= MARK_SENT_EVERY:
                             self.mark_sent(accepted)

@@ -12,10 +12,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from paperfeed.digests import signing
-from paperfeed.digests.compose import DigestComposer, attach_authors, author_line, excerpt
+from paperfeed.digests.compose import (
+    DigestComposer,
+    attach_authors,
+    author_line,
+    digest_from_contents,
+    excerpt,
+)
 from paperfeed.digests.forms import PreferencesForm, SubscribeForm
 from paperfeed.digests.interest import InterestRanker, latest_papers, likes_of
-from paperfeed.digests.models import Frequency, Subscription
+from paperfeed.digests.models import DigestSend, Frequency, SendStatus, Subscription
 from paperfeed.digests.periods import period_from_key, upcoming_period
 from paperfeed.digests.render import DigestRenderer
 from paperfeed.digests.subscriptions import (
@@ -200,5 +206,11 @@ def view_in_browser(request: HttpRequest, token: str) -> HttpResponse:
         period = period_from_key(period_key)
     except (signing.InvalidToken, ValueError) as error:
         return _invalid_link(request, signing.InvalidToken(str(error)))
-    digest = DigestComposer(period).compose(subscription)
+    sent = DigestSend.objects.filter(
+        subscription=subscription, period_key=period.key, status=SendStatus.SENT
+    ).first()
+    if sent is not None and sent.contents:
+        digest = digest_from_contents(subscription, period, sent.contents)
+    else:  # not sent (yet): what it would hold now
+        digest = DigestComposer(period).compose(subscription)
     return HttpResponse(DigestRenderer().html(digest, with_view_link=False))
