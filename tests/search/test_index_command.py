@@ -44,21 +44,65 @@ def test_a_crash_while_writing_vectors_leaves_the_index_usable(settings, make_pa
     sync.rebuild()
     make_paper("Isogeny cryptography", "Supersingular isogeny graphs.")
 
-    from paperfeed.search.backends import vectors
+    from paperfeed.search.backends import local
 
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(vectors.VectorStore, "save", crash)
+    monkeypatch.setattr(local, "save_segment", crash)
     with pytest.raises(OSError):
         sync.catch_up()
     monkeypatch.undo()
     hits, _ = search_papers("lattice cryptography")
     assert hits and hits[0].paper.title == "Lattice cryptography basics"
     assert sync.status().stale == 1  # the watermark did not move: catch-up knows what to redo
+    out = run("status")
+    assert "interrupted:      an update of 1 papers" in out
+    assert "To do: run `paperfeed index catch-up` (it redoes the 1 papers" in out
     sync.catch_up()
     assert search_papers("isogeny")[0][0].paper.title == "Isogeny cryptography"
     assert sync.status().stale == 0
+    assert "interrupted" not in run("status")
+    assert "Up to date." in run("status")
+
+
+def test_catch_up_adds_a_small_segment_and_leaves_the_base_vector_file_alone(settings, make_paper):
+    settings.SEARCH_BACKEND = "local"
+    for i in range(3):
+        make_paper(f"Lattice paper {i}", "Lattice cryptography.")
+    sync.rebuild()
+    from paperfeed.search.backends import get_backend
+
+    directory = get_backend().live.directory
+    base = sorted(directory.glob("vectors-*.npy"))
+    assert len(base) == 1
+    before = base[0].stat()
+    make_paper("Isogeny cryptography", "Supersingular isogeny graphs.")
+    sync.catch_up()
+    after = base[0].stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert len(list(directory.glob("segment-*.npz"))) == 1
+    assert "vector segments:  1" in run("status")
+    assert search_papers("supersingular isogeny", mode="dense")[0][0].paper.title == "Isogeny cryptography"
+
+
+def test_segments_are_folded_into_the_base_once_they_grow(settings, make_paper, monkeypatch):
+    settings.SEARCH_BACKEND = "local"
+    from paperfeed.search.backends import get_backend, vectors
+
+    monkeypatch.setattr(vectors, "COMPACT_MIN_ROWS", 2)
+    make_paper("Lattice cryptography basics", "Learning with errors.")
+    sync.rebuild()
+    make_paper("Isogeny cryptography", "Supersingular isogeny graphs.")
+    sync.catch_up()  # one row in segments: below the threshold
+    assert get_backend().state().segments == 1
+    make_paper("Code-based cryptography", "McEliece with Goppa codes.")
+    sync.catch_up()  # two rows: folded into a new base
+    state = get_backend().state()
+    assert state.segments == 0 and state.vectors == 3
+    directory = get_backend().live.directory
+    assert not list(directory.glob("segment-*")) and len(list(directory.glob("vectors-*.npy"))) == 1
+    assert search_papers("goppa codes mceliece")[0][0].paper.title == "Code-based cryptography"
 
 
 def test_searches_use_the_old_index_while_a_rebuild_is_in_progress(settings, make_paper):

@@ -62,3 +62,10 @@ def test_the_length_limit_counts_the_trimmed_query():
     assert parse_query("  " + "a" * 250 + "  ").words == ["a" * 250]
     with pytest.raises(QueryError, match="250 characters"):
         parse_query("a" * 251)
+
+
+def test_a_word_ending_in_a_colon_is_text_so_titles_with_colons_parse():
+    parsed = parse_query("Mamba: Linear-Time Sequence Modeling")
+    assert parsed.text == "Mamba: Linear-Time Sequence Modeling"
+    assert parsed.words[:2] == ["mamba", "linear"]
+    assert not parsed.has_filters

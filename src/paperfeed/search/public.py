@@ -8,7 +8,7 @@ from paperfeed.papers.models import Paper
 from paperfeed.search.errors import QueryError
 from paperfeed.search.service import find_related, run_search
 
-__all__ = ["Hit", "QueryError", "search_papers", "related_papers", "more_like_these"]
+__all__ = ["Hit", "QueryError", "search_papers", "related_papers", "more_like_these", "warm_up"]
 
 
 @dataclass
@@ -36,3 +36,41 @@ def related_papers(paper: Paper, limit: int = 10) -> list[Paper]:
 def more_like_these(papers: list[Paper], limit: int = 10) -> list[Paper]:
     """Visible papers nearest to the centre of ``papers`` (none of them)."""
     return find_related(list(papers), limit)
+
+
+def warm_up(background: bool = False):
+    """Load the embedding model and open the index now, so the first search does not wait for them.
+
+    ``paperfeed serve`` calls ``warm_up(background=True)`` at start: it returns the thread doing
+    the work at once. Otherwise it returns the seconds taken. It never raises: a missing index
+    or model only means the first search pays, and that is logged.
+    """
+    if background:
+        import threading
+
+        thread = threading.Thread(target=_warm_up_logged, name="search-warm-up", daemon=True)
+        thread.start()
+        return thread
+    return _warm_up_logged()
+
+
+def _warm_up_logged() -> float:
+    import logging
+    import time
+
+    from django.db import connection
+
+    started = time.monotonic()
+    try:
+        from paperfeed.search.service import warm_up_parts
+
+        warm_up_parts()
+    except Exception:
+        logging.getLogger(__name__).warning(
+            "Search warm-up failed; the first search will be slower", exc_info=True
+        )
+    finally:
+        connection.close()  # this thread's connection, if it opened one
+    took = time.monotonic() - started
+    logging.getLogger(__name__).info("Search warmed up in %.1f s", took)
+    return took

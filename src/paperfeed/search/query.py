@@ -96,8 +96,9 @@ def parse_query(raw: str) -> ParsedQuery:
             ) or ""
             value = value.strip()
             if name not in FILTER_NAMES:
-                # Things like "http://..." or "arXiv:2401.00001" are text, not filters.
-                if name in {"http", "https", "arxiv", "doi"}:
+                # Things like "http://..." or "arXiv:2401.00001" are text, not filters, and so is
+                # a word ending in a colon, as in the title "Mamba: Linear-Time Sequence Modeling".
+                if name in {"http", "https", "arxiv", "doi"} or not match.group(0).split(":", 1)[1]:
                     text_parts.append(match.group(0))
                     parsed.words += words_of(match.group(0))
                     continue

@@ -15,6 +15,7 @@ from paperfeed.search.fusion import reciprocal_rank_fusion
 from paperfeed.search.highlight import excerpt, highlight
 from paperfeed.search.lookup import exact_matches, normalized_title
 from paperfeed.search.query import ParsedQuery
+from paperfeed.search.timing import stage
 
 SORTS = ("relevance", "newest", "upvotes")
 MODES = ("hybrid", "keyword", "dense")
@@ -36,33 +37,42 @@ def _check_options(limit: int, offset: int, sort: str, mode: str) -> None:
 def ranked_pks(parsed: ParsedQuery, mode: str = "hybrid") -> tuple[list[int], dict[int, float]]:
     """Candidate paper pks for ``parsed``, best first, with their scores (not yet checked for visibility)."""
     filters = filter_q(parsed) if parsed.has_filters else None
-    pinned = exact_matches(parsed.text) if parsed.text else []
+    with stage("exact lookups"):
+        pinned = exact_matches(parsed.text) if parsed.text else []
     backend = get_backend()
     keyword: list[tuple[int, float]] = []
     dense: list[tuple[int, float]] = []
     if parsed.has_text and mode in ("hybrid", "keyword"):
-        keyword = backend.keyword(parsed, filters, KEYWORD_DEPTH)
+        with stage("keyword"):
+            keyword = backend.keyword(parsed, filters, KEYWORD_DEPTH)
     if parsed.has_text and mode in ("hybrid", "dense") and parsed.text:
-        vector = get_embedder().encode_query(parsed.text)
-        dense = backend.dense(vector, filters, DENSE_DEPTH)
+        with stage("query embedding"):
+            vector = get_embedder().encode_query(parsed.text)
+        with stage("vector search"):
+            dense = backend.dense(vector, filters, DENSE_DEPTH)
         if parsed.phrases:
             # A quoted phrase must appear: meaning only re-orders papers that contain it.
-            containing = {pk for pk, _ in backend.keyword(parsed, filters, KEYWORD_DEPTH * 5)}
+            with stage("keyword"):
+                containing = {pk for pk, _ in backend.keyword(parsed, filters, KEYWORD_DEPTH * 5)}
             dense = [(pk, s) for pk, s in dense if pk in containing]
-    if mode == "hybrid":
-        fused = reciprocal_rank_fusion([[pk for pk, _ in keyword], [pk for pk, _ in dense]])
-    else:
-        fused = keyword if mode == "keyword" else dense
-    scores = dict(fused)
-    if keyword and parsed.text:
-        wanted = normalized_title(parsed.text)
-        head = [pk for pk, _ in keyword[:TITLE_CHECK]]
-        titles = dict(Paper.objects.filter(pk__in=head).values_list("pk", "title"))
-        pinned += [pk for pk in head if pk not in pinned and normalized_title(titles.get(pk, "")) == wanted]
+    with stage("fusion"):
+        if mode == "hybrid":
+            fused = reciprocal_rank_fusion([[pk for pk, _ in keyword], [pk for pk, _ in dense]])
+        else:
+            fused = keyword if mode == "keyword" else dense
+        scores = dict(fused)
+    if keyword and parsed.text and not pinned:
+        # The database lookup wants the title's exact words; this also forgives punctuation.
+        with stage("exact lookups"):
+            wanted = normalized_title(parsed.text)
+            head = [pk for pk, _ in keyword[:TITLE_CHECK]]
+            titles = dict(Paper.objects.filter(pk__in=head).values_list("pk", "title"))
+            pinned = [pk for pk in head if normalized_title(titles.get(pk, "")) == wanted]
     top = max(scores.values(), default=0.0)
     for rank, pk in enumerate(pinned):
         scores[pk] = top + 1.0 + (len(pinned) - rank)
-    order = pinned + [pk for pk, _ in fused if pk not in set(pinned)]
+    pinned_set = set(pinned)
+    order = pinned + [pk for pk, _ in fused if pk not in pinned_set]
     return order, scores
 
 
@@ -84,6 +94,12 @@ def run_search(
     order, scores = ranked_pks(parsed, mode)
     if not order:
         return [], 0
+    with stage("hydrate"):
+        return _page(parsed, order, scores, visible, limit, offset, sort, hit_class)
+
+
+def _page(parsed, order, scores, visible, limit, offset, sort, hit_class) -> tuple[list, int]:
+    """One page of visible papers in ``order``, sorted as asked, with highlights; and the total."""
     rows = {
         pk: (published, upvotes)
         for pk, published, upvotes in visible.filter(pk__in=order).values_list("pk", "published", "upvotes")
@@ -113,6 +129,13 @@ def attach_author_names(papers: list[Paper]) -> None:
 def _hits(papers: list[Paper], scores: dict[int, float], parsed: ParsedQuery, hit_class: Callable) -> list:
     attach_author_names(papers)
     terms = parsed.highlight_terms
+    with stage("highlight"):
+        return _highlighted(papers, scores, terms, hit_class)
+
+
+def _highlighted(
+    papers: list[Paper], scores: dict[int, float], terms: list[str], hit_class: Callable
+) -> list:
     return [
         hit_class(
             paper=paper,
@@ -132,18 +155,35 @@ def find_related(papers: list[Paper], limit: int) -> list[Paper]:
     if not backend.has_vectors():
         return []  # no index yet: nothing to compare with (and no model to load)
     pks = [p.pk for p in papers]
-    stored = backend.vectors_for(pks)
+    with stage("stored vectors"):
+        stored = backend.vectors_for(pks)
     missing = [p for p in papers if p.pk not in stored]
     vectors = list(stored.values())
     if missing:
         from paperfeed.search.embedding import document_text
 
-        vectors += list(
-            get_embedder().encode_documents([document_text(p.title, p.abstract) for p in missing])
-        )
+        with stage("query embedding"):
+            vectors += list(
+                get_embedder().encode_documents([document_text(p.title, p.abstract) for p in missing])
+            )
     centre = normalize(np.mean(np.stack(vectors), axis=0, keepdims=True))[0]
     # A few spare in case some neighbours have been hidden since the last catch-up.
-    near = backend.dense(centre, None, limit + 10, exclude=set(pks))
-    order = [pk for pk, _ in near]
-    found = Paper.objects.filter(pk__in=order, hidden=False).in_bulk()
-    return [found[pk] for pk in order if pk in found][:limit]
+    with stage("vector search"):
+        near = backend.dense(centre, None, limit + 10, exclude=set(pks))
+    with stage("hydrate"):
+        order = [pk for pk, _ in near]
+        found = Paper.objects.filter(pk__in=order, hidden=False).in_bulk()
+        return [found[pk] for pk in order if pk in found][:limit]
+
+
+def warm_up_parts() -> None:
+    """Load the model (one query through it) and run one search of each kind on the index."""
+    from paperfeed.search.query import parse_query
+
+    embedder = get_embedder()
+    vector = embedder.encode_query("warm up")
+    backend = get_backend()
+    backend.keyword(parse_query("warm up"), None, 10)
+    backend.dense(vector, None, 10)
+    if hasattr(backend, "prefetch"):
+        backend.prefetch()

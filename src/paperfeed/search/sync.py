@@ -21,7 +21,7 @@ from paperfeed.search.embedding import Embedder, get_embedder
 
 Progress = Callable[[int, int], None]  # (done, total)
 EMBED_BATCH = 256
-WRITE_BATCH = 8192  # documents per durable write (each local write rewrites the vector file)
+WRITE_BATCH = 8192  # documents per durable write (each local write adds one vector segment)
 
 
 @dataclass
@@ -44,6 +44,8 @@ class IndexStatus:
     hidden_in_index: int
     missing_from_db: int
     watermark: datetime | None
+    interrupted: str | None = None  # an update that did not finish (catch-up redoes it)
+    segments: int = 0
 
     @property
     def needs_rebuild(self) -> bool:
@@ -51,7 +53,9 @@ class IndexStatus:
 
     @property
     def up_to_date(self) -> bool:
-        return not self.needs_rebuild and self.stale == 0 and self.hidden_in_index == 0
+        return (
+            not self.needs_rebuild and self.stale == 0 and self.hidden_in_index == 0 and not self.interrupted
+        )
 
 
 def _index_batches(
@@ -111,6 +115,8 @@ def catch_up(progress: Progress | None = None, embedder: Embedder | None = None)
         backend.set_watermark(max(modified[pk] for pk in chunk))
     if rows:
         backend.set_watermark(max(moment for _, _, moment in rows))
+    elif state.interrupted and state.watermark:
+        backend.set_watermark(state.watermark)  # nothing left to redo: the note can go
     return result
 
 
@@ -148,6 +154,8 @@ def status(embedder_name: str | None = None) -> IndexStatus:
         hidden_in_index=hidden_in_index,
         missing_from_db=missing,
         watermark=state.watermark,
+        interrupted=state.interrupted,
+        segments=state.segments,
     )
 
 

@@ -22,6 +22,8 @@ class IndexState:
     model: str | None  # the embedder name the vectors were made with
     watermark: datetime | None  # every paper modified up to here is in the index
     location: str
+    interrupted: str | None = None  # what an unfinished write left to redo (catch-up redoes it)
+    segments: int = 0  # incremental vector files not yet compacted into the base
 
 
 class SearchBackend(Protocol):

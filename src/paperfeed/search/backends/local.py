@@ -29,7 +29,7 @@ from django.db.models import Q
 
 from paperfeed.papers.models import Paper
 from paperfeed.search.backends.base import IndexState, Ranked
-from paperfeed.search.backends.vectors import VectorStore
+from paperfeed.search.backends.vectors import VectorStore, base_files, save_segment, segment_file
 from paperfeed.search.documents import IndexDocument
 from paperfeed.search.query import ParsedQuery, words_of
 
@@ -53,6 +53,19 @@ def _day_number(moment: datetime | None) -> int:
     return (moment - EPOCH_DAY).days if moment else -(10**6)
 
 
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _describe_pending(pending: dict | None) -> str | None:
+    if not pending:
+        return None
+    return (
+        f"an update of {pending.get('papers', 0):,} papers and {pending.get('removed', 0):,} removals "
+        f"started at {pending.get('at', '?')} did not finish"
+    )
+
+
 def _write_json(path: Path, data: dict) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data))
@@ -72,6 +85,7 @@ class LocalGeneration:
         self._meta_mtime = None
         self.meta: dict = {}
         self.vectors: VectorStore | None = None
+        self.auto_compact = True  # off while a rebuild fills a generation (compacted once at the end)
         self.refresh()
 
     @classmethod
@@ -92,7 +106,9 @@ class LocalGeneration:
         with self._lock:
             self.meta = json.loads(meta_path.read_text())
             self.index.reload()
-            self.vectors = VectorStore.load(self.directory, self.meta.get("vectors", 0), self.meta["dim"])
+            self.vectors = VectorStore.load(
+                self.directory, self.meta.get("vectors", 0), self.meta["dim"], self.meta.get("segments", [])
+            )
             self._meta_mtime = mtime
 
     # -- reading -------------------------------------------------------------------------------
@@ -176,8 +192,15 @@ class LocalGeneration:
     def write(
         self, docs: list[IndexDocument], vectors: np.ndarray, removed: list[int], fresh: bool = False
     ) -> None:
-        """Add or replace ``docs`` and drop ``removed``; ``fresh``: the documents are known to be new."""
+        """Add or replace ``docs`` and drop ``removed``; ``fresh``: the documents are known to be new.
+
+        Order: a pending note in meta.json, the tantivy commit, a new vector segment, then
+        meta.json naming the segment (and no longer the note). A crash before the last step
+        leaves the vectors as they were and the note says an update was interrupted; the
+        watermark has not moved, so catch-up writes the same papers again.
+        """
         self.refresh()
+        self._save_meta(pending={"papers": len(docs), "removed": len(removed), "at": _now()})
         writer = self.index.writer(heap_size=128_000_000, num_threads=1)
         try:
             for pk in ([] if fresh else [d.pk for d in docs]) + list(removed):
@@ -199,32 +222,54 @@ class LocalGeneration:
         except BaseException:
             writer.rollback()
             raise
-        store = self.vectors or VectorStore.empty(self.meta["dim"])
-        new_store = store.merged(
+        number = self.meta.get("next_segment", 1)
+        save_segment(
+            self.directory,
+            number,
             np.array([d.pk for d in docs], dtype=np.int64),
             vectors.reshape(len(docs), self.meta["dim"]),
             np.array(removed, dtype=np.int64),
         )
-        old_generation = self.meta.get("vectors", 0)
-        generation = old_generation + 1
-        new_store.save(self.directory, generation)
-        self._save_meta(vectors=generation)
-        self._remove_vector_files(old_generation)
+        meta = {k: v for k, v in self.meta.items() if k != "pending"}
+        segments = self.meta.get("segments", []) + [number]
+        self._replace_meta({**meta, "segments": segments, "next_segment": number + 1})
+        if self.auto_compact and self.vectors is not None and self.vectors.needs_compaction():
+            self.compact()
+        self.remove_debris()
+
+    def compact(self) -> None:
+        """Fold the segments into a new base (and HNSW graph): written aside, then made current."""
+        self.refresh()
+        if self.vectors is None or not self.vectors.segments:
+            return
+        generation = self.meta.get("vectors", 0) + 1
+        self.vectors.compacted().save_base(self.directory, generation)
+        self._save_meta(vectors=generation, segments=[])
+        self.remove_debris()
+
+    def remove_debris(self) -> None:
+        """Delete vector files meta.json does not name: replaced ones, and those of interrupted writes."""
+        keep = set(base_files(self.meta.get("vectors", 0)))
+        keep |= {segment_file(n) for n in self.meta.get("segments", [])}
+        for path in self.directory.iterdir():
+            ours = path.name.startswith(("ids-", "vectors-", "graph-", "segment-"))
+            if ours and path.is_file() and path.name not in keep:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
 
     def _save_meta(self, **changes) -> None:
-        meta = {**self.meta, **changes}
+        self._replace_meta({**self.meta, **changes})
+
+    def _replace_meta(self, meta: dict) -> None:
         _write_json(self.directory / "meta.json", meta)
         # Force a reload even when the clock's resolution hides the change.
         self._meta_mtime = None
         self.refresh()
 
-    def _remove_vector_files(self, generation: int) -> None:
-        for name in (f"ids-{generation}.npy", f"vectors-{generation}.npy", f"graph-{generation}.usearch"):
-            with contextlib.suppress(FileNotFoundError):
-                (self.directory / name).unlink()
-
     def set_watermark(self, watermark: datetime) -> None:
-        self._save_meta(watermark=watermark.isoformat())
+        # Moving the watermark means every write before it completed: no update is pending.
+        meta = {k: v for k, v in self.meta.items() if k != "pending"}
+        self._replace_meta({**meta, "watermark": watermark.isoformat()})
 
     def document_count(self) -> int:
         self.refresh()
@@ -284,6 +329,19 @@ class LocalBackend:
             )
         return live.vectors.search(vector, limit, allowed=allowed, exclude=exclude)
 
+    def prefetch(self) -> None:
+        """Ask the kernel to read the live vector files into memory ahead of the first searches."""
+        live = self.live
+        if live is None or not hasattr(os, "posix_fadvise"):
+            return
+        for path in live.directory.iterdir():
+            if path.name.startswith(("vectors-", "graph-", "segment-")) and path.is_file():
+                fd = os.open(path, os.O_RDONLY)
+                try:
+                    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+                finally:
+                    os.close(fd)
+
     def has_vectors(self) -> bool:
         live = self.live
         return bool(live and live.vectors is not None and len(live.vectors))
@@ -292,9 +350,7 @@ class LocalBackend:
         live = self.live
         if live is None or live.vectors is None:
             return {}
-        store = live.vectors
-        rows = store.rows_of(np.array(sorted(pks), dtype=np.int64))
-        return {int(store.ids[r]): np.asarray(store.matrix[r]) for r in rows}
+        return live.vectors.vectors_for(np.array(sorted(pks), dtype=np.int64))
 
     def upsert(self, docs: list[IndexDocument], vectors: np.ndarray) -> None:
         self._require_live().write(docs, vectors, [])
@@ -321,6 +377,8 @@ class LocalBackend:
             model=live.meta.get("model"),
             watermark=datetime.fromisoformat(watermark) if watermark else None,
             location=str(live.directory),
+            interrupted=_describe_pending(live.meta.get("pending")),
+            segments=len(live.vectors.segments) if live.vectors is not None else 0,
         )
 
     # -- rebuilding ------------------------------------------------------------------------------
@@ -332,11 +390,14 @@ class LocalBackend:
         LocalGeneration.create(self.root / name, model, dim)
         builder = LocalBackend(self.root)
         builder._generation = LocalGeneration(self.root / name)
+        builder._generation.auto_compact = False
         builder._current_name = name
         builder._read_current = lambda: name  # type: ignore[method-assign]
         return builder
 
     def commit_rebuild(self, builder: LocalBackend) -> None:
+        if builder._generation is not None:
+            builder._generation.compact()  # one base (and graph) rather than a segment per batch
         tmp = self.root / "CURRENT.tmp"
         tmp.write_text(builder._current_name or "")
         os.replace(tmp, self.root / "CURRENT")

@@ -64,7 +64,10 @@ class Command(BaseCommand):
             f"stale:            {st.stale:,} papers changed since the watermark",
             f"hidden in index:  {st.hidden_in_index:,}",
             f"gone from db:     {st.missing_from_db:,}",
+            f"vector segments:  {st.segments:,} (folded into the base as they grow)",
         ]
+        if st.interrupted:
+            lines.append(f"interrupted:      {st.interrupted}")
         self.stdout.write("\n".join(lines))
         if st.model is None:
             self.stdout.write("To do: run `paperfeed index rebuild`.")
@@ -72,7 +75,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"To do: the configured model is {st.configured_model}; run `paperfeed index rebuild`."
             )
-        elif st.stale or st.hidden_in_index:
-            self.stdout.write("To do: run `paperfeed index catch-up`.")
+        elif st.stale or st.hidden_in_index or st.interrupted:
+            redo = f" (it redoes the {st.stale:,} papers changed since the watermark)" if st.stale else ""
+            self.stdout.write(f"To do: run `paperfeed index catch-up`{redo}.")
         else:
             self.stdout.write("Up to date.")
