@@ -29,7 +29,7 @@ from paperfeed.search.embedding import Embedder, document_text, normalize
 RECENT = "arxiv_cs_2025_2026.jsonl.xz"
 OLDER = "arxiv_1990_2019.jsonl.xz"
 CHUNK = 1000
-HASH_FEATURES = 2**18
+HASH_FEATURES = 2**17
 PROJECTED = 768
 
 
@@ -138,50 +138,41 @@ class EmbeddingCache:
         return matrix if count is None else matrix[:count]
 
 
-def _word_features(texts: list[str]):
-    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+class StandInModel:
+    """Predicts a model-space vector from a paper's words (see the module docstring)."""
 
-    hashed = HashingVectorizer(
-        n_features=HASH_FEATURES, alternate_sign=False, norm=None, stop_words="english"
-    ).transform(texts)
-    return TfidfTransformer(sublinear_tf=True).fit_transform(hashed)
+    def __init__(self, fit_texts: list[str], fit_vectors: np.ndarray, seed: int = 5) -> None:
+        from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
+        self.hasher = HashingVectorizer(
+            n_features=HASH_FEATURES, alternate_sign=False, norm=None, stop_words="english"
+        )
+        hashed = self.hasher.transform(fit_texts)
+        self.tfidf = TfidfTransformer(sublinear_tf=True).fit(hashed)
+        rng = np.random.default_rng(11)
+        self.projection = (rng.standard_normal((HASH_FEATURES, PROJECTED), dtype=np.float32)) / np.float32(
+            np.sqrt(PROJECTED)
+        )
+        fit_x = self._features_of(hashed)
+        gram = fit_x.T @ fit_x + np.eye(PROJECTED, dtype=np.float32)  # ridge 1.0
+        self.weights = np.linalg.solve(gram, fit_x.T @ fit_vectors).astype(np.float32)
+        predicted = fit_x @ self.weights
+        self.noise = float(np.sqrt(np.mean((fit_vectors - predicted) ** 2)))
+        self.fit_cosine = float(np.mean(np.sum(normalize(predicted) * fit_vectors, axis=1)))
+        self.fitted_on = len(fit_texts)
+        self.rng = np.random.default_rng(seed)
 
-def _projection(rows: int, seed: int = 11) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    return (rng.standard_normal((rows, PROJECTED), dtype=np.float32) / np.sqrt(PROJECTED)).astype(np.float32)
+    def _features_of(self, hashed) -> np.ndarray:
+        return np.asarray(self.tfidf.transform(hashed) @ self.projection, dtype=np.float32)
 
+    def predict(self, texts: list[str]) -> np.ndarray:
+        guess = self._features_of(self.hasher.transform(texts)) @ self.weights
+        guess += self.rng.standard_normal(guess.shape, dtype=np.float32) * np.float32(self.noise)
+        return normalize(guess)
 
-def stand_in_vectors(
-    texts: list[str],
-    fit_texts: list[str],
-    fit_vectors: np.ndarray,
-    seed: int = 5,
-    report: Callable[[str], None] = print,
-) -> tuple[np.ndarray, str]:
-    """Vectors for ``texts`` in the model's space, predicted from their words; and how well the map fits."""
-    projection = _projection(HASH_FEATURES)
-    fit_x = np.asarray(_word_features(fit_texts) @ projection, dtype=np.float32)
-    ridge = 1.0
-    gram = fit_x.T @ fit_x + ridge * np.eye(PROJECTED, dtype=np.float32)
-    weights = np.linalg.solve(gram, fit_x.T @ fit_vectors).astype(np.float32)
-    predicted = normalize(fit_x @ weights)
-    fit_cos = float(np.mean(np.sum(predicted * fit_vectors, axis=1)))
-    residual = fit_vectors - fit_x @ weights
-    noise_scale = float(np.sqrt(np.mean(residual**2)))
-    report(f"stand-in map fitted on {len(fit_texts):,} papers: mean cosine to the real vectors {fit_cos:.3f}")
-    rng = np.random.default_rng(seed)
-    out = np.empty((len(texts), fit_vectors.shape[1]), dtype=np.float32)
-    step = 50_000
-    for start in range(0, len(texts), step):
-        part = np.asarray(_word_features(texts[start : start + step]) @ projection, dtype=np.float32)
-        guess = part @ weights
-        guess += rng.standard_normal(guess.shape, dtype=np.float32) * noise_scale
-        out[start : start + len(part)] = normalize(guess)
-        report(f"stand-in vectors {start + len(part):,}/{len(texts):,}")
-    summary = (
-        f"predicted from each paper's words (hashed tf-idf, random projection to {PROJECTED} dims, "
-        f"least squares to the model's space fitted on {len(fit_texts):,} real embeddings, "
-        f"mean cosine {fit_cos:.3f} on those; residual-sized Gaussian noise added)"
-    )
-    return out, summary
+    def describe(self) -> str:
+        return (
+            f"predicted from each paper's words: hashed tf-idf, random projection to {PROJECTED} dims, "
+            f"least squares to the model's space fitted on {self.fitted_on:,} real embeddings "
+            f"(mean cosine {self.fit_cosine:.3f} to them), plus Gaussian noise of the fit's residual size"
+        )

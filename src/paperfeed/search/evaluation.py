@@ -85,3 +85,32 @@ def evaluate(
         scores.recall100 /= scores.queries
         scores.mrr /= scores.queries
     return scores
+
+
+def related_cases(qrels: dict[str, dict[str, int]], min_group: int = 2) -> list[tuple[str, dict[str, int]]]:
+    """Related-paper cases from judged groups: each relevant paper of a query with at least
+    ``min_group`` of them is a case, and the other papers of that query are its judged neighbours."""
+    cases = []
+    for judged in qrels.values():
+        members = sorted(doc for doc, grade in judged.items() if grade > 0)
+        if len(members) < min_group:
+            continue
+        for doc in members:
+            cases.append((doc, {other: judged[other] for other in members if other != doc}))
+    return cases
+
+
+def evaluate_cases(cases: list[tuple[str, dict[str, int]]], rank: Callable[[str], list[str]]) -> Scores:
+    """Mean scores of ``rank`` (doc id -> other doc ids, best first) over ``cases``."""
+    scores = Scores()
+    for doc, judged in cases:
+        ranking = [other for other in rank(doc) if other != doc]
+        scores.ndcg10 += ndcg(ranking, judged)
+        scores.recall100 += recall(ranking, judged)
+        scores.mrr += reciprocal_rank(ranking, judged)
+        scores.queries += 1
+    if scores.queries:
+        scores.ndcg10 /= scores.queries
+        scores.recall100 /= scores.queries
+        scores.mrr /= scores.queries
+    return scores

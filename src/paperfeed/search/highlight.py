@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from functools import lru_cache
 
 Spans = list[tuple[str, bool]]
 
@@ -11,6 +13,7 @@ _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s")
 EXCERPT_WORDS = 45
 
 
+@lru_cache(maxsize=100_000)  # abstracts repeat their words: a dict probe instead of a suffix scan
 def stem(word: str) -> str:
     """A light English stemmer: enough that "models" lights up for "model", not a linguistic one."""
     word = word.lower()
@@ -52,34 +55,45 @@ def _merge(spans: Spans) -> Spans:
     return merged
 
 
+_WORD_RUN = re.compile(r"\S+")
+
+
 def excerpt(text: str, terms: list[str], size: int = EXCERPT_WORDS) -> Spans:
     """The ``size``-word window of ``text`` holding the most query words, highlighted, with ellipses."""
-    words = list(re.finditer(r"\S+", text or ""))
-    if not words:
+    text = text or ""
+    starts = [m.start() for m in _WORD_RUN.finditer(text)]
+    if not starts:
         return []
     wanted = _stems(terms)
-    hits = [any(stem(t) in wanted for t in _TOKEN.findall(w.group())) for w in words]
-    prefix = [0]
-    for hit in hits:
-        prefix.append(prefix[-1] + hit)
-    best_start, best = 0, -1
-    for start in range(0, max(1, len(words) - size + 1)):
-        count = prefix[min(len(words), start + size)] - prefix[start]
-        if count > best:
-            best, best_start = count, start
-    # Open three words before the first hit, as long as the window keeps its last hit.
-    if best > 0:
-        in_window = [i for i in range(best_start, min(len(words), best_start + size)) if hits[i]]
-        best_start = in_window[0] - 3
-        if in_window[-1] >= best_start + size:
-            best_start = in_window[-1] - size + 1
-        best_start = max(0, best_start)
-        best_start = min(best_start, max(0, len(words) - size))
-    end = min(len(words), best_start + size)
-    chunk = text[words[best_start].start() : words[end - 1].end()]
+    # Word numbers holding a query word, found with one pass over the tokens (hits are few).
+    hit_words = sorted(
+        {bisect_right(starts, m.start()) - 1 for m in _TOKEN.finditer(text) if stem(m.group()) in wanted}
+    )
+    best_start = 0
+    if hit_words:
+        # The run of hits that fits in one window and holds the most; the earliest on ties.
+        best_first, best_last, best_count, last = 0, 0, 0, 0
+        for first in range(len(hit_words)):
+            last = max(last, first)
+            while last + 1 < len(hit_words) and hit_words[last + 1] < hit_words[first] + size:
+                last += 1
+            if last - first + 1 > best_count:
+                best_first, best_last, best_count = first, last, last - first + 1
+        # Open three words before the first hit, as long as the window keeps its last hit.
+        best_start = hit_words[best_first] - 3
+        if hit_words[best_last] >= best_start + size:
+            best_start = hit_words[best_last] - size + 1
+        best_start = min(max(0, best_start), max(0, len(starts) - size))
+    end = min(len(starts), best_start + size)
+    chunk = text[starts[best_start] : _word_end(text, starts[end - 1])]
     spans = highlight(chunk, terms)
     if best_start > 0:
         spans.insert(0, ("… ", False))
-    if end < len(words):
+    if end < len(starts):
         spans.append((" …", False))
     return _merge(spans)
+
+
+def _word_end(text: str, start: int) -> int:
+    match = _WORD_RUN.match(text, start)
+    return match.end() if match else len(text)

@@ -1,83 +1,73 @@
-"""`paperfeed bench search`: build a local index over an arXiv dump and time queries on it.
+"""`paperfeed bench search`: time searches, per stage, on a local index over the arXiv dumps.
 
-Works on the index layer directly (no database): documents are read from the JSONL files and
-keyed by line number, so 750k papers can be measured without importing them. Latencies are
-single-threaded, per query, and include embedding the query (the query cache is cleared
-between queries); fetching rows and rendering the page are not included.
+Runs against the configured database (point PAPERFEED_DATA_DIR at a scratch directory): if it
+holds no papers, the ``--corpus`` dumps are imported first. The index is built once into
+``--workdir`` and reused by later runs (``--rebuild`` builds it again), so repeated runs only
+time queries. Every search goes through the same code as the site (``search_papers``,
+``related_papers``): parsing, exact lookups, the query embedding (its cache is cleared before
+each query), tantivy, the vector index, fusion, fetching rows and highlighting.
 
-Only ``--embed`` documents get real embeddings (embedding is the slow step on a shared
-two-core machine); the rest get random unit vectors of the same dimension, and the output
-says how many of each. Vector search cost does not depend on the values.
+Vectors are real embeddings from the cache ``--embed-seconds`` fills (in file order of the
+recent dump); every other paper gets a stand-in vector predicted from its words (see
+``bench_corpus``). The output says how many of each.
 """
 
 from __future__ import annotations
 
 import json
-import lzma
+import os
 import random
 import resource
-import shutil
 import statistics
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Max
 
-from paperfeed.search.backends.local import LocalGeneration
-from paperfeed.search.backends.vectors import HNSW_MIN_VECTORS
-from paperfeed.search.documents import IndexDocument
+from paperfeed.papers.models import Paper
+from paperfeed.search import timing
+from paperfeed.search.backends import get_backend
+from paperfeed.search.backends import vectors as vector_files
+from paperfeed.search.bench_corpus import OLDER, RECENT, EmbeddingCache, StandInModel, read_dump
+from paperfeed.search.documents import batched, documents_for
 from paperfeed.search.embedding import get_embedder
-from paperfeed.search.fusion import reciprocal_rank_fusion
-from paperfeed.search.query import parse_query
-from paperfeed.search.service import DENSE_DEPTH, KEYWORD_DEPTH
+from paperfeed.search.public import related_papers, search_papers, warm_up
 
-RECENT = "arxiv_cs_2025_2026.jsonl.xz"
-OLDER = "arxiv_1990_2019.jsonl.xz"
-
-
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value[:10]).replace(tzinfo=UTC)
-    except ValueError:
-        return None
+BUILD_BATCH = 50_000
+STAGES = (
+    "exact lookups",
+    "query embedding",
+    "keyword",
+    "vector search",
+    "fusion",
+    "hydrate",
+    "highlight",
+    "stored vectors",
+)
 
 
-def read_documents(path: Path, start_pk: int, limit: int | None):
-    with lzma.open(path, "rt", encoding="utf-8") as handle:
-        for number, line in enumerate(handle):
-            if limit is not None and number >= limit:
-                return
-            record = json.loads(line)
-            authors = record.get("authors") or []
-            if isinstance(authors, str):
-                authors = [a.strip() for a in authors.split(",") if a.strip()]
-            yield IndexDocument(
-                pk=start_pk + number,
-                title=record.get("title", ""),
-                abstract=record.get("abstract", ""),
-                authors=authors,
-                categories=record.get("categories") or [],
-                published=_date(record.get("listed") or record.get("created")),
-                has_code=False,
-            )
-
-
-def percentiles(samples: list[float]) -> str:
-    ms = sorted(s * 1000 for s in samples)
-    pick = lambda q: ms[min(len(ms) - 1, int(round(q * (len(ms) - 1))))]  # noqa: E731
-    return f"{pick(0.50):8.2f} {pick(0.95):8.2f} {pick(0.99):8.2f} {statistics.mean(ms):8.2f}"
+def ms(samples: list[float]) -> str:
+    values = sorted(s * 1000 for s in samples)
+    if not values:
+        return f"{'-':>8} {'-':>8} {'-':>8} {'-':>8}"
+    pick = lambda q: values[min(len(values) - 1, int(round(q * (len(values) - 1))))]  # noqa: E731
+    return f"{pick(0.50):8.2f} {pick(0.95):8.2f} {pick(0.99):8.2f} {statistics.mean(values):8.2f}"
 
 
 def dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
+def load_average() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 class Command(BaseCommand):
-    help = "Benchmark search at scale: build time, index size, peak memory, query latency percentiles."
+    help = "Benchmark search: build an index once, then time queries per mode and per stage."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("what", choices=["search"])
@@ -86,111 +76,240 @@ class Command(BaseCommand):
             "--corpus",
             choices=["recent", "all"],
             default="recent",
-            help="recent: the 75k cs papers; all: plus the 674k older papers",
+            help="what to import into an empty database: recent (75k cs papers) or all (plus 674k older)",
         )
-        parser.add_argument("--limit", type=int, help="use only the first N papers of each file")
-        parser.add_argument("--embed", type=int, default=2000, help="papers to embed for real (default 2000)")
+        parser.add_argument("--workdir", type=Path, default=Path("/tmp/paperfeed-search-bench"))
+        parser.add_argument(
+            "--embeddings", type=Path, help="folder of the real-embedding cache (default: the workdir)"
+        )
+        parser.add_argument("--rebuild", action="store_true", help="build the index again")
+        parser.add_argument(
+            "--embed-seconds",
+            type=float,
+            default=0,
+            help="first spend up to this long adding real embeddings of the recent dump to the cache",
+        )
         parser.add_argument("--queries", type=Path, default=Path("bench/search/dev_queries.jsonl"))
         parser.add_argument("--count", type=int, default=200, help="queries to time per mode (default 200)")
-        parser.add_argument("--workdir", type=Path, default=Path("/tmp/paperfeed-search-bench"))
+        parser.add_argument("--no-recall", action="store_true", help="skip measuring HNSW recall")
 
-    def handle(
-        self,
-        *args,
-        data: Path,
-        corpus: str,
-        limit,
-        embed: int,
-        queries: Path,
-        count: int,
-        workdir: Path,
-        **options,
-    ) -> None:
+    def handle(self, *args, data: Path, corpus: str, workdir: Path, rebuild: bool, **options) -> None:
+        out = self.stdout.write
+        workdir.mkdir(parents=True, exist_ok=True)
+        settings.SEARCH_INDEX_DIR = workdir / "index"
+        settings.SEARCH_BACKEND = "local"
+        embedder = get_embedder()
+        cache = EmbeddingCache(
+            options["embeddings"] or workdir, embedder.name, embedder.runtime, data / RECENT
+        )
+        if options["embed_seconds"] > 0:
+            total = sum(1 for _ in read_dump(data / RECENT))
+            cache.fill(embedder, total, seconds=options["embed_seconds"], report=lambda s: out(f"  {s}"))
+        if not Paper.objects.exists():
+            self._import(data, corpus)
+        manifest_path = workdir / "index.json"
+        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else None
+        visible = Paper.objects.filter(hidden=False).count()
+        if rebuild or manifest is None or manifest.get("papers") != visible or get_backend().live is None:
+            manifest = self._build(data, cache, workdir)
+            manifest_path.write_text(json.dumps(manifest, indent=1))
+            built_here = True
+        else:
+            built_here = False
+        self._time_queries(manifest, built_here, workdir, **options)
+
+    # -- preparing ------------------------------------------------------------------------------
+
+    def _import(self, data: Path, corpus: str) -> None:
         files = [data / RECENT] + ([data / OLDER] if corpus == "all" else [])
         for path in files:
             if not path.exists():
                 raise CommandError(f"{path} does not exist (use --data)")
-        if workdir.exists():
-            shutil.rmtree(workdir)
-        workdir.mkdir(parents=True)
-        embedder = get_embedder()
+        for path in files:
+            self.stdout.write(f"importing {path.name} (once; later runs reuse the database)")
+            call_command("ingest", "file", str(path), "--no-index")
+
+    def _build(self, data: Path, cache: EmbeddingCache, workdir: Path) -> dict:
         out = self.stdout.write
-
+        embedder = get_embedder()
         started = time.monotonic()
-        docs: list[IndexDocument] = []
-        for number, path in enumerate(files):
-            docs.extend(read_documents(path, start_pk=1 + number * 10_000_000, limit=limit))
-        read_s = time.monotonic() - started
+        pk_of = dict(Paper.objects.filter(hidden=False).values_list("arxiv_id", "pk"))
+        real_count = cache.done()
+        real = cache.load(real_count)
+        real_ids = [p.arxiv_id for p in read_dump(data / RECENT, limit=real_count)]
+        real_by_pk = {pk_of[a]: row for row, a in enumerate(real_ids) if a in pk_of}
+        pks = sorted(pk_of.values())
+        if len(real_by_pk) < 1000:
+            raise CommandError(
+                f"only {len(real_by_pk):,} papers have real embeddings; run with --embed-seconds first "
+                "(the stand-in vectors are fitted on at least 1,000 of them)"
+            )
+        fit_pks = sorted(real_by_pk)[:20_000]
+        fit_docs = documents_for(fit_pks)
+        standin = StandInModel([d.text for d in fit_docs], real[[real_by_pk[d.pk] for d in fit_docs]])
+        out(f"stand-in model ready ({time.monotonic() - started:.1f} s): fit cosine {standin.fit_cosine:.3f}")
+        watermark = Paper.objects.aggregate(newest=Max("modified_at"))["newest"]
+        backend = get_backend()
+        builder = backend.begin_rebuild(embedder.name, embedder.dim)
+        generation = builder._generation
+        read_s = standin_s = write_s = 0.0
+        done = 0
+        for chunk in batched(pks, BUILD_BATCH):
+            t0 = time.monotonic()
+            docs = documents_for(chunk)
+            t1 = time.monotonic()
+            vectors = np.empty((len(docs), embedder.dim), dtype=np.float32)
+            guess = [i for i, d in enumerate(docs) if d.pk not in real_by_pk]
+            have = [i for i, d in enumerate(docs) if d.pk in real_by_pk]
+            if have:
+                vectors[have] = real[[real_by_pk[docs[i].pk] for i in have]]
+            if guess:
+                vectors[guess] = standin.predict([docs[i].text for i in guess])
+            t2 = time.monotonic()
+            generation.write(docs, vectors, [], fresh=True)
+            t3 = time.monotonic()
+            read_s, standin_s, write_s = read_s + t1 - t0, standin_s + t2 - t1, write_s + t3 - t2
+            done += len(docs)
+            out(f"  indexed {done:,}/{len(pks):,}")
+        if watermark:
+            generation.set_watermark(watermark)
+        t0 = time.monotonic()
+        backend.commit_rebuild(builder)
+        compact_s = time.monotonic() - t0
+        graph = backend.live.vectors.graph is not None
+        return {
+            "papers": len(pks),
+            "real": len(real_by_pk),
+            "standin": len(pks) - len(real_by_pk),
+            "standin_method": standin.describe(),
+            "embedder": f"{embedder.name}, runtime {embedder.runtime}",
+            "read_s": read_s,
+            "standin_s": standin_s,
+            "write_s": write_s,
+            "compact_s": compact_s,
+            "graph": graph,
+            "total_s": time.monotonic() - started,
+            "size": dir_size(workdir / "index"),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "load": load_average(),
+        }
 
-        embed = min(embed, len(docs))
-        t = time.monotonic()
-        real = embedder.encode_documents([d.text for d in docs[:embed]]) if embed else None
-        embed_s = time.monotonic() - t
-        rng = np.random.default_rng(0)
-        vectors = rng.standard_normal((len(docs), embedder.dim), dtype=np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        if real is not None:
-            vectors[:embed] = real
+    # -- timing ---------------------------------------------------------------------------------
 
-        t = time.monotonic()
-        generation = LocalGeneration.create(workdir / "gen", embedder.name, embedder.dim)
-        generation.write(docs, vectors, [], fresh=True)
-        build_s = time.monotonic() - t
-        size = dir_size(workdir)
-        del vectors
-
-        texts = [json.loads(line)["query"] for line in queries.read_text().splitlines() if line.strip()]
+    def _time_queries(self, manifest: dict, built_here: bool, workdir: Path, **options) -> None:
+        out = self.stdout.write
+        load_before = load_average()
+        count = options["count"]
+        texts = [
+            json.loads(line)["query"][:250]
+            for line in options["queries"].read_text().splitlines()
+            if line.strip()
+        ]
         random.Random(1).shuffle(texts)
         texts = (texts * (count // max(1, len(texts)) + 1))[:count]
-        parsed = [parse_query(text[:250]) for text in texts]
+        embedder = get_embedder()
+        t0 = time.monotonic()
+        warm_up()
+        warm_s = time.monotonic() - t0
+        for text in texts[:10]:  # first touches of the index pages and the database
+            search_papers(text)
 
-        def timed(run) -> list[float]:
-            samples = []
-            for p in parsed:
+        def timed(run) -> tuple[list[float], list[float], dict[str, list[float]]]:
+            wall, cpu, stages = [], [], {name: [] for name in STAGES}
+            for item in items:
                 embedder._queries.clear()
-                t0 = time.perf_counter()
-                run(p)
-                samples.append(time.perf_counter() - t0)
-            return samples
+                with timing.recording() as record:
+                    c0, w0 = time.process_time(), time.perf_counter()
+                    run(item)
+                    wall.append(time.perf_counter() - w0)
+                    cpu.append(time.process_time() - c0)
+                # Hydrate is reported without the highlighting it contains.
+                record["hydrate"] = record.get("hydrate", 0.0) - record.get("highlight", 0.0)
+                for name in STAGES:
+                    stages[name].append(record.get(name, 0.0))
+            return wall, cpu, stages
 
-        keyword = timed(lambda p: generation.keyword(p, KEYWORD_DEPTH))
-        dense = timed(lambda p: generation.vectors.search(embedder.encode_query(p.text), DENSE_DEPTH))
+        items = texts
+        results = {
+            mode: timed(lambda q, m=mode: search_papers(q, mode=m)) for mode in ("keyword", "dense", "hybrid")
+        }
+        embed_only = timed(lambda q: embedder.encode_query(q))[0]
+        pks = list(Paper.objects.filter(hidden=False).values_list("pk", flat=True))
+        picks = [pks[i] for i in np.random.default_rng(2).integers(0, len(pks), count)]
+        items = list(Paper.objects.in_bulk(picks).values())
+        random.Random(3).shuffle(items)
+        items = (items * 2)[:count]
+        related = timed(lambda paper: related_papers(paper, limit=10))
+        recall = None if options["no_recall"] else self._graph_recall(texts[:100])
+        load_after = load_average()
 
-        def hybrid(p) -> None:
-            kw = generation.keyword(p, KEYWORD_DEPTH)
-            dn = generation.vectors.search(embedder.encode_query(p.text), DENSE_DEPTH)
-            reciprocal_rank_fusion([[pk for pk, _ in kw], [pk for pk, _ in dn]])
-
-        hybrid_s = timed(hybrid)
-        embed_only = timed(lambda p: embedder.encode_query(p.text))
-        ids = generation.vectors.ids
-        picks = [int(ids[i]) for i in np.random.default_rng(2).integers(0, len(ids), count)]
-        related = []
-        for pk in picks:
-            t0 = time.perf_counter()
-            rows = generation.vectors.rows_of(np.array([pk]))
-            generation.vectors.search(np.asarray(generation.vectors.matrix[rows[0]]), 11, exclude={pk})
-            related.append(time.perf_counter() - t0)
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-        vector_kind = "HNSW (usearch, f16)" if generation.vectors.graph is not None else "exact (numpy)"
-        out(f"corpus:        {len(docs):,} papers from {', '.join(p.name for p in files)}")
-        out(
-            f"vectors:       {embed:,} real embeddings ({embedder.name}, runtime {embedder.runtime}); "
-            f"{len(docs) - embed:,} random unit vectors standing in (same dimension)"
+        store = get_backend().live.vectors
+        kind = (
+            "HNSW (usearch f16, M=16, ef_add=64, ef_search>=96)"
+            if store.graph is not None
+            else "exact (numpy)"
         )
-        out(f"vector index:  {vector_kind} (HNSW from {HNSW_MIN_VECTORS:,} vectors)")
-        out(f"read:          {read_s:.1f} s")
-        if embed:
-            out(f"embedding:     {embed_s:.1f} s ({embed / embed_s:.1f} abstracts/s)")
-        parts = "tantivy + vector files" + (" + HNSW graph" if generation.vectors.graph is not None else "")
-        out(f"index build:   {build_s:.1f} s ({parts})")
-        out(f"index size:    {size / 1e6:,.0f} MB")
-        out(f"peak memory:   {peak_mb:,.0f} MB (resident, whole process)")
-        out(f"queries:       {count} per mode, single-threaded, query embedding uncached")
-        out(f"{'latency ms':<22} {'p50':>8} {'p95':>8} {'p99':>8} {'mean':>8}")
-        out(f"{'query embedding':<22} {percentiles(embed_only)}")
-        out(f"{'keyword':<22} {percentiles(keyword)}")
-        out(f"{'dense (incl. embed)':<22} {percentiles(dense)}")
-        out(f"{'hybrid (incl. embed)':<22} {percentiles(hybrid_s)}")
-        out(f"{'related papers':<22} {percentiles(related)}")
+        out(f"corpus:        {manifest['papers']:,} papers in the database ({Paper.objects.count():,} rows)")
+        out(f"embedder:      {manifest['embedder']}")
+        out(f"vectors:       {manifest['real']:,} real embeddings; {manifest['standin']:,} stand-ins")
+        if manifest["standin"]:
+            out(f"stand-ins:     {manifest['standin_method']}")
+        out(f"vector index:  {kind}; HNSW from {vector_files.HNSW_MIN_VECTORS:,} vectors")
+        when = "in this run" if built_here else "earlier, reused"
+        out(
+            f"index build:   {manifest['total_s']:.0f} s {when} (load {manifest['load']}): read rows "
+            f"{manifest['read_s']:.0f} s, stand-ins {manifest['standin_s']:.0f} s, tantivy + vector segments "
+            f"{manifest['write_s']:.0f} s, compaction{' + HNSW graph' if manifest['graph'] else ''} "
+            f"{manifest['compact_s']:.0f} s"
+        )
+        out(f"index size:    {manifest['size'] / 1e6:,.0f} MB ({workdir / 'index'})")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        out(
+            f"peak memory:   {peak:,.0f} MB resident in this run"
+            + (f"; {manifest['peak_mb']:,.0f} MB when the index was built" if not built_here else "")
+        )
+        out(f"warm-up:       {warm_s:.1f} s (model load and index open, before the first query)")
+        out(f"load average:  {load_before} before timing, {load_after} after")
+        out(
+            f"queries:       {count} per mode from {options['queries'].name}, single-threaded, through "
+            "search_papers (page of 20), query embedding uncached"
+        )
+        if recall:
+            out(f"HNSW recall:   {recall}")
+        out("")
+        out(
+            f"{'latency ms':<24} {'p50':>8} {'p95':>8} {'p99':>8} {'mean':>8}   {'CPU p50':>8} {'CPU p99':>8}"
+        )
+        out(f"{'query embedding alone':<24} {ms(embed_only)}")
+        for label, (wall, cpu, _) in [
+            ("keyword", results["keyword"]),
+            ("dense (incl. embed)", results["dense"]),
+            ("hybrid (incl. embed)", results["hybrid"]),
+            ("related papers", related),
+        ]:
+            cpu_cols = ms(cpu).split()
+            out(f"{label:<24} {ms(wall)}   {cpu_cols[0]:>8} {cpu_cols[2]:>8}")
+        for label, (_, _, stages) in [("hybrid", results["hybrid"]), ("related papers", related)]:
+            out("")
+            out(f"{label + ' by stage, ms':<24} {'p50':>8} {'p95':>8} {'p99':>8} {'mean':>8}")
+            for name in STAGES:
+                if any(stages[name]):
+                    out(f"  {name:<22} {ms(stages[name])}")
+
+    def _graph_recall(self, texts: list[str]) -> str | None:
+        """How many of the exact 10 and 100 nearest the graph finds, for real query vectors."""
+        store = get_backend().live.vectors
+        if store.graph is None:
+            return None
+        embedder = get_embedder()
+        hits10 = hits100 = 0
+        for text in texts:
+            vector = embedder.encode_query(text)
+            exact = vector_files._exact(store.base_ids, store.base, vector, 100, None, None)
+            found = {pk for pk, _ in store.search(vector, 100)}
+            hits10 += len({pk for pk, _ in exact[:10]} & {pk for pk, _ in store.search(vector, 10)})
+            hits100 += len({pk for pk, _ in exact} & found)
+        return (
+            f"recall@10 {hits10 / (10 * len(texts)):.3f}, recall@100 {hits100 / (100 * len(texts)):.3f} "
+            f"(graph against exact search, {len(texts)} real query vectors)"
+        )
