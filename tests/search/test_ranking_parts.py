@@ -5,6 +5,7 @@ import math
 from paperfeed.search.evaluation import ndcg, recall, reciprocal_rank
 from paperfeed.search.fusion import reciprocal_rank_fusion
 from paperfeed.search.highlight import excerpt, highlight
+from paperfeed.search.stopwords import content_words
 
 
 def test_fusion_rewards_papers_ranked_well_by_both_signals():
@@ -39,3 +40,8 @@ def test_metrics_on_a_known_ranking():
     assert recall(["x", "a"], judged) == 0.5
     ideal = 1 + 1 / math.log2(3)
     assert math.isclose(ndcg(["x", "a", "b"], judged), (1 / math.log2(3) + 1 / math.log2(4)) / ideal)
+
+
+def test_keyword_queries_leave_out_stop_words_unless_nothing_else_is_left():
+    assert content_words(["the", "attention", "of", "a", "model"]) == ["attention", "model"]
+    assert content_words(["to", "be", "or", "not"]) == ["to", "be", "or", "not"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -37,6 +39,10 @@ def _check_options(limit: int, offset: int, sort: str, mode: str) -> None:
 def ranked_pks(parsed: ParsedQuery, mode: str = "hybrid") -> tuple[list[int], dict[int, float]]:
     """Candidate paper pks for ``parsed``, best first, with their scores (not yet checked for visibility)."""
     filters = filter_q(parsed) if parsed.has_filters else None
+    wants_dense = parsed.has_text and mode in ("hybrid", "dense") and bool(parsed.text)
+    # The query is embedded on another thread while the database and the keyword index are asked
+    # (all three let go of the GIL), so a search waits for the slowest, not for their sum.
+    embedding = _embed_in_background(parsed.text) if wants_dense else None
     with stage("exact lookups"):
         pinned = exact_matches(parsed.text) if parsed.text else []
     backend = get_backend()
@@ -45,9 +51,9 @@ def ranked_pks(parsed: ParsedQuery, mode: str = "hybrid") -> tuple[list[int], di
     if parsed.has_text and mode in ("hybrid", "keyword"):
         with stage("keyword"):
             keyword = backend.keyword(parsed, filters, KEYWORD_DEPTH)
-    if parsed.has_text and mode in ("hybrid", "dense") and parsed.text:
-        with stage("query embedding"):
-            vector = get_embedder().encode_query(parsed.text)
+    if embedding is not None:
+        with stage("waiting for the embedding"):
+            vector = embedding.result()
         with stage("vector search"):
             dense = backend.dense(vector, filters, DENSE_DEPTH)
         if parsed.phrases:
@@ -74,6 +80,20 @@ def ranked_pks(parsed: ParsedQuery, mode: str = "hybrid") -> tuple[list[int], di
     pinned_set = set(pinned)
     order = pinned + [pk for pk, _ in fused if pk not in pinned_set]
     return order, scores
+
+
+# One worker: the model already uses every core, and warm-up then readies the thread searches use.
+_embedding_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embedding")
+
+
+def _embed(text: str) -> np.ndarray:
+    with stage("query embedding"):
+        return get_embedder().encode_query(text)
+
+
+def _embed_in_background(text: str) -> Future:
+    # The copied context carries a timing recording (if any) into the worker.
+    return _embedding_pool.submit(contextvars.copy_context().run, _embed, text)
 
 
 def run_search(
@@ -180,8 +200,7 @@ def warm_up_parts() -> None:
     """Load the model (one query through it) and run one search of each kind on the index."""
     from paperfeed.search.query import parse_query
 
-    embedder = get_embedder()
-    vector = embedder.encode_query("warm up")
+    vector = _embed_in_background("warm up").result()
     backend = get_backend()
     backend.keyword(parse_query("warm up"), None, 10)
     backend.dense(vector, None, 10)

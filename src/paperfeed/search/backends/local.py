@@ -32,6 +32,7 @@ from paperfeed.search.backends.base import IndexState, Ranked
 from paperfeed.search.backends.vectors import VectorStore, base_files, save_segment, segment_file
 from paperfeed.search.documents import IndexDocument
 from paperfeed.search.query import ParsedQuery, words_of
+from paperfeed.search.stopwords import content_words
 
 TITLE_BOOST = 2.0
 EPOCH_DAY = datetime(1970, 1, 1, tzinfo=UTC)
@@ -117,7 +118,7 @@ class LocalGeneration:
         parts = []
         if parsed.words:
             # Only alphanumeric lowercase words reach the parser, so no query syntax is possible.
-            text = " ".join(parsed.words)
+            text = " ".join(content_words(parsed.words))
             parts.append(
                 (
                     tantivy.Occur.Should if parsed.phrases else tantivy.Occur.Must,
