@@ -48,13 +48,13 @@ def warm_up(background: bool = False):
     if background:
         import threading
 
-        thread = threading.Thread(target=_warm_up_logged, name="search-warm-up", daemon=True)
+        thread = threading.Thread(target=_warm_up_logged, args=(True,), name="search-warm-up", daemon=True)
         thread.start()
         return thread
     return _warm_up_logged()
 
 
-def _warm_up_logged() -> float:
+def _warm_up_logged(own_thread: bool = False) -> float:
     import logging
     import time
 
@@ -70,7 +70,8 @@ def _warm_up_logged() -> float:
             "Search warm-up failed; the first search will be slower", exc_info=True
         )
     finally:
-        connection.close()  # this thread's connection, if it opened one
+        if own_thread:
+            connection.close()  # the connection this thread opened, if any
     took = time.monotonic() - started
     logging.getLogger(__name__).info("Search warmed up in %.1f s", took)
     return took

@@ -85,7 +85,7 @@ class LocalGeneration:
         self._lock = threading.Lock()
         self._meta_mtime = None
         self.meta: dict = {}
-        self.vectors: VectorStore | None = None
+        self._vectors: VectorStore | None = None
         self.auto_compact = True  # off while a rebuild fills a generation (compacted once at the end)
         self.refresh()
 
@@ -107,10 +107,20 @@ class LocalGeneration:
         with self._lock:
             self.meta = json.loads(meta_path.read_text())
             self.index.reload()
-            self.vectors = VectorStore.load(
-                self.directory, self.meta.get("vectors", 0), self.meta["dim"], self.meta.get("segments", [])
-            )
+            self._vectors = None  # read again when next needed (a rebuild's writes never need them)
             self._meta_mtime = mtime
+
+    @property
+    def vectors(self) -> VectorStore:
+        with self._lock:
+            if self._vectors is None:
+                self._vectors = VectorStore.load(
+                    self.directory,
+                    self.meta.get("vectors", 0),
+                    self.meta["dim"],
+                    self.meta.get("segments", []),
+                )
+            return self._vectors
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -234,14 +244,14 @@ class LocalGeneration:
         meta = {k: v for k, v in self.meta.items() if k != "pending"}
         segments = self.meta.get("segments", []) + [number]
         self._replace_meta({**meta, "segments": segments, "next_segment": number + 1})
-        if self.auto_compact and self.vectors is not None and self.vectors.needs_compaction():
+        if self.auto_compact and self.vectors.needs_compaction():
             self.compact()
         self.remove_debris()
 
     def compact(self) -> None:
         """Fold the segments into a new base (and HNSW graph): written aside, then made current."""
         self.refresh()
-        if self.vectors is None or not self.vectors.segments:
+        if not self.vectors.segments:
             return
         generation = self.meta.get("vectors", 0) + 1
         self.vectors.compacted().save_base(self.directory, generation)
