@@ -23,10 +23,10 @@ import time
 from pathlib import Path
 
 import numpy as np
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Max
+from django.test import override_settings
 
 from paperfeed.papers.models import Paper
 from paperfeed.search import timing
@@ -38,6 +38,8 @@ from paperfeed.search.embedding import get_embedder
 from paperfeed.search.public import related_papers, search_papers, warm_up
 
 BUILD_BATCH = 50_000
+MIN_FIT = 1000  # real embeddings needed to fit the stand-in map
+MAX_FIT = 20_000
 STAGES = (
     "exact lookups",
     "query embedding",
@@ -93,11 +95,13 @@ class Command(BaseCommand):
         parser.add_argument("--count", type=int, default=200, help="queries to time per mode (default 200)")
         parser.add_argument("--no-recall", action="store_true", help="skip measuring HNSW recall")
 
-    def handle(self, *args, data: Path, corpus: str, workdir: Path, rebuild: bool, **options) -> None:
-        out = self.stdout.write
+    def handle(self, *args, workdir: Path, **options) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
-        settings.SEARCH_INDEX_DIR = workdir / "index"
-        settings.SEARCH_BACKEND = "local"
+        with override_settings(SEARCH_INDEX_DIR=workdir / "index", SEARCH_BACKEND="local"):
+            self._run(workdir=workdir, **options)
+
+    def _run(self, *, data: Path, corpus: str, workdir: Path, rebuild: bool, **options) -> None:
+        out = self.stdout.write
         embedder = get_embedder()
         cache = EmbeddingCache(
             options["embeddings"] or workdir, embedder.name, embedder.runtime, data / RECENT
@@ -139,15 +143,19 @@ class Command(BaseCommand):
         real_ids = [p.arxiv_id for p in read_dump(data / RECENT, limit=real_count)]
         real_by_pk = {pk_of[a]: row for row, a in enumerate(real_ids) if a in pk_of}
         pks = sorted(pk_of.values())
-        if len(real_by_pk) < 1000:
-            raise CommandError(
-                f"only {len(real_by_pk):,} papers have real embeddings; run with --embed-seconds first "
-                "(the stand-in vectors are fitted on at least 1,000 of them)"
+        standin = None
+        if len(real_by_pk) < len(pks):
+            if len(real_by_pk) < MIN_FIT:
+                raise CommandError(
+                    f"only {len(real_by_pk):,} papers have real embeddings; run with --embed-seconds first "
+                    f"(stand-in vectors are fitted on at least {MIN_FIT:,} of them)"
+                )
+            fit_docs = documents_for(sorted(real_by_pk)[:MAX_FIT])
+            standin = StandInModel([d.text for d in fit_docs], real[[real_by_pk[d.pk] for d in fit_docs]])
+            out(
+                f"stand-in model ready ({time.monotonic() - started:.0f} s): "
+                f"fit cosine {standin.fit_cosine:.3f}"
             )
-        fit_pks = sorted(real_by_pk)[:20_000]
-        fit_docs = documents_for(fit_pks)
-        standin = StandInModel([d.text for d in fit_docs], real[[real_by_pk[d.pk] for d in fit_docs]])
-        out(f"stand-in model ready ({time.monotonic() - started:.1f} s): fit cosine {standin.fit_cosine:.3f}")
         watermark = Paper.objects.aggregate(newest=Max("modified_at"))["newest"]
         backend = get_backend()
         builder = backend.begin_rebuild(embedder.name, embedder.dim)
@@ -181,7 +189,7 @@ class Command(BaseCommand):
             "papers": len(pks),
             "real": len(real_by_pk),
             "standin": len(pks) - len(real_by_pk),
-            "standin_method": standin.describe(),
+            "standin_method": standin.describe() if standin else "",
             "embedder": f"{embedder.name}, runtime {embedder.runtime}",
             "read_s": read_s,
             "standin_s": standin_s,
