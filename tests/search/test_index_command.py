@@ -151,3 +151,22 @@ def test_ingest_can_leave_the_index_alone(settings, search_backend, make_paper, 
     )
     call_command("ingest", "file", str(dump), "--no-index", stdout=StringIO(), stderr=StringIO())
     assert sync.status().stale == 1
+
+
+def test_a_reader_whose_segments_were_compacted_away_reads_the_new_files(settings, make_paper, monkeypatch):
+    settings.SEARCH_BACKEND = "local"
+    from paperfeed.search.backends import get_backend, vectors
+    from paperfeed.search.backends.local import LocalGeneration
+
+    make_paper("Lattice cryptography basics", "Learning with errors.")
+    sync.rebuild()
+    make_paper("Isogeny cryptography", "Supersingular isogeny graphs.")
+    sync.catch_up()
+    directory = get_backend().live.directory
+    reader = LocalGeneration(directory)  # another process: has read meta.json, not the vectors yet
+    assert reader.meta["segments"]
+    monkeypatch.setattr(vectors, "COMPACT_MIN_ROWS", 1)
+    make_paper("Code-based cryptography", "McEliece with Goppa codes.")
+    sync.catch_up()  # compacts: the segment the reader knows of is deleted
+    assert not list(directory.glob("segment-*"))
+    assert len(reader.vectors) == 3

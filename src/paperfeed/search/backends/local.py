@@ -112,15 +112,27 @@ class LocalGeneration:
 
     @property
     def vectors(self) -> VectorStore:
-        with self._lock:
-            if self._vectors is None:
-                self._vectors = VectorStore.load(
-                    self.directory,
-                    self.meta.get("vectors", 0),
-                    self.meta["dim"],
-                    self.meta.get("segments", []),
+        for attempt in range(3):
+            with self._lock:
+                if self._vectors is not None:
+                    return self._vectors
+                meta = self.meta
+            try:
+                store = VectorStore.load(
+                    self.directory, meta.get("vectors", 0), meta["dim"], meta.get("segments", [])
                 )
-            return self._vectors
+            except FileNotFoundError:
+                # Another process compacted between our reading meta.json and its files: read again.
+                if attempt == 2:
+                    raise
+                self._meta_mtime = None
+                self.refresh()
+                continue
+            with self._lock:
+                if self.meta is meta:
+                    self._vectors = store
+            return store
+        raise AssertionError("unreachable")
 
     # -- reading -------------------------------------------------------------------------------
 
