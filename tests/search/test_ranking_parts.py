@@ -45,3 +45,20 @@ def test_metrics_on_a_known_ranking():
 def test_keyword_queries_leave_out_stop_words_unless_nothing_else_is_left():
     assert content_words(["the", "attention", "of", "a", "model"]) == ["attention", "model"]
     assert content_words(["to", "be", "or", "not"]) == ["to", "be", "or", "not"]
+
+
+def test_a_papers_telling_words_favour_its_title_and_skip_stop_words_and_numbers():
+    from paperfeed.search.related_words import distinctive_words
+
+    words = distinctive_words(
+        [
+            (
+                "Sparse Attention",
+                "We make attention sparse in 2025 and the model is fast; the fast model wins.",
+            )
+        ],
+        limit=4,
+    )
+    assert words[:2] == ["sparse", "attention"]
+    assert set(words[2:]) == {"fast", "model"}
+    assert not {"the", "and", "2025", "we"} & set(distinctive_words([("The 2025 we", "and the")]))

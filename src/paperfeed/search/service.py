@@ -17,6 +17,7 @@ from paperfeed.search.fusion import reciprocal_rank_fusion
 from paperfeed.search.highlight import excerpt, highlight
 from paperfeed.search.lookup import exact_matches, normalized_title
 from paperfeed.search.query import ParsedQuery
+from paperfeed.search.related_words import distinctive_words
 from paperfeed.search.timing import stage
 
 SORTS = ("relevance", "newest", "upvotes")
@@ -25,6 +26,7 @@ KEYWORD_DEPTH = 200  # keyword candidates fused; also the most results a keyword
 DENSE_DEPTH = 100  # dense candidates fused: every paper is "near", so only the head is worth showing
 TITLE_CHECK = 10  # keyword candidates checked for an exact title match
 MAX_LIMIT = 100
+RELATED_DEPTH = 100  # candidates from each signal fused for related papers
 
 
 def _check_options(limit: int, offset: int, sort: str, mode: str) -> None:
@@ -168,7 +170,8 @@ def _highlighted(
 
 
 def find_related(papers: list[Paper], limit: int) -> list[Paper]:
-    """Visible papers nearest to the mean vector of ``papers``, excluding them."""
+    """Visible papers most like ``papers`` (excluding them): the vectors nearest to their mean,
+    fused with a keyword search for their most telling words."""
     if not papers or limit <= 0:
         return []
     backend = get_backend()
@@ -187,11 +190,17 @@ def find_related(papers: list[Paper], limit: int) -> list[Paper]:
                 get_embedder().encode_documents([document_text(p.title, p.abstract) for p in missing])
             )
     centre = normalize(np.mean(np.stack(vectors), axis=0, keepdims=True))[0]
-    # A few spare in case some neighbours have been hidden since the last catch-up.
+    exclude = set(pks)
     with stage("vector search"):
-        near = backend.dense(centre, None, limit + 10, exclude=set(pks))
+        near = [pk for pk, _ in backend.dense(centre, None, RELATED_DEPTH, exclude=exclude)]
+    with stage("keyword"):
+        words = distinctive_words([(p.title, p.abstract) for p in papers])
+        query = ParsedQuery(raw=" ".join(words), text=" ".join(words), words=words)
+        alike = [pk for pk, _ in backend.keyword(query, None, RELATED_DEPTH) if pk not in exclude]
+    with stage("fusion"):
+        # A few spare in case some of them have been hidden since the last catch-up.
+        order = [pk for pk, _ in reciprocal_rank_fusion([alike, near])][: limit + 10]
     with stage("hydrate"):
-        order = [pk for pk, _ in near]
         found = Paper.objects.filter(pk__in=order, hidden=False).in_bulk()
         return [found[pk] for pk in order if pk in found][:limit]
 
