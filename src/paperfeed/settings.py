@@ -108,12 +108,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-# The cache backs rate limits; a database table so every web process shares it.
+# The default cache backs rate limits and the feed version (papers/feed_version.py): a database
+# table so every web process shares it. "pages" holds rendered feed pages for visitors, keyed by
+# that version; memory of each web process is enough (a stale version is never asked for again).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "paperfeed_cache",
-    }
+    },
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "paperfeed-pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAPERFEED_PAGE_CACHE_ENTRIES", 200)},
+    },
 }
 
 AUTHENTICATION_BACKENDS = [

@@ -9,10 +9,17 @@ from datetime import timedelta
 from django.db.models import QuerySet
 
 from paperfeed.api.errors import ApiError
+from paperfeed.api.serializers import (
+    PAPER_COLUMNS,
+    SUBMISSION_COLUMNS,
+    PaperRow,
+    Submission,
+    submission_of_row,
+)
 from paperfeed.papers import feed
 from paperfeed.papers.models import Listing, category_filter
 from paperfeed.papers.periods import InvalidPeriod, Period, day_period, parse_day, parse_month, parse_week
-from paperfeed.papers.trending import WINDOW_DAYS
+from paperfeed.papers.trending import WINDOW_DAYS, trending_score
 
 CATEGORY = re.compile(r"^[a-z][a-z\-]*(\.[A-Za-z\-]{1,10})?$")
 
@@ -51,7 +58,7 @@ def check_category(category: str | None) -> str | None:
 
 
 def base_listings(request: FeedRequest) -> QuerySet[Listing]:
-    listings = Listing.objects.visible().select_related("paper", "submitted_by")
+    listings = Listing.objects.visible()
     if request.period is not None:
         listings = listings.filter(date__gte=request.period.start, date__lte=request.period.end)
     if request.submitter:
@@ -61,8 +68,22 @@ def base_listings(request: FeedRequest) -> QuerySet[Listing]:
     return listings
 
 
-def page_of_listings(request: FeedRequest, offset: int, count: int) -> list[Listing]:
-    """``count`` listings from ``offset`` on.
+FeedRow = tuple[PaperRow, Submission]
+# One row per listing: its paper's columns, then its submission's.
+ROW_COLUMNS = (*(f"paper__{column}" for column in PAPER_COLUMNS), *SUBMISSION_COLUMNS)
+PAPER_WIDTH = len(PAPER_COLUMNS)
+
+
+def feed_rows(listings: QuerySet[Listing]) -> list[FeedRow]:
+    """Paper rows with their submissions, in the queryset's order, in one query."""
+    return [
+        (dict(zip(PAPER_COLUMNS, row[:PAPER_WIDTH], strict=True)), submission_of_row(*row[PAPER_WIDTH:]))
+        for row in listings.values_list(*ROW_COLUMNS)
+    ]
+
+
+def page_of_listings(request: FeedRequest, offset: int, count: int) -> list[FeedRow]:
+    """``count`` listings from ``offset`` on, as (paper row, submission) pairs.
 
     A period without ``sort`` is the daily batch order (upvotes, then submission order);
     ``publishedAt`` is newest first (also the default with no period, i.e. the whole
@@ -74,11 +95,16 @@ def page_of_listings(request: FeedRequest, offset: int, count: int) -> list[List
         now = feed.trending_now()
         if request.period is None:
             listings = listings.filter(date__gte=(now - timedelta(days=WINDOW_DAYS)).date())
-        return feed.rank_by_trending(list(listings), now)[offset : offset + count]
+        # Rank on three columns, then load full rows for the page only.
+        scored = listings.values_list("paper_id", "paper__upvotes", "submitted_at")
+        ranked = sorted(scored, key=lambda row: trending_score(row[1], row[2], now), reverse=True)
+        chosen = {paper_id: place for place, (paper_id, _, _) in enumerate(ranked[offset : offset + count])}
+        rows = feed_rows(Listing.objects.filter(paper_id__in=list(chosen)))
+        return sorted(rows, key=lambda row: chosen[row[0]["id"]])
     if request.sort == "publishedAt" or request.period is None:
         # Newest first; the day leads so the (date, submitted_at) index serves the order (the day
         # is the submission's day, so the order is the same as by submission time alone).
         ordered = listings.order_by("-date", "-submitted_at", "-id")
     else:
         ordered = feed.ordered(listings, "upvotes")
-    return list(ordered[offset : offset + count])
+    return feed_rows(ordered[offset : offset + count])

@@ -1,4 +1,5 @@
-"""Personal access tokens: the secret is shown once and only its SHA-256 digest is stored."""
+"""Personal access tokens (the secret is shown once and only its SHA-256 digest is stored),
+and the feed version that cached feed pages and JSON are keyed by (see feed_version.py)."""
 
 from __future__ import annotations
 
@@ -20,3 +21,12 @@ class AccessToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…) of {self.user}"
+
+
+class FeedVersion(models.Model):
+    """One row whose ``stamp`` changes with every write to a table the feed reads."""
+
+    stamp = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"feed version {self.stamp}"

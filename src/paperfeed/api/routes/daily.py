@@ -11,7 +11,7 @@ from paperfeed.api.listing_query import FeedRequest, check_category, page_of_lis
 from paperfeed.api.paging import MAX_OFFSET, add_next_link
 from paperfeed.api.responses import json_response
 from paperfeed.api.schemas import ErrorOut, FeedItem
-from paperfeed.api.serializers import listing_items
+from paperfeed.api.serializers import feed_items
 
 router = Router(tags=["Daily papers"])
 
@@ -51,6 +51,9 @@ def daily_papers(
     offset = p * limit
     if offset > MAX_OFFSET:
         return json_response([])
-    listings = page_of_listings(feed_request, offset, limit + 1)
-    response = json_response(listing_items(listings[:limit]))
-    return add_next_link(response, request, p, has_more=len(listings) > limit)
+    rows = page_of_listings(feed_request, offset, limit + 1)
+    page = rows[:limit]
+    response = json_response(
+        feed_items([paper for paper, _ in page], {paper["id"]: sub for paper, sub in page})
+    )
+    return add_next_link(response, request, p, has_more=len(rows) > limit)

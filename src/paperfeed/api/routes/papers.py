@@ -6,11 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from paperfeed.api.errors import ApiError
-from paperfeed.api.lookup import visible_paper
+from paperfeed.api.lookup import visible_paper, visible_paper_row
 from paperfeed.api.responses import json_response
 from paperfeed.api.routes.search import SEARCH_UNAVAILABLE
 from paperfeed.api.schemas import ErrorOut, FeedItem, PaperDetail
-from paperfeed.api.serializers import PaperExtras, feed_item, paper_detail
+from paperfeed.api.serializers import feed_items, paper_detail, paper_row
 
 router = Router(tags=["Papers"])
 
@@ -33,8 +33,7 @@ def related(
     except ImportError:
         raise ApiError(SEARCH_UNAVAILABLE, status=503) from None
     papers = related_papers(paper, limit=limit)
-    extras = PaperExtras(papers)
-    return json_response([feed_item(other, extras) for other in papers])
+    return json_response(feed_items([paper_row(other) for other in papers]))
 
 
 @router.get(
@@ -45,4 +44,4 @@ def related(
     description="A paper by arXiv id (a version suffix is ignored; old ids like hep-th/9901001 work).",
 )
 def paper(request: HttpRequest, arxiv_id: str) -> HttpResponse:
-    return json_response(paper_detail(visible_paper(arxiv_id)))
+    return json_response(paper_detail(*visible_paper_row(arxiv_id)))

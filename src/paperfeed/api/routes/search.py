@@ -10,7 +10,7 @@ from paperfeed.api.errors import ApiError
 from paperfeed.api.paging import MAX_OFFSET, add_next_link
 from paperfeed.api.responses import json_response
 from paperfeed.api.schemas import ErrorOut, SearchItem
-from paperfeed.api.serializers import PaperExtras, feed_item
+from paperfeed.api.serializers import PaperExtras, feed_item, paper_row, submission_of
 from paperfeed.papers.models import Listing
 
 router = Router(tags=["Papers"])
@@ -60,7 +60,7 @@ def search(
         has_more = len(listings) > limit
         papers = [listing.paper for listing in listings[:limit]]
         hits = [(paper, [(paper.title, False)], [(paper.abstract, False)]) for paper in papers]
-        listings_by_paper = {listing.paper_id: listing for listing in listings}
+        submissions = {listing.paper_id: submission_of(listing) for listing in listings}
     else:
         try:
             from paperfeed.search.public import QueryError, search_papers
@@ -73,12 +73,12 @@ def search(
         has_more = offset + len(results) < total
         hits = [(hit.paper, hit.title_spans, hit.abstract_spans) for hit in results]
         papers = [paper for paper, _, _ in hits]
-        listings_by_paper = None
-    extras = PaperExtras(papers, listings_by_paper)
+        submissions = None
+    extras = PaperExtras([paper.pk for paper in papers], submissions)
     voted = voted_ids(caller, [paper.pk for paper in papers])
     items = []
     for paper, title_spans, abstract_spans in hits:
-        item = feed_item(paper, extras)
+        item = feed_item(paper_row(paper), extras)
         item["upvoted"] = paper.pk in voted
         item["highlightedTitle"] = spans(title_spans)
         item["highlightedSummary"] = spans(abstract_spans)

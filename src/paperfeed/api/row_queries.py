@@ -1,0 +1,58 @@
+"""The per-page lookups behind feed JSON, in plain SQL.
+
+A 50-paper page has about 500 authorships: through the ORM, building the query and running
+its per-column converters on every row took longer than the database took to answer. The
+SQL is portable (SQLite and PostgreSQL); table and column names come from the models.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from paperfeed.papers.models import Authorship
+
+# (paper_id, authorship id, name, hidden, status, user id, username, fullname, avatar_url)
+AuthorRow = tuple[int, int, str, bool, str, int | None, str | None, str | None, str | None]
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join(["%s"] * count)
+
+
+def author_rows(paper_ids: list[int]) -> list[AuthorRow]:
+    """The papers' authorships in author order, with the claiming user's names where claimed."""
+    if not paper_ids:
+        return []
+    q = connection.ops.quote_name
+    authorship = q(Authorship._meta.db_table)
+    user = q(get_user_model()._meta.db_table)
+    sql = (
+        f"SELECT a.{q('paper_id')}, a.{q('id')}, a.{q('name')}, a.{q('hidden')}, a.{q('status')},"
+        f" a.{q('user_id')}, u.{q('username')}, u.{q('fullname')}, u.{q('avatar_url')}"
+        f" FROM {authorship} a LEFT OUTER JOIN {user} u ON u.{q('id')} = a.{q('user_id')}"
+        f" WHERE a.{q('paper_id')} IN ({_placeholders(len(paper_ids))})"
+        f" ORDER BY a.{q('paper_id')}, a.{q('position')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, paper_ids)
+        # SQLite answers 0/1 for booleans.
+        return [(*row[:3], bool(row[3]), *row[4:]) for row in cursor.fetchall()]
+
+
+def local_comment_counts(paper_ids: list[int]) -> dict[int, int]:
+    """Visible (neither hidden nor deleted) comments made on this site, per paper that has any."""
+    from paperfeed.community.models import Comment
+
+    if not paper_ids:
+        return {}
+    q = connection.ops.quote_name
+    sql = (
+        f"SELECT {q('paper_id')}, COUNT(*) FROM {q(Comment._meta.db_table)}"
+        f" WHERE {q('hidden')} = %s AND {q('deleted')} = %s"
+        f" AND {q('paper_id')} IN ({_placeholders(len(paper_ids))})"
+        f" GROUP BY {q('paper_id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [False, False, *paper_ids])
+        return dict(cursor.fetchall())

@@ -1,0 +1,113 @@
+"""Rendered feed pages for visitors who are not signed in, reused until the feed changes.
+
+A page is stored under the feed version (see api/feed_version.py) and the request path, so the
+first view after a vote, comment, submission or import renders afresh. Only anonymous
+requests without a session or pending messages read or fill the cache: signed-in members
+always get their own page (their vote state, their name). Pages are rendered with a
+placeholder where CSRF tokens go and each response gets its own token, so a token is
+never shared between visitors.
+
+The store is the ``pages`` cache (memory of each web process by default); the version it
+is keyed by is shared by every process.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+
+from paperfeed.api import feed_version
+
+PAGES_CACHE = "pages"
+CSRF_PLACEHOLDER = "PaperfeedCsrfTokenPlaceholder0000"
+# Only these query parameters make a distinct page; anything else is rendered without the cache
+# (so random query strings cannot fill it).
+CACHEABLE_PARAMETERS = frozenset({"sort", "cat", "page"})
+MAX_PATH_LENGTH = 300
+RENDERING_FOR_CACHE = "_paperfeed_rendering_for_cache"
+
+
+def is_cacheable(request: HttpRequest) -> bool:
+    """A GET from a visitor who is not signed in and has nothing personal waiting to be shown."""
+    if request.method != "GET":
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return False
+    if request.user.is_authenticated:
+        return False
+    if not set(request.GET).issubset(CACHEABLE_PARAMETERS):
+        return False
+    return len(request.get_full_path()) <= MAX_PATH_LENGTH
+
+
+def template_context(request: HttpRequest) -> dict:
+    """Context a cacheable view adds: the CSRF placeholder instead of this visitor's token."""
+    if getattr(request, RENDERING_FOR_CACHE, False):
+        return {"csrf_token": CSRF_PLACEHOLDER}
+    return {}
+
+
+def cached_for_visitors(timeout: int) -> Callable:
+    """Decorate a page view: anonymous GETs are served from the cache, keyed by the feed version.
+
+    ``timeout`` (seconds) bounds how long a page lives even without writes: pages whose content
+    depends on the clock (trending) pass a short one.
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not is_cacheable(request):
+                return view(request, *args, **kwargs)
+            key = page_key(feed_version.current(), request.get_full_path())
+            store = caches[PAGES_CACHE]
+            html = store.get(key)
+            if html is None:
+                setattr(request, RENDERING_FOR_CACHE, True)
+                try:
+                    response = view(request, *args, **kwargs)
+                finally:
+                    setattr(request, RENDERING_FOR_CACHE, False)
+                if not _shareable(response, request):
+                    return _personalised(response, request)
+                html = response.content.decode(response.charset)
+                store.set(key, html, timeout)
+            return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+        return wrapper
+
+    return decorate
+
+
+def page_key(version: str, full_path: str) -> str:
+    digest = hashlib.sha256(f"{version}\n{full_path}".encode()).hexdigest()
+    return f"paperfeed:page:{digest}"
+
+
+def _shareable(response: HttpResponse, request: HttpRequest) -> bool:
+    """Whether a freshly rendered response holds nothing of this visitor's.
+
+    get_token() marks the request when anything asked for the real CSRF token while rendering:
+    then the page holds this visitor's token and must not be stored.
+    """
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
+def _personalised(response: HttpResponse, request: HttpRequest) -> HttpResponse:
+    """A response that is not stored still gets this visitor's own token in place of the placeholder."""
+    if not response.streaming and CSRF_PLACEHOLDER.encode() in response.content:
+        response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    return response
