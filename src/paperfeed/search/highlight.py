@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import lru_cache
 
 Spans = list[tuple[str, bool]]
@@ -23,8 +22,19 @@ def stem(word: str) -> str:
     return word
 
 
-def _stems(terms: list[str]) -> set[str]:
-    return {stem(t) for t in terms if t}
+def _stems(terms: list[str]) -> frozenset[str]:
+    return frozenset(stem(t) for t in terms if t)
+
+
+@lru_cache(maxsize=1024)
+def _finder(wanted: frozenset[str]) -> re.Pattern:
+    """Whole tokens that begin with a wanted stem: a regex does the first cut in C, ``stem`` decides."""
+    alternatives = "|".join(re.escape(s) for s in sorted(wanted, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*", re.IGNORECASE)
+
+
+def _hits(text: str, wanted: frozenset[str]) -> list[re.Match]:
+    return [m for m in _finder(wanted).finditer(text) if stem(m.group()) in wanted]
 
 
 def highlight(text: str, terms: list[str]) -> Spans:
@@ -34,12 +44,11 @@ def highlight(text: str, terms: list[str]) -> Spans:
         return [(text, False)] if text else []
     spans: Spans = []
     last = 0
-    for match in _TOKEN.finditer(text):
-        if stem(match.group()) in wanted:
-            if match.start() > last:
-                spans.append((text[last : match.start()], False))
-            spans.append((match.group(), True))
-            last = match.end()
+    for match in _hits(text, wanted):
+        if match.start() > last:
+            spans.append((text[last : match.start()], False))
+        spans.append((match.group(), True))
+        last = match.end()
     if last < len(text):
         spans.append((text[last:], False))
     return _merge(spans)
@@ -55,20 +64,14 @@ def _merge(spans: Spans) -> Spans:
     return merged
 
 
-_WORD_RUN = re.compile(r"\S+")
-
-
 def excerpt(text: str, terms: list[str], size: int = EXCERPT_WORDS) -> Spans:
     """The ``size``-word window of ``text`` holding the most query words, highlighted, with ellipses."""
-    text = text or ""
-    starts = [m.start() for m in _WORD_RUN.finditer(text)]
-    if not starts:
+    words = (text or "").split()
+    if not words:
         return []
+    flat = " ".join(words)  # one space between words: a hit's word number is the spaces before it
     wanted = _stems(terms)
-    # Word numbers holding a query word, found with one pass over the tokens (hits are few).
-    hit_words = sorted(
-        {bisect_right(starts, m.start()) - 1 for m in _TOKEN.finditer(text) if stem(m.group()) in wanted}
-    )
+    hit_words = sorted({flat.count(" ", 0, m.start()) for m in _hits(flat, wanted)}) if wanted else []
     best_start = 0
     if hit_words:
         # The run of hits that fits in one window and holds the most; the earliest on ties.
@@ -83,17 +86,11 @@ def excerpt(text: str, terms: list[str], size: int = EXCERPT_WORDS) -> Spans:
         best_start = hit_words[best_first] - 3
         if hit_words[best_last] >= best_start + size:
             best_start = hit_words[best_last] - size + 1
-        best_start = min(max(0, best_start), max(0, len(starts) - size))
-    end = min(len(starts), best_start + size)
-    chunk = text[starts[best_start] : _word_end(text, starts[end - 1])]
-    spans = highlight(chunk, terms)
+        best_start = min(max(0, best_start), max(0, len(words) - size))
+    end = min(len(words), best_start + size)
+    spans = highlight(" ".join(words[best_start:end]), terms)
     if best_start > 0:
         spans.insert(0, ("… ", False))
-    if end < len(starts):
+    if end < len(words):
         spans.append((" …", False))
     return _merge(spans)
-
-
-def _word_end(text: str, start: int) -> int:
-    match = _WORD_RUN.match(text, start)
-    return match.end() if match else len(text)

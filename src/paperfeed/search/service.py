@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -41,10 +39,6 @@ def _check_options(limit: int, offset: int, sort: str, mode: str) -> None:
 def ranked_pks(parsed: ParsedQuery, mode: str = "hybrid") -> tuple[list[int], dict[int, float]]:
     """Candidate paper pks for ``parsed``, best first, with their scores (not yet checked for visibility)."""
     filters = filter_q(parsed) if parsed.has_filters else None
-    wants_dense = parsed.has_text and mode in ("hybrid", "dense") and bool(parsed.text)
-    # The query is embedded on another thread while the database and the keyword index are asked
-    # (all three let go of the GIL), so a search waits for the slowest, not for their sum.
-    embedding = _embed_in_background(parsed.text) if wants_dense else None
     with stage("exact lookups"):
         pinned = exact_matches(parsed.text) if parsed.text else []
     backend = get_backend()
@@ -53,9 +47,11 @@ def ranked_pks(parsed: ParsedQuery, mode: str = "hybrid") -> tuple[list[int], di
     if parsed.has_text and mode in ("hybrid", "keyword"):
         with stage("keyword"):
             keyword = backend.keyword(parsed, filters, KEYWORD_DEPTH)
-    if embedding is not None:
-        with stage("waiting for the embedding"):
-            vector = embedding.result()
+    if parsed.has_text and mode in ("hybrid", "dense") and parsed.text:
+        # Embedded here, not on a thread beside the keyword search: the model already uses
+        # every core, and sharing them with another thread made it several times slower.
+        with stage("query embedding"):
+            vector = get_embedder().encode_query(parsed.text)
         with stage("vector search"):
             dense = backend.dense(vector, filters, DENSE_DEPTH)
         if parsed.phrases:
@@ -84,20 +80,6 @@ def ranked_pks(parsed: ParsedQuery, mode: str = "hybrid") -> tuple[list[int], di
     return order, scores
 
 
-# One worker: the model already uses every core, and warm-up then readies the thread searches use.
-_embedding_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embedding")
-
-
-def _embed(text: str) -> np.ndarray:
-    with stage("query embedding"):
-        return get_embedder().encode_query(text)
-
-
-def _embed_in_background(text: str) -> Future:
-    # The copied context carries a timing recording (if any) into the worker.
-    return _embedding_pool.submit(contextvars.copy_context().run, _embed, text)
-
-
 def run_search(
     parsed: ParsedQuery, *, limit: int, offset: int, sort: str, mode: str, hit_class: Callable
 ) -> tuple[list, int]:
@@ -122,15 +104,19 @@ def run_search(
 
 def _page(parsed, order, scores, visible, limit, offset, sort, hit_class) -> tuple[list, int]:
     """One page of visible papers in ``order``, sorted as asked, with highlights; and the total."""
-    rows = {
-        pk: (published, upvotes)
-        for pk, published, upvotes in visible.filter(pk__in=order).values_list("pk", "published", "upvotes")
-    }
-    kept = [pk for pk in order if pk in rows]
-    if sort == "newest":
-        kept.sort(key=lambda pk: (rows[pk][0] is not None, rows[pk][0] or 0, pk), reverse=True)
-    elif sort == "upvotes":
-        kept.sort(key=lambda pk: rows[pk][1], reverse=True)  # stable: relevance breaks ties
+    candidates = visible.filter(pk__in=order)
+    if sort == "relevance":
+        # Only which candidates are visible matters here (rows with dates cost more to fetch).
+        shown = set(candidates.values_list("pk", flat=True))
+        kept = [pk for pk in order if pk in shown]
+    else:
+        column = "published" if sort == "newest" else "upvotes"
+        rows = dict(candidates.values_list("pk", column))
+        kept = [pk for pk in order if pk in rows]
+        if sort == "newest":
+            kept.sort(key=lambda pk: (rows[pk] is not None, rows[pk] or 0, pk), reverse=True)
+        else:
+            kept.sort(key=lambda pk: rows[pk], reverse=True)  # stable: relevance breaks ties
     page_pks = kept[offset : offset + limit]
     papers = Paper.objects.in_bulk(page_pks)
     return _hits([papers[pk] for pk in page_pks if pk in papers], scores, parsed, hit_class), len(kept)
@@ -209,7 +195,7 @@ def warm_up_parts() -> None:
     """Load the model (one query through it) and run one search of each kind on the index."""
     from paperfeed.search.query import parse_query
 
-    vector = _embed_in_background("warm up").result()
+    vector = get_embedder().encode_query("warm up")
     backend = get_backend()
     backend.keyword(parse_query("warm up"), None, 10)
     backend.dense(vector, None, 10)
