@@ -169,7 +169,10 @@ def test_related_papers_are_topical_and_exclude_the_paper_itself(corpus):
     related = related_papers(corpus["unlearning"], limit=3)
     assert corpus["unlearning"] not in related
     assert len(related) == 3
-    assert related[0] == corpus["forgetting"]
+    # The one other paper about forgetting training data leads; on PostgreSQL, whose keyword rank
+    # has no inverse document frequency, a paper sharing only the word "model" can tie with it.
+    assert corpus["forgetting"] in related[:2]
+    assert corpus["sorting"] not in related[:2]
 
 
 def test_related_papers_of_an_unindexed_paper_are_computed_on_the_fly(corpus, make_paper):
