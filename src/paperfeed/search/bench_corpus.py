@@ -79,9 +79,28 @@ class EmbeddingCache:
     """Real embeddings of one dump, in file order, one ``.npy`` file per ``CHUNK`` papers."""
 
     def __init__(self, root: Path, embedder_name: str, runtime: str, dump: Path) -> None:
-        label = f"{embedder_name}-{runtime}".replace("/", "_").replace(":", "-")
-        self.directory = root / "embeddings" / label / dump.name.split(".")[0]
+        self.runtime = runtime
+        self.directory = self._folder(root, embedder_name, runtime, dump)
         self.dump = dump
+
+    @staticmethod
+    def _folder(root: Path, embedder_name: str, runtime: str, dump: Path) -> Path:
+        label = f"{embedder_name}-{runtime}".replace("/", "_").replace(":", "-")
+        return root / "embeddings" / label / dump.name.split(".")[0]
+
+    @classmethod
+    def for_reading(cls, root: Path, embedder_name: str, runtime: str, dump: Path) -> EmbeddingCache:
+        """This runtime's cache, or else the fullest cache of the same model made by another runtime
+        (runtimes of one model agree to a cosine of about 0.995)."""
+        cache = cls(root, embedder_name, runtime, dump)
+        if cache.done():
+            return cache
+        prefix = f"{embedder_name}-".replace("/", "_").replace(":", "-")
+        others = []
+        for folder in (root / "embeddings").glob(f"{prefix}*"):
+            other = cls(root, embedder_name, folder.name[len(prefix) :], dump)
+            others.append((other.done(), other.runtime, other))
+        return max(others, key=lambda item: item[:2])[2] if others else cache
 
     def chunk_path(self, number: int) -> Path:
         return self.directory / f"chunk-{number:05d}.npy"

@@ -19,6 +19,7 @@ import numpy as np
 
 QUERY_CACHE_SIZE = 2048
 DEFAULT_BATCH_SIZE = 32
+RUNTIMES = ("torch-bf16", "onnx-int8", "onnx", "torch")
 
 
 def model_location() -> str:
@@ -41,12 +42,44 @@ def model_label(location: str) -> str:
 def runtime_name() -> str:
     configured = os.environ.get("PAPERFEED_EMBEDDING_RUNTIME", "").strip().lower()
     if configured:
-        if configured not in {"torch", "onnx", "onnx-int8"}:
+        if configured not in RUNTIMES:
             raise ValueError(
-                f"PAPERFEED_EMBEDDING_RUNTIME must be torch, onnx or onnx-int8, not {configured!r}"
+                f"PAPERFEED_EMBEDDING_RUNTIME must be one of {', '.join(RUNTIMES)}, not {configured!r}"
             )
         return configured
-    return "torch"
+    return default_runtime()
+
+
+def default_runtime() -> str:
+    """The fastest runtime on this CPU that keeps search quality (bench/search/EMBEDDING.md)."""
+    if cpu_has_bf16_units():
+        return "torch-bf16"
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return "torch"
+    return "onnx-int8"
+
+
+@cache
+def cpu_has_bf16_units() -> bool:
+    """True on CPUs with bfloat16 matrix instructions; without them bf16 is emulated and slow."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(errors="replace").split()
+    except OSError:
+        return False
+    return "amx_bf16" in flags or "avx512_bf16" in flags
+
+
+def max_tokens() -> int | None:
+    configured = os.environ.get("PAPERFEED_EMBEDDING_MAX_TOKENS", "").strip()
+    if not configured:
+        return None
+    if not configured.isdigit() or int(configured) < 8:
+        raise ValueError(
+            f"PAPERFEED_EMBEDDING_MAX_TOKENS must be a whole number of 8 or more, not {configured!r}"
+        )
+    return int(configured)
 
 
 def document_text(title: str, abstract: str) -> str:
@@ -59,7 +92,9 @@ def document_text(title: str, abstract: str) -> str:
 class Embedder:
     """Embeds texts into unit vectors; remembers recent query vectors."""
 
-    def __init__(self, location: str, runtime: str) -> None:
+    def __init__(self, location: str, runtime: str, tokens: int | None = None) -> None:
+        if runtime not in RUNTIMES:
+            raise ValueError(f"embedding runtime must be one of {', '.join(RUNTIMES)}, not {runtime!r}")
         self.location = location
         self.runtime = runtime
         self._lock = threading.Lock()
@@ -68,18 +103,26 @@ class Embedder:
             from paperfeed.search.embedding_torch import TorchEncoder
 
             self._encoder = TorchEncoder(location)
+            if tokens:
+                self._encoder.model.max_seq_length = min(tokens, self._encoder.model.max_seq_length)
+        elif runtime == "torch-bf16":
+            from paperfeed.search.embedding_bf16 import TorchBf16Encoder
+
+            self._encoder = TorchBf16Encoder(location, tokens)
         else:
             from paperfeed.search.embedding_onnx import OnnxEncoder
 
-            self._encoder = OnnxEncoder(location, quantized=runtime == "onnx-int8")
+            self._encoder = OnnxEncoder(location, quantized=runtime == "onnx-int8", max_tokens=tokens)
         self.dim = self._encoder.dim
+        self.batch_size = getattr(self._encoder, "batch_size", DEFAULT_BATCH_SIZE)
 
     @property
     def name(self) -> str:
         """Identifies the vectors this embedder makes: an index built by another must be rebuilt."""
         return f"{model_label(self.location)}:{self.dim}"
 
-    def encode_documents(self, texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
+    def encode_documents(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
+        batch_size = batch_size or self.batch_size
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         # Batching by length: similar lengths share a batch, so little padding is computed.
@@ -107,12 +150,12 @@ class Embedder:
 
 
 @cache
-def _embedder(location: str, runtime: str) -> Embedder:
-    return Embedder(location, runtime)
+def _embedder(location: str, runtime: str, tokens: int | None = None) -> Embedder:
+    return Embedder(location, runtime, tokens)
 
 
 def get_embedder() -> Embedder:
-    return _embedder(model_location(), runtime_name())
+    return _embedder(model_location(), runtime_name(), max_tokens())
 
 
 def normalize(vectors: np.ndarray) -> np.ndarray:

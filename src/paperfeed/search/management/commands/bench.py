@@ -103,12 +103,12 @@ class Command(BaseCommand):
     def _run(self, *, data: Path, corpus: str, workdir: Path, rebuild: bool, **options) -> None:
         out = self.stdout.write
         embedder = get_embedder()
-        cache = EmbeddingCache(
-            options["embeddings"] or workdir, embedder.name, embedder.runtime, data / RECENT
-        )
+        cache_root = options["embeddings"] or workdir
+        cache = EmbeddingCache(cache_root, embedder.name, embedder.runtime, data / RECENT)
         if options["embed_seconds"] > 0:
             total = sum(1 for _ in read_dump(data / RECENT))
             cache.fill(embedder, total, seconds=options["embed_seconds"], report=lambda s: out(f"  {s}"))
+        cache = EmbeddingCache.for_reading(cache_root, embedder.name, embedder.runtime, data / RECENT)
         if not Paper.objects.exists():
             self._import(data, corpus)
         manifest_path = workdir / "index.json"
@@ -190,7 +190,7 @@ class Command(BaseCommand):
             "real": len(real_by_pk),
             "standin": len(pks) - len(real_by_pk),
             "standin_method": standin.describe() if standin else "",
-            "embedder": f"{embedder.name}, runtime {embedder.runtime}",
+            "embedder": f"{embedder.name}; real vectors made with runtime {cache.runtime}",
             "read_s": read_s,
             "standin_s": standin_s,
             "write_s": write_s,
@@ -258,7 +258,8 @@ class Command(BaseCommand):
             else "exact (numpy)"
         )
         out(f"corpus:        {manifest['papers']:,} papers in the database ({Paper.objects.count():,} rows)")
-        out(f"embedder:      {manifest['embedder']}")
+        out(f"embedder:      {embedder.name}, runtime {embedder.runtime} for queries")
+        out(f"index vectors: {manifest['embedder']}")
         out(f"vectors:       {manifest['real']:,} real embeddings; {manifest['standin']:,} stand-ins")
         if manifest["standin"]:
             out(f"stand-ins:     {manifest['standin_method']}")

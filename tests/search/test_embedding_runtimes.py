@@ -1,0 +1,110 @@
+"""Embedding runtimes: each one makes the same unit vectors as float32 torch, within its precision."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from paperfeed.search import embedding
+from paperfeed.search.embedding import Embedder, document_text, model_location
+
+DOCUMENTS = [
+    document_text(
+        "Attention is all you need",
+        "The dominant sequence transduction models are based on complex recurrent or convolutional "
+        "neural networks. We propose a new simple network architecture, the Transformer, based solely "
+        "on attention mechanisms, dispensing with recurrence and convolutions entirely.",
+    ),
+    document_text("Protein structure prediction", "Deep learning predicts protein folding from sequence."),
+    document_text("Lattice cryptography", "Learning with errors as a basis for post-quantum encryption."),
+    document_text("A short title only", ""),
+]
+
+
+@pytest.fixture(scope="module")
+def model_cache(tmp_path_factory):
+    # One derived ONNX directory for the module: exporting takes tens of seconds.
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture
+def onnx_cache(model_cache, monkeypatch):
+    monkeypatch.setenv("PAPERFEED_MODEL_CACHE_DIR", str(model_cache))
+    return model_cache
+
+
+@pytest.fixture(scope="module")
+def reference() -> np.ndarray:
+    return Embedder(model_location(), "torch").encode_documents(DOCUMENTS)
+
+
+def test_torch_bf16_vectors_agree_with_float32_to_four_digits(reference):
+    vectors = Embedder(model_location(), "torch-bf16").encode_documents(DOCUMENTS)
+    assert vectors.dtype == np.float32 and vectors.shape == reference.shape
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert (vectors * reference).sum(axis=1).min() > 0.999
+
+
+def test_onnx_int8_is_derived_once_into_the_data_dir_and_says_so(onnx_cache, reference, capsys):
+    first = Embedder(model_location(), "onnx-int8")
+    said = capsys.readouterr().err
+    if said:  # the module's first ONNX runtime derives the files and says what it is doing
+        assert "Quantising the ONNX embedding model to int8" in said
+    derived = sorted(p.name for p in onnx_cache.glob("onnx-*/*.onnx"))
+    assert "model-fused-int8-per-channel.onnx" in derived and "model-fused.onnx" in derived
+    assert not list(onnx_cache.glob("onnx-*/*.tmp"))
+    Embedder(model_location(), "onnx-int8")
+    assert capsys.readouterr().err == ""  # reused: nothing derived again
+    vectors = first.encode_documents(DOCUMENTS)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert (vectors * reference).sum(axis=1).min() > 0.98
+
+
+def test_onnx_float32_with_fused_attention_matches_torch(onnx_cache, reference):
+    vectors = Embedder(model_location(), "onnx").encode_documents(DOCUMENTS)
+    assert (vectors * reference).sum(axis=1).min() > 0.9999
+
+
+def test_documents_come_back_in_the_order_given_although_batched_by_length(reference):
+    embedder = Embedder(model_location(), "torch")
+    reordered = embedder.encode_documents(DOCUMENTS[::-1], batch_size=2)
+    np.testing.assert_allclose(reordered[::-1], reference, atol=1e-5)
+
+
+def test_a_token_cap_cuts_long_documents_and_leaves_short_ones(reference):
+    capped = Embedder(model_location(), "torch-bf16", tokens=16).encode_documents(DOCUMENTS)
+    agreement = (capped * reference).sum(axis=1)
+    assert agreement[0] < 0.99  # the long abstract lost most of its words
+    assert agreement[3] > 0.999  # the title alone fits in 16 word pieces
+
+
+def test_a_cap_above_the_models_own_limit_keeps_the_models_limit():
+    assert Embedder(model_location(), "torch-bf16", tokens=4096)._encoder.max_tokens == 256
+
+
+def test_repeated_queries_are_answered_from_the_cache():
+    embedder = Embedder(model_location(), "torch-bf16")
+    first = embedder.encode_query("protein  folding")
+    again = embedder.encode_query("Protein folding")
+    assert again is first and not first.flags.writeable
+    assert abs(float(np.linalg.norm(first)) - 1.0) < 1e-5
+
+
+def test_an_unknown_runtime_is_refused_with_the_choices(monkeypatch):
+    monkeypatch.setenv("PAPERFEED_EMBEDDING_RUNTIME", "tensorrt")
+    with pytest.raises(ValueError, match="torch-bf16, onnx-int8, onnx, torch, not 'tensorrt'"):
+        embedding.runtime_name()
+
+
+def test_a_bad_token_cap_is_refused(monkeypatch):
+    monkeypatch.setenv("PAPERFEED_EMBEDDING_MAX_TOKENS", "lots")
+    with pytest.raises(ValueError, match="whole number of 8 or more, not 'lots'"):
+        embedding.max_tokens()
+    monkeypatch.setenv("PAPERFEED_EMBEDDING_MAX_TOKENS", "128")
+    assert embedding.max_tokens() == 128
+
+
+def test_the_default_runtime_is_bf16_only_where_the_cpu_has_bf16_units(monkeypatch):
+    monkeypatch.delenv("PAPERFEED_EMBEDDING_RUNTIME", raising=False)
+    expected = "torch-bf16" if embedding.cpu_has_bf16_units() else "onnx-int8"
+    assert embedding.runtime_name() == expected
