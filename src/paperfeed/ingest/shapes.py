@@ -20,12 +20,20 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import Any
 
 from paperfeed.ingest.records import AuthorRecord, ListingRecord, PaperRecord, RecordError, UserRecord
-from paperfeed.papers.arxiv_ids import InvalidArxivId, is_valid_arxiv_id, parse_arxiv_id
+from paperfeed.papers.arxiv_ids import ArxivId, InvalidArxivId, is_valid_arxiv_id, parse_arxiv_id
 
 HF_BASE_URL = "https://huggingface.co"
+
+
+@lru_cache(maxsize=256)
+def cached_arxiv_id(text: str) -> ArxivId:
+    """:func:`parse_arxiv_id`, remembered for the last few ids: parsing a line checks its id and
+    the store parses it again right after (an invalid id raises and is not remembered)."""
+    return parse_arxiv_id(text)
 
 
 def detect_shape(data: Any) -> str:
@@ -96,7 +104,7 @@ def _required_id(value: Any, *, repair: bool = False) -> str:
     if not isinstance(value, str):
         raise RecordError(f"arXiv id must be a string, got {value!r}")
     try:
-        parse_arxiv_id(value)
+        cached_arxiv_id(value)
     except InvalidArxivId as error:
         repaired = repair_float_id(value.strip()) if repair else None
         if repaired is None or not is_valid_arxiv_id(repaired):

@@ -28,6 +28,11 @@ Merge rules (per paper, keyed by the arXiv id without version):
 * ``Paper.modified_at`` is set only when something about the paper changed, so an index can
   catch up with ``modified_at > last_run``.
 
+Papers the database does not hold yet, named once in their batch, take a fast path: their rows
+are inserted directly (plain INSERTs, no merge), which gives the same rows as merging them
+into an empty paper would. Should another writer insert one of them meanwhile, the batch
+is rolled back and written again by merging.
+
 Each batch is one transaction: a paper, its authorships and its listing are written
 together or not at all, so an interrupted import is resumed by running it again. Inside an
 outer ``transaction.atomic()`` the batches become savepoints of the caller's transaction.
@@ -36,6 +41,7 @@ outer ``transaction.atomic()`` the batches become savepoints of the caller's tra
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -43,16 +49,24 @@ from itertools import islice
 
 import orjson
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from paperfeed.accounts.models import User
-from paperfeed.ingest.records import AuthorRecord, PaperRecord, RecordError, UserRecord
+from paperfeed.ingest.records import ListingRecord, PaperRecord, RecordError, UserRecord
+from paperfeed.ingest.shapes import cached_arxiv_id
 from paperfeed.papers import links
-from paperfeed.papers.arxiv_ids import InvalidArxivId, parse_arxiv_id
+from paperfeed.papers.arxiv_ids import InvalidArxivId
 from paperfeed.papers.models import Authorship, Listing, Paper
 
 DEFAULT_BATCH_SIZE = 2000
+
+try:  # the PostgreSQL path writes through a plain psycopg cursor, whose errors Django does not wrap
+    from psycopg import IntegrityError as _PsycopgIntegrityError
+
+    _INTEGRITY_ERRORS: tuple[type[Exception], ...] = (IntegrityError, _PsycopgIntegrityError)
+except ImportError:  # pragma: no cover - SQLite-only installs
+    _INTEGRITY_ERRORS = (IntegrityError,)
 
 # Paper columns written from records, in SQL column order.
 _DATA_FIELDS = (
@@ -102,6 +116,7 @@ _NEW_PAPER = {
     "imported_comment_count": 0,
     "source_updated": None,
 }
+_PAPER_COLUMNS = ("arxiv_id", *_DATA_FIELDS, "upvotes", "hidden", "created_at", "modified_at")
 # Column widths the database enforces (PostgreSQL does, SQLite does not): values longer than
 # this are cut (text) or dropped (URLs, where a cut value would be a broken link).
 _MAX_CATEGORIES = 300
@@ -166,13 +181,53 @@ def upsert_records(
     return total
 
 
+def upsert_prepared(
+    items: Iterable[Prepared],
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_batch: Callable[[UpsertStats, int], None] | None = None,
+    collect_ids: bool = True,
+) -> UpsertStats:
+    """Like :func:`upsert_records` for records already turned into rows by :func:`prepare_record`
+    (which a file import does in another process, while this one writes)."""
+    total = UpsertStats()
+    for batch in _chunks(items, batch_size):
+        stats = write_prepared_batch(batch)
+        if not collect_ids:
+            stats.changed_ids = []
+        total.add(stats)
+        if on_batch is not None:
+            on_batch(stats, len(batch))
+    return total
+
+
 def upsert_batch(records: list[PaperRecord]) -> UpsertStats:
     """Write one batch in one transaction (see the module docstring for the merge rules)."""
-    with transaction.atomic():
-        return _BatchWriter(timezone.now()).write(records)
+    rejected = UpsertStats()
+    items = []
+    for record in records:
+        try:
+            items.append(prepare_record(record))
+        except (InvalidArxivId, RecordError) as error:
+            rejected.rejected += 1
+            rejected.errors.append((str(record.arxiv_id or "?"), str(error)))
+    stats = write_prepared_batch(items) if items else UpsertStats()
+    stats.add(rejected)
+    return stats
 
 
-def _chunks(items: Iterable[PaperRecord], size: int) -> Iterator[list[PaperRecord]]:
+def write_prepared_batch(items: list[Prepared]) -> UpsertStats:
+    """Write prepared records in one transaction; new papers take the fast path."""
+    try:
+        with transaction.atomic():
+            return _BatchWriter(timezone.now()).write(items)
+    except _INTEGRITY_ERRORS:
+        # Another writer inserted one of the "new" papers meanwhile: merge the batch instead.
+        with transaction.atomic():
+            return _BatchWriter(timezone.now(), fast_path=False).write(items)
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
@@ -240,6 +295,36 @@ def record_fields(record: PaperRecord) -> dict:
     }
 
 
+# A record ready to be written: (arxiv id without version, the Paper column values in
+# _DATA_FIELDS order, its author rows (name, hidden, status, username or None) or None,
+# its listing, the users it names). Plain tuples: cheap to pickle between processes.
+Prepared = tuple[str, tuple, tuple | None, ListingRecord | None, tuple[UserRecord, ...]]
+
+
+def prepare_record(record: PaperRecord) -> Prepared:
+    """Validate and normalise one record into the values it writes; raise
+    :class:`~paperfeed.papers.arxiv_ids.InvalidArxivId` or :class:`RecordError` if it cannot be."""
+    parsed = cached_arxiv_id(record.arxiv_id)
+    if not (record.title and record.title.strip()):
+        raise RecordError("the record has no title")
+    fields = record_fields(record)
+    if parsed.version and (fields["version"] or 0) < parsed.version:
+        fields["version"] = parsed.version  # "2411.01234v3" says version 3
+    authors = None
+    if record.authors:
+        authors = tuple(
+            (
+                " ".join(author.name.split())[:_MAX_AUTHOR_NAME],
+                bool(author.hidden),
+                author.status or "",
+                author.user.username if author.user is not None else None,
+            )
+            for author in record.authors
+            if author.name and author.name.strip()
+        )
+    return (parsed.id, tuple(fields.values()), authors, record.listing, tuple(_users_of(record)))
+
+
 def _is_fresh(record_updated: datetime | None, stored_updated: datetime | None) -> bool:
     """May this record overwrite stored values (rather than only fill empty ones)?
 
@@ -286,7 +371,9 @@ def _sqlite_datetime(value: datetime | None) -> str | None:
     # What Django's SQLite backend stores: naive UTC, "YYYY-MM-DD HH:MM:SS[.ffffff]".
     if value is None:
         return None
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ")
 
 
 def _datetime_adapter() -> Callable[[datetime | None], object]:
@@ -299,40 +386,48 @@ def _datetime_adapter() -> Callable[[datetime | None], object]:
 class _BatchWriter:
     """Merges one batch against what is stored and writes only what changed."""
 
-    def __init__(self, now: datetime) -> None:
+    def __init__(self, now: datetime, fast_path: bool = True) -> None:
         self.now = now
+        self.fast_path = fast_path
         self.stats = UpsertStats()
+        # Papers this batch creates: they have no authorships to delete first.
+        self.new_pks: set[int] = set()
 
-    def write(self, records: list[PaperRecord]) -> UpsertStats:
-        accepted = self._validate(records)
-        if not accepted:
+    def write(self, items: list[Prepared]) -> UpsertStats:
+        if not items:
             return self.stats
-        ids = list(dict.fromkeys(arxiv_id for arxiv_id, _, _ in accepted))
-        stored = self._load_papers(ids)
-        stored_authors = self._load_authorships([row["id"] for row in stored.values()])
-        stored_listings = self._load_listings([row["id"] for row in stored.values()])
-        user_ids = self._upsert_users(record for _, record, _ in accepted)
+        stored = self._load_papers(list(dict.fromkeys(item[0] for item in items)))
+        user_ids = self._upsert_users(user for item in items for user in item[4])
+        new_items: list[Prepared] = []
+        if self.fast_path:
+            # New papers named once in the batch need no merge: their rows are the records'.
+            named = Counter(item[0] for item in items)
+            new_items = [item for item in items if named[item[0]] == 1 and item[0] not in stored]
+            if new_items:
+                fast = {item[0] for item in new_items}
+                items = [item for item in items if item[0] not in fast]
+        stored_pks = [row["id"] for row in stored.values()]
+        stored_authors = self._load_authorships(stored_pks)
+        stored_listings = self._load_listings(stored_pks)
 
         papers: dict[str, dict] = {}
         authors: dict[str, tuple | None] = {}
         listings: dict[str, tuple | None] = {}
-        for arxiv_id, record, id_version in accepted:
+        for arxiv_id, values, author_rows, listing, _users in items:
             if arxiv_id not in papers:
                 row = stored.get(arxiv_id)
                 papers[arxiv_id] = row if row is not None else {**_NEW_PAPER, "arxiv_id": arxiv_id}
                 authors[arxiv_id] = stored_authors.get(row["id"]) if row else None
                 listings[arxiv_id] = stored_listings.get(row["id"]) if row else None
             current = papers[arxiv_id]
-            incoming = record_fields(record)
-            if id_version and (incoming["version"] or 0) < id_version:
-                incoming["version"] = id_version  # "2411.01234v3" says version 3
+            incoming = dict(zip(_DATA_FIELDS, values, strict=True))
             fresh = _is_fresh(incoming["source_updated"], current["source_updated"])
             papers[arxiv_id] = merge_paper(current, incoming, fresh)
-            if record.authors and (fresh or not authors[arxiv_id]):
+            if author_rows and (fresh or not authors[arxiv_id]):
                 # An empty author list says nothing, like None: it never erases authors.
-                authors[arxiv_id] = _author_rows(record.authors, user_ids) or authors[arxiv_id]
-            if record.listing is not None:
-                listings[arxiv_id] = _merge_listing(listings[arxiv_id], record, fresh, user_ids)
+                authors[arxiv_id] = _with_user_ids(author_rows, user_ids)
+            if listing is not None:
+                listings[arxiv_id] = _merge_listing(listings[arxiv_id], listing, fresh, user_ids)
 
         changed = []
         for arxiv_id, row in papers.items():
@@ -349,41 +444,34 @@ class _BatchWriter:
                 self.stats.unchanged += 1
                 continue
             changed.append(arxiv_id)
-        if not changed:
+        if not changed and not new_items:
             return self.stats
 
         self._write_papers([papers[arxiv_id] for arxiv_id in changed])
-        pks = self._paper_pks(changed, stored)
-        self._write_authorships(
-            {
-                pks[a]: authors[a]
-                for a in changed
-                if authors[a] is not None and authors[a] != stored_authors.get(pks[a])
-            }
-        )
-        self._write_listings(
-            {
-                pks[a]: listings[a]
-                for a in changed
-                if listings[a] is not None and listings[a] != stored_listings.get(pks[a])
-            }
-        )
-        self.stats.changed_ids = [pks[a] for a in changed]
+        self._insert_new_papers(new_items)
+        new_ids = [item[0] for item in new_items]
+        pks = self._paper_pks(changed + new_ids, stored)
+        self.stats.new += len(new_items)
+        self.new_pks = {pks[a] for a in new_ids} | {pks[a] for a in changed if a not in stored}
+        by_paper = {
+            pks[a]: authors[a]
+            for a in changed
+            if authors[a] is not None and authors[a] != stored_authors.get(pks[a])
+        }
+        listed = {
+            pks[a]: listings[a]
+            for a in changed
+            if listings[a] is not None and listings[a] != stored_listings.get(pks[a])
+        }
+        for arxiv_id, _values, author_rows, listing, _users in new_items:
+            if author_rows:
+                by_paper[pks[arxiv_id]] = _with_user_ids(author_rows, user_ids)
+            if listing is not None:
+                listed[pks[arxiv_id]] = _merge_listing(None, listing, True, user_ids)
+        self._write_authorships(by_paper)
+        self._write_listings(listed)
+        self.stats.changed_ids = [pks[a] for a in changed] + [pks[a] for a in new_ids]
         return self.stats
-
-    def _validate(self, records: list[PaperRecord]) -> list[tuple[str, PaperRecord, int | None]]:
-        accepted = []
-        for record in records:
-            try:
-                parsed = parse_arxiv_id(record.arxiv_id)
-                if not (record.title and record.title.strip()):
-                    raise RecordError("the record has no title")
-            except (InvalidArxivId, RecordError) as error:
-                self.stats.rejected += 1
-                self.stats.errors.append((str(record.arxiv_id or "?"), str(error)))
-                continue
-            accepted.append((parsed.id, record, parsed.version))
-        return accepted
 
     # -- reading what is stored
 
@@ -417,13 +505,12 @@ class _BatchWriter:
 
     # -- users
 
-    def _upsert_users(self, records: Iterable[PaperRecord]) -> dict[str, int]:
+    def _upsert_users(self, users: Iterable[UserRecord]) -> dict[str, int]:
         """Create or refresh the imported accounts the batch names; return username -> pk."""
         wanted: dict[str, UserRecord] = {}
-        for record in records:
-            for user in _users_of(record):
-                if user.username and len(user.username) <= _MAX_USERNAME:
-                    wanted[user.username] = user
+        for user in users:
+            if user.username and len(user.username) <= _MAX_USERNAME:
+                wanted[user.username] = user
         if not wanted:
             return {}
         existing = {
@@ -464,8 +551,10 @@ class _BatchWriter:
     # -- writing
 
     def _write_papers(self, rows: list[dict]) -> None:
+        if not rows:
+            return
         table = _quote(Paper._meta.db_table)
-        columns = ["arxiv_id", *_DATA_FIELDS, "upvotes", "hidden", "created_at", "modified_at"]
+        columns = _PAPER_COLUMNS
         updates = [f"{_quote(c)} = excluded.{_quote(c)}" for c in (*_DATA_FIELDS, "modified_at")]
         # Local votes survive: the stored upvotes minus the stored imported part.
         updates.append(
@@ -490,6 +579,40 @@ class _BatchWriter:
             params.append(values)
         _insert_rows(head, len(columns), params, tail)
 
+    def _insert_new_papers(self, items: list[Prepared]) -> None:
+        """The fast path: plain INSERTs of papers the database does not hold (a concurrent insert
+        of the same paper fails the batch, which is then merged instead)."""
+        if not items:
+            return
+        adapt = _datetime_adapter()
+        now = adapt(self.now)
+        # Per column: what an empty paper holds, and how the value is sent to the database.
+        plan = [
+            (
+                _NEW_PAPER[name],
+                _json if name in _JSON_FIELDS else adapt if name in _DATETIME_FIELDS else None,
+            )
+            for name in _DATA_FIELDS
+        ]
+        version_at = _DATA_FIELDS.index("version")
+        upvotes_at = _DATA_FIELDS.index("imported_upvotes")
+        params = []
+        for arxiv_id, values, _authors, _listing, _users in items:
+            row = [arxiv_id]
+            for value, (default, convert) in zip(values, plan, strict=True):
+                if value is None:
+                    value = default
+                if convert is not None:
+                    value = convert(value)
+                row.append(value)
+            if values[version_at] is not None:
+                row[1 + version_at] = max(values[version_at], 0)
+            row += (row[1 + upvotes_at], False, now, now)
+            params.append(row)
+        table = _quote(Paper._meta.db_table)
+        columns = ", ".join(map(_quote, _PAPER_COLUMNS))
+        _insert_rows(f"INSERT INTO {table} ({columns}) VALUES ", len(_PAPER_COLUMNS), params)
+
     def _paper_pks(self, arxiv_ids: list[str], stored: dict[str, dict]) -> dict[str, int]:
         pks = {a: stored[a]["id"] for a in arxiv_ids if a in stored}
         fresh = [a for a in arxiv_ids if a not in stored]
@@ -501,7 +624,7 @@ class _BatchWriter:
             return
         table = _quote(Authorship._meta.db_table)
         with connection.cursor() as cursor:
-            ids = list(by_paper)
+            ids = [pk for pk in by_paper if pk not in self.new_pks]
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 cursor.execute(
@@ -586,22 +709,20 @@ def _users_of(record: PaperRecord) -> Iterator[UserRecord]:
         yield record.listing.submitted_by
 
 
-def _author_rows(authors: list[AuthorRecord], user_ids: dict[str, int]) -> tuple:
+def _with_user_ids(author_rows: tuple, user_ids: dict[str, int]) -> tuple:
+    """Author rows with the claimed username replaced by the user's pk."""
+    if not user_ids:
+        if all(row[3] is None for row in author_rows):
+            return author_rows
+        return tuple((name, hidden, status, None) for name, hidden, status, _ in author_rows)
     return tuple(
-        (
-            " ".join(author.name.split())[:_MAX_AUTHOR_NAME],
-            bool(author.hidden),
-            author.status or "",
-            user_ids.get(author.user.username) if author.user is not None else None,
-        )
-        for author in authors
-        if author.name and author.name.strip()
+        (name, hidden, status, user_ids.get(username) if username is not None else None)
+        for name, hidden, status, username in author_rows
     )
 
 
-def _merge_listing(stored: tuple | None, record: PaperRecord, fresh: bool, user_ids: dict) -> tuple | None:
-    """(date, submitted_at, submitted_by_id, imported) after applying the record's listing."""
-    listing = record.listing
+def _merge_listing(stored: tuple | None, listing: ListingRecord, fresh: bool, user_ids: dict) -> tuple | None:
+    """(date, submitted_at, submitted_by_id, imported) after applying a record's listing."""
     submitter = user_ids.get(listing.submitted_by.username) if listing.submitted_by else None
     submitted_at = _aware(listing.submitted_at)
     day: date = listing.date
