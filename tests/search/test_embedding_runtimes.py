@@ -47,9 +47,9 @@ def test_torch_bf16_vectors_agree_with_float32_to_four_digits(reference):
 
 def test_onnx_int8_is_derived_once_into_the_data_dir_and_says_so(onnx_cache, reference, capsys):
     first = Embedder(model_location(), "onnx-int8")
-    said = capsys.readouterr().err
-    if said:  # the module's first ONNX runtime derives the files and says what it is doing
-        assert "Quantising the ONNX embedding model to int8" in said
+    said = capsys.readouterr().err  # the module's first ONNX runtime derives the files and says so
+    assert "Exporting the embedding model" in said and "to ONNX with fused attention" in said
+    assert "Quantising the ONNX embedding model to int8" in said
     derived = sorted(p.name for p in onnx_cache.glob("onnx-*/*.onnx"))
     assert "model-fused-int8-per-channel.onnx" in derived and "model-fused.onnx" in derived
     assert not list(onnx_cache.glob("onnx-*/*.tmp"))
