@@ -104,13 +104,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept between requests (CONN_MAX_AGE above): opening one costs more CPU than
+    # serving a cached page (Django registers its SQL functions and runs the PRAGMAs each time).
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-# The default cache backs rate limits and the feed version (papers/feed_version.py): a database
-# table so every web process shares it. "pages" holds rendered feed pages for visitors, keyed by
-# that version; memory of each web process is enough (a stale version is never asked for again).
+# The default cache backs rate limits: a database table so every web process shares it. "pages"
+# holds rendered feed pages for visitors, keyed by the feed version (api/feed_version.py, shared
+# through the database); memory of each web process is enough, since a page of an old version is
+# never asked for again.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

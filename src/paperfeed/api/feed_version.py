@@ -46,8 +46,13 @@ def watched_tables() -> tuple[str, ...]:
     return tuple(model._meta.db_table for model in models)
 
 
-def current(connection: BaseDatabaseWrapper = default_connection) -> str:
-    """The version now: it changes whenever anything a feed shows may have changed."""
+def current(connection: BaseDatabaseWrapper = default_connection) -> str | None:
+    """The version now: it changes whenever anything a feed shows may have changed.
+
+    None before the first write to the feed's tables (a freshly migrated or flushed database):
+    nothing worth caching then, and no version that a database rolled back to the same state
+    (as between tests) could share with an earlier one.
+    """
     version_table, paper_table = _names(connection)
     sql = (
         f"SELECT (SELECT stamp FROM {version_table} WHERE id = %s),"
@@ -56,7 +61,7 @@ def current(connection: BaseDatabaseWrapper = default_connection) -> str:
     with connection.cursor() as cursor:
         cursor.execute(sql, [ROW_ID])
         stamp, newest = cursor.fetchone()
-    return f"{stamp}:{newest}"
+    return None if stamp is None else f"{stamp}:{newest}"
 
 
 def bump(connection: BaseDatabaseWrapper = default_connection) -> None:

@@ -65,9 +65,10 @@ def cached_for_visitors(timeout: int) -> Callable:
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not is_cacheable(request):
+            version = feed_version.current() if is_cacheable(request) else None
+            if version is None:
                 return view(request, *args, **kwargs)
-            key = page_key(feed_version.current(), request.get_full_path())
+            key = page_key(version, request.get_full_path())
             store = caches[PAGES_CACHE]
             html = store.get(key)
             if html is None:
