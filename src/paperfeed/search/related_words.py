@@ -2,7 +2,7 @@
 
 A "more like this" query: the paper's most frequent content words, title words counting
 three times. On the dev set (bench/search/README.md), fusing a keyword search for 12 such words
-with the nearest vectors raised related-papers nDCG@10 from 0.345 to 0.488.
+with the nearest vectors raised related-papers nDCG@10 from 0.345 to 0.502.
 """
 
 from __future__ import annotations

@@ -24,7 +24,10 @@ KEYWORD_DEPTH = 200  # keyword candidates fused; also the most results a keyword
 DENSE_DEPTH = 100  # dense candidates fused: every paper is "near", so only the head is worth showing
 TITLE_CHECK = 10  # keyword candidates checked for an exact title match
 MAX_LIMIT = 100
-RELATED_DEPTH = 100  # candidates from each signal fused for related papers
+RELATED_DEPTH = 100  # nearest vectors fused for related papers
+# Keyword candidates fused for related papers: the head of a 12-word "more like this" query is
+# what helps (dev set nDCG@10 0.502 at 30 against 0.488 at 100); its tail only adds noise.
+RELATED_KEYWORD_DEPTH = 30
 
 
 def _check_options(limit: int, offset: int, sort: str, mode: str) -> None:
@@ -182,7 +185,7 @@ def find_related(papers: list[Paper], limit: int) -> list[Paper]:
     with stage("keyword"):
         words = distinctive_words([(p.title, p.abstract) for p in papers])
         query = ParsedQuery(raw=" ".join(words), text=" ".join(words), words=words)
-        alike = [pk for pk, _ in backend.keyword(query, None, RELATED_DEPTH) if pk not in exclude]
+        alike = [pk for pk, _ in backend.keyword(query, None, RELATED_KEYWORD_DEPTH) if pk not in exclude]
     with stage("fusion"):
         # A few spare in case some of them have been hidden since the last catch-up.
         order = [pk for pk, _ in reciprocal_rank_fusion([alike, near])][: limit + 10]
