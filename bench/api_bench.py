@@ -4,8 +4,12 @@ Loads ``../shared/data/hf_daily_papers.jsonl.xz`` into a fresh SQLite database i
 data directory (or uses ``--data-dir`` as it is), then times requests and prints p50/p95/mean
 per route:
 
-- in process, through Django's full stack (middleware, URL routing, views, JSON), and
-- over HTTP on 127.0.0.1 against ``waitress`` (what ``paperfeed serve`` runs), with httpx.
+- in process, through Django's full stack (middleware, URL routing, views, JSON): a cold pass
+  (each URL's first request in this process) and a warm pass over the same URLs, and
+- over HTTP on 127.0.0.1 against ``paperfeed serve`` (gunicorn) in a subprocess, with httpx,
+  one connection at a time.
+
+The API has no response cache: every figure is the full work of answering the request.
 
     python bench/api_bench.py
     python bench/api_bench.py --requests 500
@@ -21,7 +25,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -82,7 +85,6 @@ def time_in_process(urls: list[str]) -> tuple[list[float], list[float]]:
     from django.test import Client
 
     client = Client()
-    client.get(urls[0])  # warm caches, connections and imports
     samples, cpu = [], []
     for url in urls:
         started, started_cpu = time.perf_counter(), time.thread_time()
@@ -106,21 +108,6 @@ def time_over_http(urls: list[str], base: str) -> list[float]:
             samples.append(time.perf_counter() - started)
             assert response.status_code == 200, (url, response.status_code)
     return samples
-
-
-def start_waitress() -> str:
-    import socket
-
-    from waitress.server import create_server
-
-    from paperfeed.wsgi import application
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = create_server(application, host="127.0.0.1", port=port, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    return f"http://127.0.0.1:{port}"
 
 
 def main() -> None:
@@ -149,15 +136,26 @@ def main() -> None:
     print(f"{Paper.objects.count():,} papers, {Listing.objects.count():,} listings; load average "
           f"{load_average:.2f} on {os.cpu_count()} cores; {args.requests} requests per route")  # fmt: skip
     plan = routes(args.requests)
-    print("\nIn process (Django test client, full middleware stack): wall time, then CPU time:")
+    from django.test import Client
+
+    Client().get("/api/openapi.json")  # imports and URL patterns, outside the timed requests
+    print("\nIn process (Django test client, full middleware stack); wall time, then CPU time:")
     for name, urls in plan.items():
-        wall, cpu = time_in_process(urls)
-        print(f"  {name:34s} {percentiles(wall)}")
-        print(f"  {'':34s} {percentiles(cpu)}   (CPU)")
-    base = start_waitress()
-    print(f"\nOver HTTP (waitress on {base}, httpx, keep-alive):")
-    for name, urls in plan.items():
-        print(f"  {name:34s} {percentiles(time_over_http(urls, base))}")
+        for label, (wall, cpu) in (("cold", time_in_process(urls)), ("warm", time_in_process(urls))):
+            print(f"  {name:34s} {label}  {percentiles(wall)}")
+            print(f"  {'':34s} {label}  {percentiles(cpu)}   (CPU)")
+    from page_load_bench import free_port, start_server, stop_server
+
+    port = free_port()
+    server = start_server(data_dir, port, workers=None, threads=None)
+    banner = server.stdout.readline().strip() + " " + server.stdout.readline().strip()
+    print(f"\nOver HTTP ({banner}; httpx, keep-alive, one request at a time):")
+    try:
+        for name, urls in plan.items():
+            print(f"  {name:34s} {percentiles(time_over_http(urls, f'http://127.0.0.1:{port}'))}")
+    finally:
+        stop_server(server)
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
     if temporary is not None:
         temporary.cleanup()
 

@@ -2,7 +2,9 @@
 
 Several worker processes, each with a few threads: Python runs one thread at a time per
 process, so one process cannot use more than one core. Static files are served by
-whitenoise inside the application, so gunicorn needs no other configuration.
+whitenoise inside the application, so gunicorn needs no other configuration. Where gunicorn
+is not installed (or on Windows, where it does not run) the site is served by waitress in one
+process instead.
 """
 
 from __future__ import annotations
@@ -13,29 +15,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
-from gunicorn.app.base import BaseApplication
 
 
 def default_workers() -> int:
-    """Two processes per core: one can run Python while another waits on the database or the network."""
+    """One process per core (at least two): measured on 2 cores, more processes only added switching."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(2, 2 * cores)
-
-
-class GunicornServer(BaseApplication):
-    """gunicorn serving an already loaded WSGI application, with options given in code."""
-
-    def __init__(self, application, server_options: dict) -> None:
-        self.application = application
-        self.server_options = server_options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for name, value in self.server_options.items():
-            self.cfg.set(name, value)
-
-    def load(self):
-        return self.application
+    return max(2, cores)
 
 
 class Command(BaseCommand):
@@ -48,7 +33,7 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=int(os.environ.get("PAPERFEED_WEB_WORKERS") or default_workers()),
-            help="Worker processes (default: PAPERFEED_WEB_WORKERS, else two per CPU core).",
+            help="Worker processes (default: PAPERFEED_WEB_WORKERS, else one per CPU core, at least 2).",
         )
         parser.add_argument(
             "--threads",
@@ -89,4 +74,29 @@ class Command(BaseCommand):
             "loglevel": "warning",
             "proc_name": "paperfeed",
         }
-        GunicornServer(application, server_options).run()
+        if not serve_with_gunicorn(application, server_options):
+            from waitress import serve
+
+            self.stderr.write("gunicorn is not installed: serving with waitress in one process instead.")
+            serve(application, host=host, port=port, threads=workers * threads, ident="paperfeed")
+
+
+def serve_with_gunicorn(application, options: dict) -> bool:
+    """Run gunicorn until it is stopped; False when gunicorn is not available here."""
+    try:
+        from gunicorn.app.base import BaseApplication
+    except ImportError:
+        return False
+
+    class GunicornServer(BaseApplication):
+        """gunicorn serving an already loaded WSGI application, with options given in code."""
+
+        def load_config(self) -> None:
+            for name, value in options.items():
+                self.cfg.set(name, value)
+
+        def load(self):
+            return application
+
+    GunicornServer().run()
+    return True

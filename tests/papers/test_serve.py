@@ -1,0 +1,54 @@
+"""``paperfeed serve``: migrates a fresh data directory, then serves pages and static files."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> httpx.Response:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert server.poll() is None, server.stdout.read()
+        try:
+            return httpx.get(url, timeout=5)
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def test_serve_migrates_a_fresh_data_directory_and_serves_pages_and_static_files(tmp_path):
+    port = free_port()
+    env = {**os.environ, "PAPERFEED_DATA_DIR": str(tmp_path / "data")}
+    env.pop("DATABASE_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "paperfeed", "serve", "--port", str(port), "--workers", "2", "--threads", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        home = wait_for(f"http://127.0.0.1:{port}/", server)
+        assert home.status_code == 200
+        assert "paperfeed ingest file" in home.text  # the empty site explains how to load papers
+        assert (tmp_path / "data" / "paperfeed.sqlite3").exists()
+        css = httpx.get(f"http://127.0.0.1:{port}/static/paperfeed/site.css")
+        assert css.status_code == 200 and "text/css" in css.headers["content-type"]
+        api = httpx.get(f"http://127.0.0.1:{port}/api/daily_papers")
+        assert api.status_code == 200 and api.json() == []
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output, _ = server.communicate(timeout=30)
+    assert f"paperfeed is running at http://127.0.0.1:{port}/" in output
+    assert server.returncode == 0, output
