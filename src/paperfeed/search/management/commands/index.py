@@ -64,8 +64,9 @@ class Command(BaseCommand):
             f"stale:            {st.stale:,} papers changed since the watermark",
             f"hidden in index:  {st.hidden_in_index:,}",
             f"gone from db:     {st.missing_from_db:,}",
-            f"vector segments:  {st.segments:,} (folded into the base as they grow)",
         ]
+        if st.backend == "local":
+            lines.append(f"vector segments:  {st.segments:,} (folded into the base as they grow)")
         if st.interrupted:
             lines.append(f"interrupted:      {st.interrupted}")
         self.stdout.write("\n".join(lines))
