@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import secrets
 
+from django.db import DatabaseError
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -49,22 +50,27 @@ def watched_tables() -> tuple[str, ...]:
 def current(connection: BaseDatabaseWrapper = default_connection) -> str | None:
     """The version now: it changes whenever anything a feed shows may have changed.
 
-    None before the first write to the feed's tables (a freshly migrated or flushed database):
-    nothing worth caching then, and no version that a database rolled back to the same state
-    (as between tests) could share with an earlier one.
+    The first call on a database without a stamp (freshly migrated, flushed, or upgraded with
+    data already in it) gives it one. None when the table is missing (migrations not applied):
+    then nothing should be cached.
     """
     version_table, paper_table = _names(connection)
     sql = (
         f"SELECT (SELECT stamp FROM {version_table} WHERE id = %s),"
         f" (SELECT MAX(modified_at) FROM {paper_table})"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [ROW_ID])
-        stamp, newest = cursor.fetchone()
-    return None if stamp is None else f"{stamp}:{newest}"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [ROW_ID])
+            stamp, newest = cursor.fetchone()
+        if stamp is None:
+            stamp = bump(connection)
+    except DatabaseError:
+        return None
+    return f"{stamp}:{newest}"
 
 
-def bump(connection: BaseDatabaseWrapper = default_connection) -> None:
+def bump(connection: BaseDatabaseWrapper = default_connection) -> int:
     """Give the stamp a new value: random, so it never returns to one a cache has seen.
 
     One plain statement on the writer's connection: no savepoint, which SQLite refuses while
@@ -75,8 +81,10 @@ def bump(connection: BaseDatabaseWrapper = default_connection) -> None:
         f"INSERT INTO {version_table} (id, stamp) VALUES (%s, %s)"
         f" ON CONFLICT (id) DO UPDATE SET stamp = excluded.stamp"
     )
+    stamp = secrets.randbits(62)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ROW_ID, secrets.randbits(62)])
+        cursor.execute(sql, [ROW_ID, stamp])
+    return stamp
 
 
 class WriteWatcher:
