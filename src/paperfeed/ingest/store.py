@@ -297,8 +297,10 @@ def record_fields(record: PaperRecord) -> dict:
 
 # A record ready to be written: (arxiv id without version, the Paper column values in
 # _DATA_FIELDS order, its author rows (name, hidden, status, username or None) or None,
-# its listing, the users it names). Plain tuples: cheap to pickle between processes.
-Prepared = tuple[str, tuple, tuple | None, ListingRecord | None, tuple[UserRecord, ...]]
+# its listing, the users it names, and its INSERT parameters should the paper be new, without
+# created_at and modified_at). Plain tuples: cheap to pickle between processes (the strings
+# the two row forms share are pickled once).
+Prepared = tuple[str, tuple, tuple | None, ListingRecord | None, tuple[UserRecord, ...], tuple]
 
 
 def prepare_record(record: PaperRecord) -> Prepared:
@@ -322,7 +324,51 @@ def prepare_record(record: PaperRecord) -> Prepared:
             for author in record.authors
             if author.name and author.name.strip()
         )
-    return (parsed.id, tuple(fields.values()), authors, record.listing, tuple(_users_of(record)))
+    return (
+        parsed.id,
+        tuple(fields.values()),
+        authors,
+        record.listing,
+        tuple(_users_of(record)),
+        _new_paper_row(parsed.id, fields, _datetime_adapter()),
+    )
+
+
+def _new_paper_row(arxiv_id: str, fields: dict, adapt: Callable[[datetime | None], object]) -> tuple:
+    """The INSERT parameters (``_PAPER_COLUMNS`` but the two timestamps) of a paper made from
+    one record: what merging the record into an empty paper (``_NEW_PAPER``) gives."""
+    version = fields["version"]
+    upvotes = fields["imported_upvotes"]
+    if upvotes is None:
+        upvotes = 0
+    comment_count = fields["imported_comment_count"]
+    ai_keywords = fields["ai_keywords"]
+    media_urls = fields["media_urls"]
+    return (
+        arxiv_id,
+        None if version is None else max(version, 0),
+        fields["title"] or "",
+        fields["abstract"] or "",
+        fields["categories"] or "",
+        adapt(fields["published"]),
+        adapt(fields["updated"]),
+        fields["arxiv_comment"] or "",
+        fields["journal_ref"] or "",
+        fields["doi"] or "",
+        fields["github_repo"] or "",
+        fields["github_stars"],
+        fields["project_page"] or "",
+        fields["ai_summary"] or "",
+        "[]" if ai_keywords is None else _json(ai_keywords),
+        _json(fields["organization"]),
+        fields["thumbnail"] or "",
+        "[]" if media_urls is None else _json(media_urls),
+        upvotes,
+        0 if comment_count is None else comment_count,
+        adapt(fields["source_updated"]),
+        upvotes,  # no local votes yet
+        False,  # hidden
+    )
 
 
 def _is_fresh(record_updated: datetime | None, stored_updated: datetime | None) -> bool:
@@ -413,7 +459,7 @@ class _BatchWriter:
         papers: dict[str, dict] = {}
         authors: dict[str, tuple | None] = {}
         listings: dict[str, tuple | None] = {}
-        for arxiv_id, values, author_rows, listing, _users in items:
+        for arxiv_id, values, author_rows, listing, _users, _row in items:
             if arxiv_id not in papers:
                 row = stored.get(arxiv_id)
                 papers[arxiv_id] = row if row is not None else {**_NEW_PAPER, "arxiv_id": arxiv_id}
@@ -463,7 +509,7 @@ class _BatchWriter:
             for a in changed
             if listings[a] is not None and listings[a] != stored_listings.get(pks[a])
         }
-        for arxiv_id, _values, author_rows, listing, _users in new_items:
+        for arxiv_id, _values, author_rows, listing, _users, _row in new_items:
             if author_rows:
                 by_paper[pks[arxiv_id]] = _with_user_ids(author_rows, user_ids)
             if listing is not None:
@@ -584,34 +630,15 @@ class _BatchWriter:
         of the same paper fails the batch, which is then merged instead)."""
         if not items:
             return
-        adapt = _datetime_adapter()
-        now = adapt(self.now)
-        # Per column: what an empty paper holds, and how the value is sent to the database.
-        plan = [
-            (
-                _NEW_PAPER[name],
-                _json if name in _JSON_FIELDS else adapt if name in _DATETIME_FIELDS else None,
-            )
-            for name in _DATA_FIELDS
-        ]
-        version_at = _DATA_FIELDS.index("version")
-        upvotes_at = _DATA_FIELDS.index("imported_upvotes")
-        params = []
-        for arxiv_id, values, _authors, _listing, _users in items:
-            row = [arxiv_id]
-            for value, (default, convert) in zip(values, plan, strict=True):
-                if value is None:
-                    value = default
-                if convert is not None:
-                    value = convert(value)
-                row.append(value)
-            if values[version_at] is not None:
-                row[1 + version_at] = max(values[version_at], 0)
-            row += (row[1 + upvotes_at], False, now, now)
-            params.append(row)
+        now = _datetime_adapter()(self.now)
+        stamps = (now, now)
         table = _quote(Paper._meta.db_table)
         columns = ", ".join(map(_quote, _PAPER_COLUMNS))
-        _insert_rows(f"INSERT INTO {table} ({columns}) VALUES ", len(_PAPER_COLUMNS), params)
+        _insert_rows(
+            f"INSERT INTO {table} ({columns}) VALUES ",
+            len(_PAPER_COLUMNS),
+            [item[5] + stamps for item in items],
+        )
 
     def _paper_pks(self, arxiv_ids: list[str], stored: dict[str, dict]) -> dict[str, int]:
         pks = {a: stored[a]["id"] for a in arxiv_ids if a in stored}

@@ -1,0 +1,128 @@
+"""Turn a JSON Lines file into prepared records, in a separate process where the OS allows it.
+
+Reading an import file costs more CPU than writing it: decompression, JSON decoding, shape
+detection and normalisation are all Python or C work that holds this process's GIL. A
+forked child process does all of that and hands the writer ready rows
+(:data:`~paperfeed.ingest.store.Prepared`, plain tuples that pickle cheaply), so parsing and
+database writes run on different cores. Where ``fork`` is not available, a thread does it.
+
+The writer receives :class:`ParsedGroup` objects in file order: the prepared records of a
+few hundred lines, the lines rejected among them (``(line number, reason)``) and how much of
+the compressed file has been read (for progress and ETA).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import lzma
+import multiprocessing
+import os
+import pickle
+import signal
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+
+import orjson
+
+from paperfeed.ingest.jsonl import JsonlFile, in_background
+from paperfeed.ingest.records import RecordError
+from paperfeed.ingest.shapes import parse_record
+from paperfeed.ingest.store import Prepared, prepare_record
+from paperfeed.papers.arxiv_ids import InvalidArxivId
+
+# Lines per group sent to the writer: large enough that pickling and queueing are cheap per
+# record, small enough that the writer never waits long for the first rows.
+GROUP_LINES = 500
+# Groups parsed ahead of the writer (bounds memory: about 250 KB of JSON per group).
+_QUEUED_GROUPS = 32
+
+
+@dataclass
+class ParsedGroup:
+    items: list[Prepared] = field(default_factory=list)
+    rejected: list[tuple[int | str, str]] = field(default_factory=list)
+    bytes_read: int = 0
+
+
+class ParserFailed(RuntimeError):
+    """The parsing process failed unexpectedly (not a bad line: a bug or a crash)."""
+
+
+def parse_groups(source: JsonlFile, group_lines: int = GROUP_LINES) -> Iterator[ParsedGroup]:
+    """Parse ``source`` here, group by group (what the child process runs)."""
+    loads = orjson.loads
+    group = ParsedGroup()
+    try:
+        for number, line in source.lines():
+            try:
+                group.items.append(prepare_record(parse_record(loads(line))))
+            except orjson.JSONDecodeError as error:
+                group.rejected.append((number, f"broken JSON: {error}"))
+            except (RecordError, InvalidArxivId) as error:
+                group.rejected.append((number, str(error)))
+            if len(group.items) + len(group.rejected) >= group_lines:
+                group.bytes_read = source.bytes_read
+                yield group
+                group = ParsedGroup()
+    except (EOFError, lzma.LZMAError, gzip.BadGzipFile, OSError) as error:
+        group.rejected.append(
+            ("end", f"the file is truncated or corrupt ({error}); lines up to here were read")
+        )
+    group.bytes_read = source.size
+    yield group
+
+
+def parsed_groups(source: JsonlFile) -> Iterator[ParsedGroup]:
+    """The file's groups, parsed ahead by a child process (or a thread without ``fork``)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield from in_background(parse_groups(source), queued=_QUEUED_GROUPS)
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child_main, args=(source, sender), name="ingest-parser", daemon=True)
+    child.start()
+    sender.close()
+    try:
+        # A thread drains the pipe so the child keeps parsing while this process writes.
+        yield from in_background(_receive(receiver, child), queued=_QUEUED_GROUPS)
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.terminate()
+        child.join()
+
+
+def _receive(receiver: Connection, child: multiprocessing.process.BaseProcess) -> Iterator[ParsedGroup]:
+    while True:
+        try:
+            payload = receiver.recv_bytes()
+        except EOFError:
+            child.join()
+            code = child.exitcode
+            raise ParserFailed(f"the parsing process ended unexpectedly (exit code {code})") from None
+        message = pickle.loads(payload)
+        if message is None:
+            return
+        if isinstance(message, str):
+            raise ParserFailed(f"the parsing process failed:\n{message}")
+        yield message
+
+
+def _child_main(source: JsonlFile, sender: Connection) -> None:
+    # Ctrl-C reaches the whole process group: the writer handles it and ends this process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        for group in parse_groups(source):
+            sender.send_bytes(pickle.dumps(group, protocol=pickle.HIGHEST_PROTOCOL))
+        sender.send_bytes(pickle.dumps(None))
+    except BrokenPipeError:
+        pass  # the writer stopped reading (interrupted or failed): nothing left to do
+    except BaseException:  # reported to the writer, which raises it
+        with contextlib.suppress(OSError):
+            sender.send_bytes(pickle.dumps(traceback.format_exc()))
+    finally:
+        sender.close()
+        os._exit(0)
