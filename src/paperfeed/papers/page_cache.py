@@ -27,6 +27,7 @@ from paperfeed.api import feed_version
 
 PAGES_CACHE = "pages"
 CSRF_PLACEHOLDER = "PaperfeedCsrfTokenPlaceholder0000"
+PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 # Only these query parameters make a distinct page; anything else is rendered without the cache
 # (so random query strings cannot fill it).
 CACHEABLE_PARAMETERS = frozenset({"sort", "cat", "page"})
@@ -70,8 +71,8 @@ def cached_for_visitors(timeout: int) -> Callable:
                 return view(request, *args, **kwargs)
             key = page_key(version, request.get_full_path())
             store = caches[PAGES_CACHE]
-            html = store.get(key)
-            if html is None:
+            body = store.get(key)
+            if body is None:
                 setattr(request, RENDERING_FOR_CACHE, True)
                 try:
                     response = view(request, *args, **kwargs)
@@ -79,9 +80,10 @@ def cached_for_visitors(timeout: int) -> Callable:
                     setattr(request, RENDERING_FOR_CACHE, False)
                 if not _shareable(response, request):
                     return _personalised(response, request)
-                html = response.content.decode(response.charset)
-                store.set(key, html, timeout)
-            return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+                body = response.content
+                store.set(key, body, timeout)
+            # Bytes in and out: a 100 kB page is not decoded and encoded again on every request.
+            return HttpResponse(body.replace(PLACEHOLDER_BYTES, get_token(request).encode()))
 
         return wrapper
 
@@ -109,6 +111,6 @@ def _shareable(response: HttpResponse, request: HttpRequest) -> bool:
 
 def _personalised(response: HttpResponse, request: HttpRequest) -> HttpResponse:
     """A response that is not stored still gets this visitor's own token in place of the placeholder."""
-    if not response.streaming and CSRF_PLACEHOLDER.encode() in response.content:
-        response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    if not response.streaming and PLACEHOLDER_BYTES in response.content:
+        response.content = response.content.replace(PLACEHOLDER_BYTES, get_token(request).encode())
     return response
