@@ -6,7 +6,7 @@ query (uncached), and the cosine between its document vectors and float32 torch'
 
 Usage:
   PAPERFEED_DATA_DIR=/tmp/x python bench/search/embedding_speed.py [--count N] [--threads T]
-      [--max-tokens K] [--queries Q] [runtime ...]
+      [--max-tokens K] [--batch B] [--queries Q] [runtime ...]
 
 Runtimes: torch, torch-bf16, onnx, onnx-int8 (default: all four). Run it under the shared lock:
 ``flock /tmp/paperfeed-bench.lock python bench/search/embedding_speed.py``.
@@ -73,6 +73,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=256, help="abstracts to embed (default 256)")
     parser.add_argument("--threads", type=int, default=2, help="intra-op threads (default 2)")
     parser.add_argument("--max-tokens", type=int, default=None, help="cap on word pieces per document")
+    parser.add_argument("--batch", type=int, default=None, help="documents per batch (default: per runtime)")
     parser.add_argument("--queries", type=int, default=100, help="queries timed one at a time (default 100)")
     parser.add_argument("runtimes", nargs="*", help=f"any of {', '.join(RUNTIMES)} (default: all)")
     args = parser.parse_args()
@@ -88,6 +89,7 @@ def main() -> None:
     vectors = {}
     for runtime in runtimes:
         embedder = Embedder(model_location(), runtime, args.max_tokens)
+        embedder.batch_size = args.batch or embedder.batch_size
         embedder.encode_documents(texts[: embedder.batch_size])  # warm up
         wall, cpu = time.perf_counter(), time.process_time()
         vectors[runtime] = embedder.encode_documents(texts)

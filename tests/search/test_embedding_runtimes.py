@@ -78,8 +78,29 @@ def test_a_token_cap_cuts_long_documents_and_leaves_short_ones(reference):
     assert agreement[3] > 0.999  # the title alone fits in 16 word pieces
 
 
-def test_a_cap_above_the_models_own_limit_keeps_the_models_limit():
-    assert Embedder(model_location(), "torch-bf16", tokens=4096)._encoder.max_tokens == 256
+def test_a_cap_above_the_models_own_limit_keeps_the_models_limit(onnx_cache):
+    assert embedding.make_encoder(model_location(), "torch-bf16", 4096).max_tokens == 256
+    assert embedding.make_encoder(model_location(), "onnx", 4096).max_tokens == 256
+
+
+def test_queries_go_to_onnx_and_documents_to_bf16_by_default_on_bf16_cpus(onnx_cache, monkeypatch):
+    monkeypatch.delenv("PAPERFEED_EMBEDDING_RUNTIME", raising=False)
+    monkeypatch.delenv("PAPERFEED_EMBEDDING_QUERY_RUNTIME", raising=False)
+    runtime = embedding.runtime_name()
+    embedder = Embedder(model_location(), runtime, query_runtime=embedding.query_runtime_name(runtime))
+    assert embedder.query_runtime == ("onnx" if runtime == "torch-bf16" else runtime)
+    query = embedder.encode_query(DOCUMENTS[1])
+    assert list(embedder._encoders) == [embedder.query_runtime]  # a search-only process loads one model
+    document = embedder.encode_documents([DOCUMENTS[1]])[0]
+    assert float(query @ document) > 0.999  # the same text lands in the same place either way
+
+
+def test_the_query_runtime_can_be_chosen_and_is_checked(monkeypatch):
+    monkeypatch.setenv("PAPERFEED_EMBEDDING_QUERY_RUNTIME", "torch")
+    assert embedding.query_runtime_name("torch-bf16") == "torch"
+    monkeypatch.setenv("PAPERFEED_EMBEDDING_QUERY_RUNTIME", "gpu")
+    with pytest.raises(ValueError, match="PAPERFEED_EMBEDDING_QUERY_RUNTIME must be one of"):
+        embedding.query_runtime_name("torch-bf16")
 
 
 def test_repeated_queries_are_answered_from_the_cache():

@@ -20,6 +20,7 @@ import numpy as np
 QUERY_CACHE_SIZE = 2048
 DEFAULT_BATCH_SIZE = 32
 RUNTIMES = ("torch-bf16", "onnx-int8", "onnx", "torch")
+BATCH_SIZES = {"torch-bf16": 128}  # oneDNN's bf16 kernels pay a per-call cost: long batches amortise it
 
 
 def model_location() -> str:
@@ -48,6 +49,24 @@ def runtime_name() -> str:
             )
         return configured
     return default_runtime()
+
+
+def query_runtime_name(document_runtime: str) -> str:
+    """Queries are one short text at a time: onnxruntime answers in a few ms where torch takes tens."""
+    configured = os.environ.get("PAPERFEED_EMBEDDING_QUERY_RUNTIME", "").strip().lower()
+    if configured:
+        if configured not in RUNTIMES:
+            raise ValueError(
+                f"PAPERFEED_EMBEDDING_QUERY_RUNTIME must be one of {', '.join(RUNTIMES)}, not {configured!r}"
+            )
+        return configured
+    if document_runtime.startswith("onnx"):
+        return document_runtime
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return document_runtime
+    return "onnx"  # float32: the same vectors as torch float32, and close to bf16's (cosine 0.9999)
 
 
 def default_runtime() -> str:
@@ -92,29 +111,29 @@ def document_text(title: str, abstract: str) -> str:
 class Embedder:
     """Embeds texts into unit vectors; remembers recent query vectors."""
 
-    def __init__(self, location: str, runtime: str, tokens: int | None = None) -> None:
-        if runtime not in RUNTIMES:
-            raise ValueError(f"embedding runtime must be one of {', '.join(RUNTIMES)}, not {runtime!r}")
+    def __init__(
+        self, location: str, runtime: str, tokens: int | None = None, query_runtime: str | None = None
+    ) -> None:
+        for chosen in (runtime, query_runtime or runtime):
+            if chosen not in RUNTIMES:
+                raise ValueError(f"embedding runtime must be one of {', '.join(RUNTIMES)}, not {chosen!r}")
         self.location = location
         self.runtime = runtime
+        self.query_runtime = query_runtime or runtime
+        self.tokens = tokens
+        self.batch_size = BATCH_SIZES.get(runtime, DEFAULT_BATCH_SIZE)
         self._lock = threading.Lock()
+        self._loading = threading.Lock()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
-        if runtime == "torch":
-            from paperfeed.search.embedding_torch import TorchEncoder
+        self._encoders: dict[str, object] = {}
+        # The query side loads now (a web process needs only it); the document side on first use.
+        self.dim = self._encoder(self.query_runtime).dim
 
-            self._encoder = TorchEncoder(location)
-            if tokens:
-                self._encoder.model.max_seq_length = min(tokens, self._encoder.model.max_seq_length)
-        elif runtime == "torch-bf16":
-            from paperfeed.search.embedding_bf16 import TorchBf16Encoder
-
-            self._encoder = TorchBf16Encoder(location, tokens)
-        else:
-            from paperfeed.search.embedding_onnx import OnnxEncoder
-
-            self._encoder = OnnxEncoder(location, quantized=runtime == "onnx-int8", max_tokens=tokens)
-        self.dim = self._encoder.dim
-        self.batch_size = getattr(self._encoder, "batch_size", DEFAULT_BATCH_SIZE)
+    def _encoder(self, runtime: str):
+        with self._loading:
+            if runtime not in self._encoders:
+                self._encoders[runtime] = make_encoder(self.location, runtime, self.tokens)
+            return self._encoders[runtime]
 
     @property
     def name(self) -> str:
@@ -125,12 +144,13 @@ class Embedder:
         batch_size = batch_size or self.batch_size
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        encoder = self._encoder(self.runtime)
         # Batching by length: similar lengths share a batch, so little padding is computed.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(order), batch_size):
             chunk = order[start : start + batch_size]
-            out[chunk] = self._encoder.encode([texts[i] for i in chunk])
+            out[chunk] = encoder.encode([texts[i] for i in chunk])
         return out
 
     def encode_query(self, text: str) -> np.ndarray:
@@ -140,7 +160,7 @@ class Embedder:
             if cached is not None:
                 self._queries.move_to_end(key)
                 return cached
-        vector = self._encoder.encode([key])[0]
+        vector = self._encoder(self.query_runtime).encode([key])[0]
         vector.setflags(write=False)
         with self._lock:
             self._queries[key] = vector
@@ -149,13 +169,33 @@ class Embedder:
         return vector
 
 
+def make_encoder(location: str, runtime: str, tokens: int | None):
+    if runtime == "torch":
+        from paperfeed.search.embedding_torch import TorchEncoder
+
+        encoder = TorchEncoder(location)
+        if tokens:
+            encoder.model.max_seq_length = min(tokens, encoder.model.max_seq_length)
+        return encoder
+    if runtime == "torch-bf16":
+        from paperfeed.search.embedding_bf16 import TorchBf16Encoder
+
+        return TorchBf16Encoder(location, tokens)
+    from paperfeed.search.embedding_onnx import OnnxEncoder
+
+    return OnnxEncoder(location, quantized=runtime == "onnx-int8", max_tokens=tokens)
+
+
 @cache
-def _embedder(location: str, runtime: str, tokens: int | None = None) -> Embedder:
-    return Embedder(location, runtime, tokens)
+def _embedder(
+    location: str, runtime: str, tokens: int | None = None, query_runtime: str | None = None
+) -> Embedder:
+    return Embedder(location, runtime, tokens, query_runtime)
 
 
 def get_embedder() -> Embedder:
-    return _embedder(model_location(), runtime_name(), max_tokens())
+    runtime = runtime_name()
+    return _embedder(model_location(), runtime, max_tokens(), query_runtime_name(runtime))
 
 
 def normalize(vectors: np.ndarray) -> np.ndarray:

@@ -2,19 +2,15 @@
 
 bfloat16 keeps float32's exponent range, so the vectors stay within cosine 0.9999 of float32 ones
 while matrix products run on the CPU's bf16 units: about 2.5x float32 on an AMX CPU. Long batches
-matter: oneDNN's per-call overhead is paid once per batch, so documents go 128 at a time.
+matter: oneDNN's per-call overhead is paid once per batch (embedding.BATCH_SIZES: 128 documents).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-BATCH_SIZE = 128
-
 
 class TorchBf16Encoder:
-    batch_size = BATCH_SIZE
-
     def __init__(self, location: str, max_tokens: int | None = None) -> None:
         import torch
         from sentence_transformers import SentenceTransformer

@@ -162,8 +162,6 @@ def onnx_file(location: str, quantized: bool) -> tuple[Path, Path]:
 
 
 class OnnxEncoder:
-    batch_size = 32
-
     def __init__(self, location: str, quantized: bool, max_tokens: int | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
