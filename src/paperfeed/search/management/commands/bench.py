@@ -258,7 +258,8 @@ class Command(BaseCommand):
             else "exact (numpy)"
         )
         out(f"corpus:        {manifest['papers']:,} papers in the database ({Paper.objects.count():,} rows)")
-        out(f"embedder:      {embedder.name}, runtime {embedder.runtime} for queries")
+        query_runtime = getattr(embedder, "query_runtime", embedder.runtime)
+        out(f"embedder:      {embedder.name}, runtime {query_runtime} for queries")
         out(f"index vectors: {manifest['embedder']}")
         out(f"vectors:       {manifest['real']:,} real embeddings; {manifest['standin']:,} stand-ins")
         if manifest["standin"]:
