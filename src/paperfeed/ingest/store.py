@@ -645,13 +645,7 @@ class _BatchWriter:
             return
         now = _datetime_adapter()(self.now)
         stamps = (now, now)
-        table = _quote(Paper._meta.db_table)
-        columns = ", ".join(map(_quote, _PAPER_COLUMNS))
-        _insert_rows(
-            f"INSERT INTO {table} ({columns}) VALUES ",
-            len(_PAPER_COLUMNS),
-            [item[5] + stamps for item in items],
-        )
+        _append_rows(_quote(Paper._meta.db_table), _PAPER_COLUMNS, [item[5] + stamps for item in items])
 
     def _paper_pks(self, arxiv_ids: list[str], stored: dict[str, dict]) -> dict[str, int]:
         pks = {a: stored[a]["id"] for a in arxiv_ids if a in stored}
@@ -671,10 +665,9 @@ class _BatchWriter:
                     f"DELETE FROM {table} WHERE {_quote('paper_id')} IN ({', '.join(['%s'] * len(chunk))})",
                     chunk,
                 )
-        _insert_rows(
-            f"INSERT INTO {table} ({_quote('paper_id')}, {_quote('position')}, {_quote('name')}, "
-            f"{_quote('hidden')}, {_quote('status')}, {_quote('user_id')}) VALUES ",
-            6,
+        _append_rows(
+            table,
+            ("paper_id", "position", "name", "hidden", "status", "user_id"),
             [
                 (paper_id, position, *author)
                 for paper_id, rows in by_paper.items()
@@ -699,6 +692,28 @@ class _BatchWriter:
             ],
             f" ON CONFLICT ({_quote('paper_id')}) DO UPDATE SET {updates}",
         )
+
+
+def _append_rows(table: str, columns: tuple[str, ...], rows: list) -> None:
+    """Insert ``rows`` (no conflict handling): COPY on PostgreSQL, else :func:`_insert_rows`.
+
+    COPY streams the rows to the server in one command, several times faster than even a
+    pipelined executemany; a duplicate key still fails the whole COPY (and so the batch).
+    """
+    if not rows:
+        return
+    names = ", ".join(map(_quote, columns))
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        with (
+            psycopg.Cursor(connection.connection) as cursor,
+            cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    else:
+        _insert_rows(f"INSERT INTO {table} ({names}) VALUES ", len(columns), rows)
 
 
 def _insert_rows(head: str, width: int, rows: list, tail: str = "") -> None:
