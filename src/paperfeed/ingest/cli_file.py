@@ -5,6 +5,9 @@ on stderr as ``file:line: reason``, skipped and counted, and the command fails a
 any line was rejected. With ``--strict`` everything runs in one transaction that is rolled
 back if any line is bad, so nothing is imported. Without it each batch commits on its own,
 so an interrupted import is continued by running the same command again.
+
+Reading, decompressing and parsing run in a forked process (:mod:`paperfeed.ingest.file_parser`)
+while this one writes to the database, so the two use different cores.
 """
 
 from __future__ import annotations
