@@ -278,7 +278,7 @@ class Command(BaseCommand):
             f"peak memory:   {peak:,.0f} MB resident in this run"
             + (f"; {manifest['peak_mb']:,.0f} MB when the index was built" if not built_here else "")
         )
-        out(f"warm-up:       {warm_s:.1f} s (model load and index open, before the first query)")
+        out(f"warm-up:       {warm_s:.1f} s (warm_up() after the bench loaded the model: opens the index)")
         out(f"load average:  {load_before} before timing, {load_after} after")
         out(
             f"queries:       {count} per mode from {options['queries'].name}, single-threaded, through "
