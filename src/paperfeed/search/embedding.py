@@ -130,6 +130,9 @@ class Embedder:
         self.dim = self._encoder(self.query_runtime).dim
 
     def _encoder(self, runtime: str):
+        encoder = self._encoders.get(runtime)
+        if encoder is not None:  # loaded: queries never wait while the document model loads
+            return encoder
         with self._loading:
             if runtime not in self._encoders:
                 self._encoders[runtime] = make_encoder(self.location, runtime, self.tokens)
