@@ -73,12 +73,26 @@ class Command(BaseCommand):
             "errorlog": "-",
             "loglevel": "warning",
             "proc_name": "paperfeed",
+            # Each worker loads the search model and opens the index as it starts (not the master
+            # before forking), so the first search does not wait for them.
+            "post_worker_init": lambda worker: warm_up_search(),
         }
         if not serve_with_gunicorn(application, server_options):
             from waitress import serve
 
             self.stderr.write("gunicorn is not installed: serving with waitress in one process instead.")
+            warm_up_search()
             serve(application, host=host, port=port, threads=workers * threads, ident="paperfeed")
+
+
+def warm_up_search() -> None:
+    """Load the search model and index on a background thread, if this site has search."""
+    from django.apps import apps
+
+    if apps.is_installed("paperfeed.search"):
+        from paperfeed.search.public import warm_up
+
+        warm_up(background=True)
 
 
 def serve_with_gunicorn(application, options: dict) -> bool:
