@@ -17,7 +17,7 @@ from paperfeed.papers.models import Paper
 
 _DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
 # Titles are at least two words; a single word is a keyword search, not a title.
-_MIN_TITLE_WORDS = 2
+MIN_TITLE_WORDS = 2
 MAX_TITLE_MATCHES = 5
 
 
@@ -39,7 +39,7 @@ def exact_matches(raw: str) -> list[int]:
 def title_matches(text: str) -> list[int]:
     """Visible papers whose title is ``text`` ignoring case (newest first when several share it)."""
     text = " ".join(text.split())
-    if len(text.split()) < _MIN_TITLE_WORDS:
+    if len(text.split()) < MIN_TITLE_WORDS:
         return []
     return list(
         Paper.objects.annotate(lower_title=Lower("title"))

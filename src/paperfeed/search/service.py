@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from django.db import connection
 
 from paperfeed.papers.models import Authorship, Paper
 from paperfeed.search.backends import get_backend
@@ -13,7 +14,7 @@ from paperfeed.search.errors import QueryError
 from paperfeed.search.filters import filter_q
 from paperfeed.search.fusion import reciprocal_rank_fusion
 from paperfeed.search.highlight import excerpt, highlight
-from paperfeed.search.lookup import exact_matches, normalized_title
+from paperfeed.search.lookup import MIN_TITLE_WORDS, exact_matches, normalized_title
 from paperfeed.search.query import ParsedQuery
 from paperfeed.search.related_words import distinctive_words
 from paperfeed.search.timing import stage
@@ -68,7 +69,7 @@ def ranked_pks(parsed: ParsedQuery, mode: str = "hybrid") -> tuple[list[int], di
         else:
             fused = keyword if mode == "keyword" else dense
         scores = dict(fused)
-    if keyword and parsed.text and not pinned:
+    if keyword and len(parsed.text.split()) >= MIN_TITLE_WORDS and not pinned:
         # The database lookup wants the title's exact words; this also forgives punctuation.
         with stage("exact lookups"):
             wanted = normalized_title(parsed.text)
@@ -110,7 +111,7 @@ def _page(parsed, order, scores, visible, limit, offset, sort, hit_class) -> tup
     candidates = visible.filter(pk__in=order)
     if sort == "relevance":
         # Only which candidates are visible matters here (rows with dates cost more to fetch).
-        shown = set(candidates.values_list("pk", flat=True))
+        shown = _unhidden(order) if not parsed.has_filters else set(candidates.values_list("pk", flat=True))
         kept = [pk for pk in order if pk in shown]
     else:
         column = "published" if sort == "newest" else "upvotes"
@@ -123,6 +124,20 @@ def _page(parsed, order, scores, visible, limit, offset, sort, hit_class) -> tup
     page_pks = kept[offset : offset + limit]
     papers = Paper.objects.in_bulk(page_pks)
     return _hits([papers[pk] for pk in page_pks if pk in papers], scores, parsed, hit_class), len(kept)
+
+
+def _unhidden(pks: list[int]) -> set[int]:
+    """Which of ``pks`` are visible papers: one plain SQL query, because building the ORM's
+    ``pk__in`` lookup for a few hundred candidates took longer than running it."""
+    table = connection.ops.quote_name(Paper._meta.db_table)
+    column = connection.ops.quote_name(Paper._meta.pk.column)
+    hidden = connection.ops.quote_name(Paper._meta.get_field("hidden").column)
+    marks = ", ".join(["%s"] * len(pks))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {column} FROM {table} WHERE {hidden} = %s AND {column} IN ({marks})", [False, *pks]
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def attach_author_names(papers: list[Paper]) -> None:

@@ -35,6 +35,7 @@ from paperfeed.search.query import ParsedQuery, words_of
 from paperfeed.search.stopwords import content_words
 
 TITLE_BOOST = 2.0
+TEXT_FIELDS = ("title", "abstract", "authors")
 EPOCH_DAY = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -136,27 +137,35 @@ class LocalGeneration:
 
     # -- reading -------------------------------------------------------------------------------
 
+    def _words_query(self, words: list[str], fields: tuple[str, ...]) -> tantivy.Query:
+        """One flat disjunction of (field, word) terms, title terms boosted.
+
+        The parser's own form for several fields nests a per-word disjunction inside the query's
+        disjunction; flat, tantivy scores the same sum but can skip blocks that cannot reach the
+        top k (block-max WAND). Each clause names one field, so each word goes through that
+        field's tokenizer (stemming for title and abstract, none for authors).
+        """
+        clauses = [
+            f"{name}:{word}^{TITLE_BOOST}" if name == "title" else f"{name}:{word}"
+            for word in dict.fromkeys(words)
+            for name in fields
+        ]
+        return self.index.parse_query(" ".join(clauses), list(fields))
+
     def _text_query(self, parsed: ParsedQuery) -> tantivy.Query | None:
         parts = []
-        if parsed.words:
+        words = content_words(parsed.words)
+        if words and not parsed.phrases:
             # Only alphanumeric lowercase words reach the parser, so no query syntax is possible.
-            text = " ".join(content_words(parsed.words))
-            parts.append(
-                (
-                    tantivy.Occur.Should if parsed.phrases else tantivy.Occur.Must,
-                    self.index.parse_query(
-                        text, ["title", "abstract", "authors"], field_boosts={"title": TITLE_BOOST}
-                    ),
-                )
-            )
+            return self._words_query(words, TEXT_FIELDS)
+        if words:
+            parts.append((tantivy.Occur.Should, self._words_query(words, TEXT_FIELDS)))
         for phrase in parsed.phrases:
             quoted = '"' + " ".join(phrase) + '"'
             parts.append(
                 (
                     tantivy.Occur.Must,
-                    self.index.parse_query(
-                        quoted, ["title", "abstract", "authors"], field_boosts={"title": TITLE_BOOST}
-                    ),
+                    self.index.parse_query(quoted, list(TEXT_FIELDS), field_boosts={"title": TITLE_BOOST}),
                 )
             )
         if not parts:
