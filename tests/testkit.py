@@ -20,6 +20,9 @@ DEFAULT_PASSWORD = "correct horse battery staple 42"
 # This process's data directory instead of ./data (each xdist worker has its own).
 SESSION_DATA_DIR = Path(tempfile.mkdtemp(prefix="paperfeed-test-data-"))
 os.environ["PAPERFEED_DATA_DIR"] = str(SESSION_DATA_DIR)
+# Model files derived from the installed model (the ONNX query model) are shared by the workers
+# and kept between runs: deriving them costs a CPU-minute. Tests of the deriving itself use their own.
+os.environ.setdefault("PAPERFEED_MODEL_CACHE_DIR", str(Path(tempfile.gettempdir()) / "paperfeed-test-models"))
 
 
 def shared_data(name: str) -> Path:

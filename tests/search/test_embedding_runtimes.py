@@ -129,3 +129,18 @@ def test_the_default_runtime_is_bf16_only_where_the_cpu_has_bf16_units(monkeypat
     monkeypatch.delenv("PAPERFEED_EMBEDDING_RUNTIME", raising=False)
     expected = "torch-bf16" if embedding.cpu_has_bf16_units() else "onnx-int8"
     assert embedding.runtime_name() == expected
+
+
+def test_threads_that_want_the_onnx_model_at_once_derive_it_once(tmp_path, monkeypatch, capsys):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from paperfeed.search.embedding_onnx import OnnxEncoder
+
+    # A web worker's warm-up and its first requests all ask for the query model as it starts.
+    monkeypatch.setenv("PAPERFEED_MODEL_CACHE_DIR", str(tmp_path))
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        encoders = list(pool.map(lambda _: OnnxEncoder(model_location(), quantized=False), range(3)))
+
+    assert capsys.readouterr().err.count("Exporting the embedding model") == 1
+    vectors = [encoder.encode(DOCUMENTS[:1]) for encoder in encoders]
+    assert all(np.allclose(v, vectors[0]) for v in vectors)

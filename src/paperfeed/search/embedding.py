@@ -196,9 +196,14 @@ def _embedder(
     return Embedder(location, runtime, tokens, query_runtime)
 
 
+# functools.cache does not stop two threads from building the same embedder at once.
+_building = threading.Lock()
+
+
 def get_embedder() -> Embedder:
     runtime = runtime_name()
-    return _embedder(model_location(), runtime, max_tokens(), query_runtime_name(runtime))
+    with _building:
+        return _embedder(model_location(), runtime, max_tokens(), query_runtime_name(runtime))
 
 
 def normalize(vectors: np.ndarray) -> np.ndarray:

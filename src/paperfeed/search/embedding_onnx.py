@@ -14,6 +14,9 @@ import hashlib
 import json
 import os
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +53,30 @@ def _max_length(model_dir: Path) -> int:
 def _tmp(target: Path) -> Path:
     # Per process: two processes deriving the same file at once must not write into each other's.
     return target.with_name(f"{target.stem}.{os.getpid()}.tmp")
+
+
+# torch's ONNX export keeps global state: two threads of one process must not export at once.
+_deriving = threading.Lock()
+
+
+@contextmanager
+def _deriving_alone(directory: Path) -> Iterator[None]:
+    """One thread here and one process on this machine derive model files at a time.
+
+    Web workers start together and all want the query model: one derives it, the others wait
+    for it instead of each spending the same minute of CPU.
+    """
+    with _deriving, open(directory / ".lock", "w") as lock_file:
+        try:
+            import fcntl
+        except ImportError:  # not on Unix: the per-process temporary names still keep files whole
+            yield
+            return
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
 def _say(message: str) -> None:
@@ -144,21 +171,23 @@ def onnx_file(location: str, quantized: bool) -> tuple[Path, Path]:
     directory = cache_dir() / f"onnx-{model_dir.name}-{key}"
     directory.mkdir(parents=True, exist_ok=True)
     fused = directory / "model-fused.onnx"
-    if not fused.exists():
-        _say(f"Exporting the embedding model {model_dir} to ONNX with fused attention in {fused} (once).")
-        exported = _tmp(directory / "model-exported.onnx")
-        try:
-            export_onnx(model_dir, exported)
-            fuse(model_dir, exported, fused)
-        finally:
-            exported.unlink(missing_ok=True)
-    if not quantized:
-        return model_dir, fused
     int8 = directory / "model-fused-int8-per-channel.onnx"
-    if not int8.exists():
-        _say(f"Quantising the ONNX embedding model to int8 (per-channel weights) in {int8} (once).")
-        quantize(fused, int8)
-    return model_dir, int8
+    wanted = int8 if quantized else fused
+    if not wanted.exists():
+        with _deriving_alone(directory):
+            if not fused.exists():  # another process may have made it while this one waited
+                what = f"the embedding model {model_dir} to ONNX with fused attention in {fused}"
+                _say(f"Exporting {what} (once).")
+                exported = _tmp(directory / "model-exported.onnx")
+                try:
+                    export_onnx(model_dir, exported)
+                    fuse(model_dir, exported, fused)
+                finally:
+                    exported.unlink(missing_ok=True)
+            if quantized and not int8.exists():
+                _say(f"Quantising the ONNX embedding model to int8 (per-channel weights) in {int8} (once).")
+                quantize(fused, int8)
+    return model_dir, wanted
 
 
 class OnnxEncoder:
