@@ -41,16 +41,18 @@ def session_data_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _clear_cache_after_database_tests(request, django_db_blocker) -> Iterator[None]:
-    """Empty the database cache after each database test.
+    """Empty the caches after each database test.
 
     Rate limits live in the cache table, which Django's flush between transactional (live server)
     tests does not empty; without this, one test's sign-ups would count against the next test.
+    Cached feed pages go too, so no test sees a page rendered from another test's papers.
     """
     yield
     uses_database = "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db")
     if uses_database:
-        from django.core.cache import cache
+        from django.core.cache import cache, caches
 
+        caches["pages"].clear()
         with django_db_blocker.unblock():
             cache.clear()
             _drop_postgres_search_index()
