@@ -19,6 +19,7 @@ from contextlib import nullcontext
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from paperfeed.ingest.deferred_indexes import deferred_secondary_indexes
 from paperfeed.ingest.file_parser import parsed_groups
 from paperfeed.ingest.jsonl import JsonlFile
 from paperfeed.ingest.progress import FileProgress, format_summary
@@ -90,7 +91,8 @@ def run(command: BaseCommand, *, paths: list[str], strict: bool = False, batch_s
     total = UpsertStats()
     total_rejected = 0
     try:
-        with transaction.atomic() if strict else nullcontext():
+        # Into empty tables, SQLite builds the secondary indexes once at the end (even on Ctrl-C).
+        with deferred_secondary_indexes(), transaction.atomic() if strict else nullcontext():
             for source in sources:
                 total_rejected += _import_file(command, source, batch_size, live, total)
             if strict and total_rejected:

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from paperfeed.ingest import cli_arxiv, cli_file
+from paperfeed.ingest.deferred_indexes import restore_deferred_indexes
 
 
 class Command(BaseCommand):
@@ -46,6 +47,8 @@ class Command(BaseCommand):
     def handle(self, *args, source: str, no_index: bool = False, **options) -> None:
         runners = {"file": cli_file.run, "arxiv": cli_arxiv.run_harvest, "arxiv-id": cli_arxiv.run_lookup}
         index = settings.SEARCH_INDEX_ON_INGEST and not no_index
+        # A bulk load killed before it rebuilt the indexes it dropped left them to us.
+        restore_deferred_indexes()
         try:
             runners[source](self, **options)
         except CommandError:
