@@ -27,6 +27,7 @@ from multiprocessing.connection import Connection
 
 import orjson
 
+from paperfeed.ingest.arxiv_rows import prepare_plain_arxiv
 from paperfeed.ingest.jsonl import JsonlFile, in_background
 from paperfeed.ingest.records import RecordError
 from paperfeed.ingest.shapes import parse_record
@@ -58,7 +59,10 @@ def parse_groups(source: JsonlFile, group_lines: int = GROUP_LINES) -> Iterator[
     try:
         for number, line in source.lines():
             try:
-                group.items.append(prepare_record(parse_record(loads(line))))
+                data = loads(line)
+                # Plain arXiv lines go straight to rows; the rest (and bad lines) the general way.
+                item = prepare_plain_arxiv(data)
+                group.items.append(item if item is not None else prepare_record(parse_record(data)))
             except orjson.JSONDecodeError as error:
                 group.rejected.append((number, f"broken JSON: {error}"))
             except (RecordError, InvalidArxivId) as error:
