@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 
 Spans = list[tuple[str, bool]]
 
@@ -23,18 +25,31 @@ def stem(word: str) -> str:
 
 
 def _stems(terms: list[str]) -> frozenset[str]:
+    return _stems_of(tuple(terms))
+
+
+@lru_cache(maxsize=1024)  # one query's terms are stemmed once for its whole page, not per field
+def _stems_of(terms: tuple[str, ...]) -> frozenset[str]:
     return frozenset(stem(t) for t in terms if t)
 
 
 @lru_cache(maxsize=1024)
-def _finder(wanted: frozenset[str]) -> re.Pattern:
+def _finder(wanted: frozenset[str], ignore_case: bool) -> re.Pattern:
     """Whole tokens that begin with a wanted stem: a regex does the first cut in C, ``stem`` decides."""
     alternatives = "|".join(re.escape(s) for s in sorted(wanted, key=len, reverse=True))
-    return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*", re.IGNORECASE)
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*", re.IGNORECASE if ignore_case else 0)
 
 
-def _hits(text: str, wanted: frozenset[str]) -> list[re.Match]:
-    return [m for m in _finder(wanted).finditer(text) if stem(m.group()) in wanted]
+def _hits(text: str, wanted: frozenset[str]) -> list[tuple[int, int]]:
+    """(start, end) of each word in ``text`` whose stem is wanted, in order."""
+    lowered = text.lower()
+    # Matching lowercased text is faster than a case-blind regex; a few characters change
+    # length when lowercased, and then the offsets would not fit ``text``.
+    if len(lowered) != len(text):
+        found = _finder(wanted, True).finditer(text)
+    else:
+        found = _finder(wanted, False).finditer(lowered)
+    return [m.span() for m in found if stem(m.group()) in wanted]
 
 
 def highlight(text: str, terms: list[str]) -> Spans:
@@ -42,15 +57,20 @@ def highlight(text: str, terms: list[str]) -> Spans:
     wanted = _stems(terms)
     if not wanted or not text:
         return [(text, False)] if text else []
+    return _spans(text, _hits(text, wanted), 0, len(text))
+
+
+def _spans(text: str, matches: list[tuple[int, int]], start: int, end: int) -> Spans:
+    """``text[start:end]`` as spans, with ``matches`` (all inside it, in order) marked."""
     spans: Spans = []
-    last = 0
-    for match in _hits(text, wanted):
-        if match.start() > last:
-            spans.append((text[last : match.start()], False))
-        spans.append((match.group(), True))
-        last = match.end()
-    if last < len(text):
-        spans.append((text[last:], False))
+    last = start
+    for low, high in matches:
+        if low > last:
+            spans.append((text[last:low], False))
+        spans.append((text[low:high], True))
+        last = high
+    if last < end:
+        spans.append((text[last:end], False))
     return _merge(spans)
 
 
@@ -69,9 +89,12 @@ def excerpt(text: str, terms: list[str], size: int = EXCERPT_WORDS) -> Spans:
     words = (text or "").split()
     if not words:
         return []
-    flat = " ".join(words)  # one space between words: a hit's word number is the spaces before it
+    flat = " ".join(words)  # one space between words, so each word's offset follows from the lengths
     wanted = _stems(terms)
-    hit_words = sorted({flat.count(" ", 0, m.start()) for m in _hits(flat, wanted)}) if wanted else []
+    matches = _hits(flat, wanted) if wanted else []
+    starts = list(accumulate((len(word) + 1 for word in words[:-1]), initial=0))
+    # The abstract is searched once: the window's highlights are the matches that fall inside it.
+    hit_words = sorted({bisect_right(starts, low) - 1 for low, _ in matches})
     best_start = 0
     if hit_words:
         # The run of hits that fits in one window and holds the most; the earliest on ties.
@@ -88,7 +111,8 @@ def excerpt(text: str, terms: list[str], size: int = EXCERPT_WORDS) -> Spans:
             best_start = hit_words[best_last] - size + 1
         best_start = min(max(0, best_start), max(0, len(words) - size))
     end = min(len(words), best_start + size)
-    spans = highlight(" ".join(words[best_start:end]), terms)
+    low, high = starts[best_start], starts[end - 1] + len(words[end - 1])
+    spans = _spans(flat, [m for m in matches if low <= m[0] and m[1] <= high], low, high)
     if best_start > 0:
         spans.insert(0, ("… ", False))
     if end < len(words):
