@@ -195,3 +195,50 @@ def test_parsed_groups_keep_file_order_and_line_numbers(write_jsonl):
     assert ids == [line["id"] for line in lines if isinstance(line, dict)]
     assert [reject for group in groups for reject in group.rejected][0][0] == 701
     assert groups[-1].bytes_read == Path(write_jsonl("many.jsonl.xz", lines)).stat().st_size
+
+
+_WRITER_THAT_STOPS_READING = """
+import multiprocessing, sys, time
+import django
+django.setup()
+from paperfeed.ingest.file_parser import parsed_groups
+from paperfeed.ingest.jsonl import JsonlFile
+groups = parsed_groups(JsonlFile(sys.argv[1]))
+next(groups)
+print(multiprocessing.active_children()[0].pid, flush=True)
+time.sleep(120)
+"""
+
+
+def test_the_parsing_process_ends_when_the_writer_is_killed(write_jsonl, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    lines = [{"id": f"2503.{n:05d}", "title": f"Paper {n}"} for n in range(60000)]
+    path = write_jsonl("many.jsonl", lines)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "paperfeed.settings", "PAPERFEED_DATA_DIR": str(tmp_path)}
+    command = [sys.executable, "-c", _WRITER_THAT_STOPS_READING, str(path)]
+    writer = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    parser_pid = int(writer.stdout.readline())
+    time.sleep(1)  # the parser has filled what the writer buffers and waits on the pipe
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and _is_running(parser_pid):
+        time.sleep(0.1)
+    outlived = _is_running(parser_pid)
+    if outlived:
+        os.kill(parser_pid, signal.SIGKILL)  # leave no orphan behind
+    assert not outlived, "the parsing process outlived its killed writer"
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False

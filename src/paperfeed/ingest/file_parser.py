@@ -86,7 +86,9 @@ def parsed_groups(source: JsonlFile) -> Iterator[ParsedGroup]:
         return
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child_main, args=(source, sender), name="ingest-parser", daemon=True)
+    child = context.Process(
+        target=_child_main, args=(source, sender, receiver), name="ingest-parser", daemon=True
+    )
     child.start()
     sender.close()
     try:
@@ -115,7 +117,10 @@ def _receive(receiver: Connection, child: multiprocessing.process.BaseProcess) -
         yield message
 
 
-def _child_main(source: JsonlFile, sender: Connection) -> None:
+def _child_main(source: JsonlFile, sender: Connection, receiver: Connection) -> None:
+    # The writer's end, inherited by fork: closed, so that should the writer die (even by
+    # SIGKILL) the pipe has no reader left and sending fails, rather than blocking forever.
+    receiver.close()
     # Ctrl-C reaches the whole process group: the writer handles it and ends this process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
