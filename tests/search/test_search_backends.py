@@ -213,6 +213,9 @@ def test_more_like_these_follows_the_collection_and_skips_its_members(corpus):
         "C++ templates",
         "über-effizient",
         "🙂",
+        "0" * 240,  # one word longer than the engine indexes
+        '"' + "x" * 60 + '"',
+        "unlearning " + "y" * 45,
     ],
 )
 def test_engine_syntax_in_a_query_never_breaks_search(corpus, query):

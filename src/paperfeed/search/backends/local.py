@@ -36,6 +36,7 @@ from paperfeed.search.stopwords import content_words
 
 TITLE_BOOST = 2.0
 TEXT_FIELDS = ("title", "abstract", "authors")
+MAX_TOKEN_BYTES = 40  # tantivy's RemoveLongFilter in the default and en_stem tokenizers
 EPOCH_DAY = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -74,6 +75,14 @@ def _write_json(path: Path, data: dict) -> None:
     with open(tmp, "rb+") as handle:
         os.fsync(handle.fileno())
     os.replace(tmp, path)
+
+
+def indexable(words: list[str]) -> list[str]:
+    """The words tantivy can have indexed.
+
+    Its tokenizers drop tokens of 40 bytes or more, and it refuses a query made only of those.
+    """
+    return [word for word in words if len(word.encode()) < MAX_TOKEN_BYTES]
 
 
 class LocalGeneration:
@@ -154,13 +163,13 @@ class LocalGeneration:
 
     def _text_query(self, parsed: ParsedQuery) -> tantivy.Query | None:
         parts = []
-        words = content_words(parsed.words)
+        words = indexable(content_words(parsed.words))
         if words and not parsed.phrases:
             # Only alphanumeric lowercase words reach the parser, so no query syntax is possible.
             return self._words_query(words, TEXT_FIELDS)
         if words:
             parts.append((tantivy.Occur.Should, self._words_query(words, TEXT_FIELDS)))
-        for phrase in parsed.phrases:
+        for phrase in filter(None, map(indexable, parsed.phrases)):
             quoted = '"' + " ".join(phrase) + '"'
             parts.append(
                 (
