@@ -40,25 +40,22 @@ def model_label(location: str) -> str:
     return path.name or location
 
 
+def _configured_runtime(variable: str) -> str:
+    """The runtime an environment variable names ("" when unset), refused if it is not one we have."""
+    configured = os.environ.get(variable, "").strip().lower()
+    if configured and configured not in RUNTIMES:
+        raise ValueError(f"{variable} must be one of {', '.join(RUNTIMES)}, not {configured!r}")
+    return configured
+
+
 def runtime_name() -> str:
-    configured = os.environ.get("PAPERFEED_EMBEDDING_RUNTIME", "").strip().lower()
-    if configured:
-        if configured not in RUNTIMES:
-            raise ValueError(
-                f"PAPERFEED_EMBEDDING_RUNTIME must be one of {', '.join(RUNTIMES)}, not {configured!r}"
-            )
-        return configured
-    return default_runtime()
+    return _configured_runtime("PAPERFEED_EMBEDDING_RUNTIME") or default_runtime()
 
 
 def query_runtime_name(document_runtime: str) -> str:
     """Queries are one short text at a time: onnxruntime answers in a few ms where torch takes tens."""
-    configured = os.environ.get("PAPERFEED_EMBEDDING_QUERY_RUNTIME", "").strip().lower()
+    configured = _configured_runtime("PAPERFEED_EMBEDDING_QUERY_RUNTIME")
     if configured:
-        if configured not in RUNTIMES:
-            raise ValueError(
-                f"PAPERFEED_EMBEDDING_QUERY_RUNTIME must be one of {', '.join(RUNTIMES)}, not {configured!r}"
-            )
         return configured
     if document_runtime.startswith("onnx"):
         return document_runtime
