@@ -90,7 +90,8 @@ def test_queries_go_to_onnx_and_documents_to_bf16_by_default_on_bf16_cpus(onnx_c
     embedder = Embedder(model_location(), runtime, query_runtime=embedding.query_runtime_name(runtime))
     assert embedder.query_runtime == ("onnx" if runtime == "torch-bf16" else runtime)
     query = embedder.encode_query(DOCUMENTS[1])
-    assert list(embedder._encoders) == [embedder.query_runtime]  # a search-only process loads one model
+    # A search-only process loads one model: the query encoder.
+    assert list(embedder._encoders) == [(embedder.query_runtime, True)]
     document = embedder.encode_documents([DOCUMENTS[1]])[0]
     assert float(query @ document) > 0.999  # the same text lands in the same place either way
 

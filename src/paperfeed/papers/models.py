@@ -71,6 +71,9 @@ class Paper(models.Model):
         indexes = [
             models.Index(fields=["published"]),
             models.Index(fields=["modified_at"]),
+            # Only the few hidden papers: search drops them from its candidates without asking
+            # about each candidate.
+            models.Index(fields=["id"], condition=Q(hidden=True), name="papers_paper_hidden"),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -122,18 +123,19 @@ class Embedder:
         self._lock = threading.Lock()
         self._loading = threading.Lock()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._encoders: dict[str, object] = {}
+        self._encoders: dict[tuple[str, bool], object] = {}
         # The query side loads now (a web process needs only it); the document side on first use.
-        self.dim = self._encoder(self.query_runtime).dim
+        self.dim = self._encoder(self.query_runtime, for_queries=True).dim
 
-    def _encoder(self, runtime: str):
-        encoder = self._encoders.get(runtime)
+    def _encoder(self, runtime: str, for_queries: bool = False):
+        key = (runtime, for_queries)
+        encoder = self._encoders.get(key)
         if encoder is not None:  # loaded: queries never wait while the document model loads
             return encoder
         with self._loading:
-            if runtime not in self._encoders:
-                self._encoders[runtime] = make_encoder(self.location, runtime, self.tokens)
-            return self._encoders[runtime]
+            if key not in self._encoders:
+                self._encoders[key] = make_encoder(self.location, runtime, self.tokens, for_queries)
+            return self._encoders[key]
 
     @property
     def name(self) -> str:
@@ -160,7 +162,7 @@ class Embedder:
             if cached is not None:
                 self._queries.move_to_end(key)
                 return cached
-        vector = self._encoder(self.query_runtime).encode([key])[0]
+        vector = self._encoder(self.query_runtime, for_queries=True).encode([key])[0]
         vector.setflags(write=False)
         with self._lock:
             self._queries[key] = vector
@@ -169,7 +171,12 @@ class Embedder:
         return vector
 
 
-def make_encoder(location: str, runtime: str, tokens: int | None):
+def make_encoder(location: str, runtime: str, tokens: int | None, for_queries: bool = False):
+    """An encoder for ``runtime``; ``for_queries``: one short text at a time, on one thread.
+
+    A query of a few words gains little from a second thread, and on one thread it can run
+    beside the keyword search (see ``service.ranked_pks``) instead of competing with it.
+    """
     if runtime == "torch":
         from paperfeed.search.embedding_torch import TorchEncoder
 
@@ -183,7 +190,9 @@ def make_encoder(location: str, runtime: str, tokens: int | None):
         return TorchBf16Encoder(location, tokens)
     from paperfeed.search.embedding_onnx import OnnxEncoder
 
-    return OnnxEncoder(location, quantized=runtime == "onnx-int8", max_tokens=tokens)
+    return OnnxEncoder(
+        location, quantized=runtime == "onnx-int8", max_tokens=tokens, threads=1 if for_queries else None
+    )
 
 
 @cache
@@ -201,6 +210,22 @@ def get_embedder() -> Embedder:
     runtime = runtime_name()
     with _building:
         return _embedder(model_location(), runtime, max_tokens(), query_runtime_name(runtime))
+
+
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+_pool_lock = threading.Lock()
+QUERY_THREADS = 4  # queries embedded at once per process (a web worker serves a few requests at once)
+
+
+def query_embedding_beside(text: str) -> Future[np.ndarray]:
+    """Start embedding ``text`` as a query on a pool thread; ``.result()`` collects the vector."""
+    global _pool
+    with _pool_lock:
+        # One pool per process: a forked web worker must not inherit its parent's (dead) threads.
+        if _pool is None or _pool[0] != os.getpid():
+            _pool = (os.getpid(), ThreadPoolExecutor(QUERY_THREADS, thread_name_prefix="query-embedding"))
+        pool = _pool[1]
+    return pool.submit(get_embedder().encode_query, text)
 
 
 def normalize(vectors: np.ndarray) -> np.ndarray:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from django.db import connection
 
-from paperfeed.papers.models import Authorship, Paper
+from paperfeed.papers.models import Paper
+from paperfeed.search import rows
 from paperfeed.search.backends import get_backend
-from paperfeed.search.embedding import get_embedder, normalize
+from paperfeed.search.embedding import get_embedder, normalize, query_embedding_beside
 from paperfeed.search.errors import QueryError
 from paperfeed.search.filters import filter_q
 from paperfeed.search.fusion import reciprocal_rank_fusion
@@ -43,19 +43,24 @@ def _check_options(limit: int, offset: int, sort: str, mode: str) -> None:
 def ranked_pks(parsed: ParsedQuery, mode: str = "hybrid") -> tuple[list[int], dict[int, float]]:
     """Candidate paper pks for ``parsed``, best first, with their scores (not yet checked for visibility)."""
     filters = filter_q(parsed) if parsed.has_filters else None
+    backend = get_backend()
+    # The query is embedded on another thread while this one asks the database and tantivy:
+    # on two cores the two take about as long as the slower alone.
+    embedding = (
+        query_embedding_beside(parsed.text)
+        if parsed.has_text and mode in ("hybrid", "dense") and parsed.text
+        else None
+    )
     with stage("exact lookups"):
         pinned = exact_matches(parsed.text) if parsed.text else []
-    backend = get_backend()
     keyword: list[tuple[int, float]] = []
     dense: list[tuple[int, float]] = []
     if parsed.has_text and mode in ("hybrid", "keyword"):
         with stage("keyword"):
             keyword = backend.keyword(parsed, filters, KEYWORD_DEPTH)
-    if parsed.has_text and mode in ("hybrid", "dense") and parsed.text:
-        # Embedded here, not on a thread beside the keyword search: the model already uses
-        # every core, and sharing them with another thread made it several times slower.
-        with stage("query embedding"):
-            vector = get_embedder().encode_query(parsed.text)
+    if embedding is not None:
+        with stage("query embedding wait"):
+            vector = embedding.result()
         with stage("vector search"):
             dense = backend.dense(vector, filters, DENSE_DEPTH)
         if parsed.phrases:
@@ -74,8 +79,8 @@ def ranked_pks(parsed: ParsedQuery, mode: str = "hybrid") -> tuple[list[int], di
         with stage("exact lookups"):
             wanted = normalized_title(parsed.text)
             head = [pk for pk, _ in keyword[:TITLE_CHECK]]
-            titles = dict(Paper.objects.filter(pk__in=head).values_list("pk", "title"))
-            pinned = [pk for pk in head if normalized_title(titles.get(pk, "")) == wanted]
+            head_titles = rows.titles(head)
+            pinned = [pk for pk in head if normalized_title(head_titles.get(pk, "")) == wanted]
     top = max(scores.values(), default=0.0)
     for rank, pk in enumerate(pinned):
         scores[pk] = top + 1.0 + (len(pinned) - rank)
@@ -108,46 +113,35 @@ def run_search(
 
 def _page(parsed, order, scores, visible, limit, offset, sort, hit_class) -> tuple[list, int]:
     """One page of visible papers in ``order``, sorted as asked, with highlights; and the total."""
-    candidates = visible.filter(pk__in=order)
     if sort == "relevance":
-        # Only which candidates are visible matters here (rows with dates cost more to fetch).
-        shown = _unhidden(order) if not parsed.has_filters else set(candidates.values_list("pk", flat=True))
-        kept = [pk for pk in order if pk in shown]
+        if parsed.has_filters:
+            shown = set(visible.filter(pk__in=order).values_list("pk", flat=True))
+            kept = [pk for pk in order if pk in shown]
+        else:
+            # Only which candidates are hidden matters, and hidden papers are few.
+            hidden = rows.hidden_pks()
+            kept = [pk for pk in order if pk not in hidden]
     else:
         column = "published" if sort == "newest" else "upvotes"
-        rows = dict(candidates.values_list("pk", column))
-        kept = [pk for pk in order if pk in rows]
+        values = dict(visible.filter(pk__in=order).values_list("pk", column))
+        kept = [pk for pk in order if pk in values]
         if sort == "newest":
-            kept.sort(key=lambda pk: (rows[pk] is not None, rows[pk] or 0, pk), reverse=True)
+            kept.sort(key=lambda pk: (values[pk] is not None, values[pk] or 0, pk), reverse=True)
         else:
-            kept.sort(key=lambda pk: rows[pk], reverse=True)  # stable: relevance breaks ties
+            kept.sort(key=lambda pk: values[pk], reverse=True)  # stable: relevance breaks ties
     page_pks = kept[offset : offset + limit]
-    papers = Paper.objects.in_bulk(page_pks)
+    papers = rows.papers_by_pk(page_pks)
+    if len(papers) < len(page_pks):
+        # Some candidates were deleted since the index last caught up: keep only papers that exist.
+        existing = rows.existing_pks(kept)
+        kept = [pk for pk in kept if pk in existing]
+        page_pks = kept[offset : offset + limit]
+        papers = rows.papers_by_pk(page_pks)
     return _hits([papers[pk] for pk in page_pks if pk in papers], scores, parsed, hit_class), len(kept)
 
 
-def _unhidden(pks: list[int]) -> set[int]:
-    """Which of ``pks`` are visible papers: one plain SQL query, because building the ORM's
-    ``pk__in`` lookup for a few hundred candidates took longer than running it."""
-    table = connection.ops.quote_name(Paper._meta.db_table)
-    column = connection.ops.quote_name(Paper._meta.pk.column)
-    hidden = connection.ops.quote_name(Paper._meta.get_field("hidden").column)
-    marks = ", ".join(["%s"] * len(pks))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {column} FROM {table} WHERE {hidden} = %s AND {column} IN ({marks})", [False, *pks]
-        )
-        return {row[0] for row in cursor.fetchall()}
-
-
 def attach_author_names(papers: list[Paper]) -> None:
-    names: dict[int, list[str]] = {}
-    for paper_id, name in (
-        Authorship.objects.filter(paper__in=papers)
-        .order_by("paper_id", "position")
-        .values_list("paper_id", "name")
-    ):
-        names.setdefault(paper_id, []).append(name)
+    names = rows.author_names([paper.pk for paper in papers])
     for paper in papers:
         paper.author_names = names.get(paper.pk, [])
 
@@ -199,14 +193,17 @@ def find_related(papers: list[Paper], limit: int) -> list[Paper]:
         near = [pk for pk, _ in backend.dense(centre, None, RELATED_DEPTH, exclude=exclude)]
     with stage("keyword"):
         words = distinctive_words([(p.title, p.abstract) for p in papers])
-        query = ParsedQuery(raw=" ".join(words), text=" ".join(words), words=words)
-        alike = [pk for pk, _ in backend.keyword(query, None, RELATED_KEYWORD_DEPTH) if pk not in exclude]
+        alike = [pk for pk, _ in backend.similar_words(words, RELATED_KEYWORD_DEPTH) if pk not in exclude]
     with stage("fusion"):
         # A few spare in case some of them have been hidden since the last catch-up.
         order = [pk for pk, _ in reciprocal_rank_fusion([alike, near])][: limit + 10]
     with stage("hydrate"):
-        found = Paper.objects.filter(pk__in=order, hidden=False).in_bulk()
-        return [found[pk] for pk in order if pk in found][:limit]
+        hidden = rows.hidden_pks()
+        candidates = [pk for pk in order if pk not in hidden]
+        found = rows.papers_by_pk(candidates[:limit])
+        if len(found) < min(limit, len(candidates)):  # deleted since the index last caught up
+            found = rows.papers_by_pk(candidates)
+        return [found[pk] for pk in candidates if pk in found][:limit]
 
 
 def warm_up_parts() -> None:

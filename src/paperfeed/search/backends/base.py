@@ -32,6 +32,9 @@ class SearchBackend(Protocol):
     def keyword(self, parsed: ParsedQuery, filters: Q | None, limit: int) -> Ranked:
         """Papers matching the words and phrases of ``parsed`` by BM25-like score."""
 
+    def similar_words(self, words: list[str], limit: int) -> Ranked:
+        """Papers whose title and abstract use these words (any of them), by BM25-like score."""
+
     def dense(
         self, vector: np.ndarray, filters: Q | None, limit: int, exclude: set[int] | None = None
     ) -> Ranked:

@@ -36,6 +36,7 @@ from paperfeed.search.stopwords import content_words
 
 TITLE_BOOST = 2.0
 TEXT_FIELDS = ("title", "abstract", "authors")
+SIMILAR_FIELDS = ("title", "abstract")  # what a paper is about; its words are not author names
 MAX_TOKEN_BYTES = 40  # tantivy's RemoveLongFilter in the default and en_stem tokenizers
 EPOCH_DAY = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -220,6 +221,14 @@ class LocalGeneration:
             query = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, text_query)] + [(tantivy.Occur.Must, f) for f in filters]
             )
+        return self._top(query, limit)
+
+    def similar_words(self, words: list[str], limit: int) -> Ranked:
+        self.refresh()
+        words = indexable(words)
+        return self._top(self._words_query(words, SIMILAR_FIELDS), limit) if words else []
+
+    def _top(self, query: tantivy.Query, limit: int) -> Ranked:
         searcher = self.index.searcher()
         result = searcher.search(query, limit, count=False)
         if not result.hits:
@@ -356,6 +365,10 @@ class LocalBackend:
     def keyword(self, parsed: ParsedQuery, filters: Q | None, limit: int) -> Ranked:
         live = self.live
         return live.keyword(parsed, limit) if live else []
+
+    def similar_words(self, words: list[str], limit: int) -> Ranked:
+        live = self.live
+        return live.similar_words(words, limit) if live else []
 
     def dense(
         self, vector: np.ndarray, filters: Q | None, limit: int, exclude: set[int] | None = None

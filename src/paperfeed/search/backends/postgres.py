@@ -115,6 +115,23 @@ class PostgresBackend:
             )
             return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
 
+    def similar_words(self, words: list[str], limit: int) -> Ranked:
+        if not words:
+            return []
+        # Words only from the title (A) and abstract (B): a paper's words are not author names.
+        # Each word is letters and digits (``words_of``), so none is tsquery syntax.
+        tsquery = " | ".join(f"{word}:AB" for word in words)
+        with connection.cursor() as cursor:
+            if not self._table_exists(cursor):
+                return []
+            cursor.execute(
+                f"SELECT d.paper_id, ts_rank_cd('{RANK_WEIGHTS}', d.tsv, q, 1) AS score"
+                f" FROM {DOCS} d, to_tsquery('english', %s) q WHERE d.tsv @@ q"
+                " ORDER BY score DESC, d.paper_id LIMIT %s",
+                [tsquery, limit],
+            )
+            return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+
     def dense(
         self, vector: np.ndarray, filters: Q | None, limit: int, exclude: set[int] | None = None
     ) -> Ranked:

@@ -44,6 +44,7 @@ STAGES = (
     "exact lookups",
     "query embedding",
     "keyword",
+    "query embedding wait",
     "vector search",
     "fusion",
     "hydrate",
@@ -305,6 +306,11 @@ class Command(BaseCommand):
             for name in STAGES:
                 if any(stages[name]):
                     out(f"  {name:<22} {ms(stages[name])}")
+        out("")
+        out(
+            "The query is embedded on another thread while exact lookups and the keyword search run;"
+            " 'query embedding wait' is what is left of it after them."
+        )
 
     def _graph_recall(self, texts: list[str]) -> str | None:
         """How many of the exact 10 and 100 nearest the graph finds, for real query vectors."""
