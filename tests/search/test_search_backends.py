@@ -147,6 +147,28 @@ def test_hidden_papers_are_never_served_and_catch_up_drops_them(corpus):
     assert target not in related_papers(corpus["rl"], limit=10)
 
 
+def test_papers_deleted_since_indexing_are_skipped_and_pages_stay_full(corpus):
+    query = "learning models networks"
+    before, total = search_papers(query, limit=3)
+    gone = before[0].paper
+    Paper.objects.filter(pk=gone.pk).delete()  # the index has not caught up yet
+    after, total_after = search_papers(query, limit=3)
+    assert gone not in {h.paper for h in after}
+    assert len(after) == 3 and total_after == total - 1
+    related = related_papers(corpus["rl"], limit=6)  # every other paper that is left
+    assert gone not in related and len(related) == 6
+
+
+def test_the_related_keyword_search_reads_titles_and_abstracts_not_author_names(corpus):
+    from paperfeed.search.backends import get_backend
+
+    backend = get_backend()
+    assert {pk for pk, _ in backend.similar_words(["diffusion", "photorealistic"], 10)} == {
+        corpus["diffusion"].pk
+    }
+    assert backend.similar_words(["lovelace", "shannon"], 10) == []  # the diffusion paper's authors
+
+
 def test_catch_up_indexes_new_and_changed_papers_only(corpus, make_paper):
     assert sync.status().stale == 0
     added = make_paper(
