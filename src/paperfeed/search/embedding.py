@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -210,22 +209,6 @@ def get_embedder() -> Embedder:
     runtime = runtime_name()
     with _building:
         return _embedder(model_location(), runtime, max_tokens(), query_runtime_name(runtime))
-
-
-_pool: tuple[int, ThreadPoolExecutor] | None = None
-_pool_lock = threading.Lock()
-QUERY_THREADS = 4  # queries embedded at once per process (a web worker serves a few requests at once)
-
-
-def query_embedding_beside(text: str) -> Future[np.ndarray]:
-    """Start embedding ``text`` as a query on a pool thread; ``.result()`` collects the vector."""
-    global _pool
-    with _pool_lock:
-        # One pool per process: a forked web worker must not inherit its parent's (dead) threads.
-        if _pool is None or _pool[0] != os.getpid():
-            _pool = (os.getpid(), ThreadPoolExecutor(QUERY_THREADS, thread_name_prefix="query-embedding"))
-        pool = _pool[1]
-    return pool.submit(get_embedder().encode_query, text)
 
 
 def normalize(vectors: np.ndarray) -> np.ndarray:

@@ -9,7 +9,8 @@ import numpy as np
 from paperfeed.papers.models import Paper
 from paperfeed.search import rows
 from paperfeed.search.backends import get_backend
-from paperfeed.search.embedding import get_embedder, normalize, query_embedding_beside
+from paperfeed.search.beside import run_beside
+from paperfeed.search.embedding import get_embedder, normalize
 from paperfeed.search.errors import QueryError
 from paperfeed.search.filters import filter_q
 from paperfeed.search.fusion import reciprocal_rank_fusion
@@ -47,7 +48,7 @@ def ranked_pks(parsed: ParsedQuery, mode: str = "hybrid") -> tuple[list[int], di
     # The query is embedded on another thread while this one asks the database and tantivy:
     # on two cores the two take about as long as the slower alone.
     embedding = (
-        query_embedding_beside(parsed.text)
+        run_beside(get_embedder().encode_query, parsed.text)
         if parsed.has_text and mode in ("hybrid", "dense") and parsed.text
         else None
     )
@@ -189,11 +190,19 @@ def find_related(papers: list[Paper], limit: int) -> list[Paper]:
             )
     centre = normalize(np.mean(np.stack(vectors), axis=0, keepdims=True))[0]
     exclude = set(pks)
-    with stage("vector search"):
-        near = [pk for pk, _ in backend.dense(centre, None, RELATED_DEPTH, exclude=exclude)]
+    if backend.reads_without_database:
+        # The nearest vectors are found on another thread while this one runs the keyword search.
+        nearest = run_beside(backend.dense, centre, None, RELATED_DEPTH, exclude=exclude)
+    else:
+        with stage("vector search"):
+            nearest = backend.dense(centre, None, RELATED_DEPTH, exclude=exclude)
     with stage("keyword"):
         words = distinctive_words([(p.title, p.abstract) for p in papers])
         alike = [pk for pk, _ in backend.similar_words(words, RELATED_KEYWORD_DEPTH) if pk not in exclude]
+    if backend.reads_without_database:
+        with stage("vector search wait"):
+            nearest = nearest.result()
+    near = [pk for pk, _ in nearest]
     with stage("fusion"):
         # A few spare in case some of them have been hidden since the last catch-up.
         order = [pk for pk, _ in reciprocal_rank_fusion([alike, near])][: limit + 10]

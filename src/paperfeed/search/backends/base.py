@@ -28,6 +28,8 @@ class IndexState:
 
 class SearchBackend(Protocol):
     name: str
+    # Whether keyword and unfiltered dense searches may run on another thread (no database use).
+    reads_without_database: bool
 
     def keyword(self, parsed: ParsedQuery, filters: Q | None, limit: int) -> Ranked:
         """Papers matching the words and phrases of ``parsed`` by BM25-like score."""

@@ -330,6 +330,7 @@ class LocalBackend:
     """Search over the live generation under ``root``; rebuilds write a new one and swap."""
 
     name = "local"
+    reads_without_database = True  # searches without filters touch only the index files
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)

@@ -39,6 +39,7 @@ def _filter_sql(filters: Q | None) -> tuple[str, list]:
 
 class PostgresBackend:
     name = "postgres"
+    reads_without_database = False  # every search is a query on this thread's connection
 
     # -- schema ------------------------------------------------------------------------------------
 

@@ -46,6 +46,7 @@ STAGES = (
     "keyword",
     "query embedding wait",
     "vector search",
+    "vector search wait",
     "fusion",
     "hydrate",
     "highlight",
@@ -308,8 +309,9 @@ class Command(BaseCommand):
                     out(f"  {name:<22} {ms(stages[name])}")
         out("")
         out(
-            "The query is embedded on another thread while exact lookups and the keyword search run;"
-            " 'query embedding wait' is what is left of it after them."
+            "The query is embedded on another thread while exact lookups and the keyword search run,"
+            " and related papers' vector search beside their keyword search; a 'wait' row is what is"
+            " left of that work when the keyword search is done."
         )
 
     def _graph_recall(self, texts: list[str]) -> str | None:
