@@ -5,6 +5,7 @@ import math
 from paperfeed.search.evaluation import ndcg, recall, reciprocal_rank
 from paperfeed.search.fusion import reciprocal_rank_fusion
 from paperfeed.search.highlight import excerpt, highlight
+from paperfeed.search.query import parse_query
 from paperfeed.search.stopwords import content_words
 
 
@@ -23,6 +24,17 @@ def test_highlight_marks_words_sharing_a_stem_and_keeps_the_text():
     spans = highlight("Training models, one model at a time.", ["model", "trained"])
     assert "".join(t for t, _ in spans) == "Training models, one model at a time."
     assert [t for t, marked in spans if marked] == ["Training", "models", "model"]
+
+
+def test_highlight_marks_whole_words_only_never_a_word_containing_the_term():
+    spans = highlight("Remodel the model; premodels and modelling_2 models.", ["model"])
+    assert [t for t, marked in spans if marked] == ["model", "models"]
+
+
+def test_stop_words_are_highlighted_only_when_the_query_has_nothing_else():
+    assert parse_query("the effect of dropout").highlight_terms == ["effect", "dropout"]
+    assert parse_query("the who").highlight_terms == ["the", "who"]
+    assert parse_query('dropout "in the wild"').highlight_terms == ["dropout", "in", "the", "wild"]
 
 
 def test_excerpt_centres_on_the_matches_with_ellipses():

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from paperfeed.search.errors import QueryError
+from paperfeed.search.stopwords import content_words
 
 MAX_QUERY_LENGTH = 250
 FILTER_NAMES = ("author", "cat", "after", "before", "year", "has")
@@ -51,7 +52,9 @@ class ParsedQuery:
 
     @property
     def highlight_terms(self) -> list[str]:
-        return self.words + [w for phrase in self.phrases for w in phrase]
+        """The words to mark in results: the words searched for (stop words only when nothing else
+        is), and every word of a quoted phrase."""
+        return content_words(self.words) + [w for phrase in self.phrases for w in phrase]
 
 
 def words_of(text: str) -> list[str]:
