@@ -70,6 +70,11 @@ def test_matching_words_are_highlighted_in_title_and_abstract(corpus):
     assert "".join(t for t, _ in hit.title_spans) == corpus["speech"].title
 
 
+def test_an_authors_name_alone_finds_their_papers_by_keyword(corpus):
+    hits, _ = search_papers("Lovelace", mode="keyword")
+    assert [h.paper for h in hits] == [corpus["diffusion"]]
+
+
 def test_author_filter_keeps_only_that_authors_papers(corpus):
     hits, total = search_papers('learning author:"Ada Lovelace"')
     assert {h.paper for h in hits} == {corpus["diffusion"]}

@@ -87,16 +87,24 @@ class PostgresBackend:
     # -- reading -------------------------------------------------------------------------------------
 
     def _tsquery(self, parsed: ParsedQuery) -> tuple[str, str, list, list]:
-        """(match expression, rank expression, their params): phrases must match, words may."""
-        words = " || ".join("plainto_tsquery('english', %s)" for _ in parsed.words)
+        """(match expression, rank expression, their params): phrases must match, words may.
+
+        A word matches the title and abstract stemmed, and author names (weight C, indexed with
+        the 'simple' configuration) as written. Words are letters and digits (``words_of``), so
+        none is tsquery syntax.
+        """
+        words = " || ".join(
+            "plainto_tsquery('english', %s) || to_tsquery('simple', %s)" for _ in parsed.words
+        )
+        word_params = [param for word in parsed.words for param in (word, f"{word}:C")]
         phrases = " && ".join("phraseto_tsquery('english', %s)" for _ in parsed.phrases)
         phrase_params = [" ".join(p) for p in parsed.phrases]
         if phrases:
             match, match_params = f"({phrases})", phrase_params
             rank = f"({phrases}) || ({words})" if words else f"({phrases})"
-            rank_params = phrase_params + (list(parsed.words) if words else [])
+            rank_params = phrase_params + word_params
         else:
-            match, match_params = f"({words})", list(parsed.words)
+            match, match_params = f"({words})", word_params
             rank, rank_params = match, match_params
         return match, rank, match_params, rank_params
 
