@@ -6,9 +6,11 @@ from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
+from ninja.decorators import decorate_view
 
 from paperfeed.api.listing_query import FeedRequest, check_category, page_of_listings, parse_period
 from paperfeed.api.paging import MAX_OFFSET, add_next_link
+from paperfeed.api.read_cache import cached_for_anonymous_reads
 from paperfeed.api.responses import json_response
 from paperfeed.api.schemas import ErrorOut, FeedItem
 from paperfeed.api.serializers import feed_items
@@ -29,6 +31,7 @@ router = Router(tags=["Daily papers"])
         'A `Link: <...>; rel="next"` header points to the next page when there is one.'
     ),
 )
+@decorate_view(cached_for_anonymous_reads(timeout=60))  # short: trending moves with the clock
 def daily_papers(
     request: HttpRequest,
     date: str | None = Query(None, description="A feed day, YYYY-MM-DD.", examples=["2025-03-18"]),

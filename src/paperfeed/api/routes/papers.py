@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
+from ninja.decorators import decorate_view
 
 from paperfeed.api.errors import ApiError
 from paperfeed.api.lookup import visible_paper, visible_paper_row
+from paperfeed.api.read_cache import cached_for_anonymous_reads
 from paperfeed.api.responses import json_response
 from paperfeed.api.routes.search import SEARCH_UNAVAILABLE
 from paperfeed.api.schemas import ErrorOut, FeedItem, PaperDetail
@@ -43,5 +45,6 @@ def related(
     summary="One paper",
     description="A paper by arXiv id (a version suffix is ignored; old ids like hep-th/9901001 work).",
 )
+@decorate_view(cached_for_anonymous_reads(timeout=300))
 def paper(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     return json_response(paper_detail(*visible_paper_row(arxiv_id)))
