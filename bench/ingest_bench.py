@@ -28,7 +28,7 @@ import uuid
 from pathlib import Path
 
 
-def run_import(paths: list[str], env: dict[str, str], batch_size: int) -> dict:
+def run_import(paths: list[str], env: dict[str, str], batch_size: int | None) -> dict:
     """Run the import in a child process; return wall time, peak RSS and its summary output."""
     # --no-index: this measures the import; indexing is measured by `paperfeed bench search`.
     command = [
@@ -38,8 +38,7 @@ def run_import(paths: list[str], env: dict[str, str], batch_size: int) -> dict:
         "ingest",
         "file",
         *paths,
-        "--batch-size",
-        str(batch_size),
+        *(["--batch-size", str(batch_size)] if batch_size else []),
         "--no-index",
     ]
     import resource
@@ -174,7 +173,7 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="measure PostgreSQL instead of SQLite")
     parser.add_argument("--database-url", help="an existing PostgreSQL server to create the database on")
     parser.add_argument("--rerun", action="store_true", help="also measure a second, unchanged import")
-    parser.add_argument("--batch-size", type=int, default=2000)
+    parser.add_argument("--batch-size", type=int, help="passed to the command (default: the command's)")
     args = parser.parse_args()
     paths = [str(Path(p).resolve()) for p in args.paths]
 

@@ -59,7 +59,7 @@ def database_snapshot() -> dict:
 
 
 class _MergeOnlyWriter(store._BatchWriter):
-    def __init__(self, now: datetime, fast_path: bool = True) -> None:
+    def __init__(self, now: datetime, fast_path: bool = True, **options) -> None:
         super().__init__(now, fast_path=False)
 
 
@@ -131,9 +131,10 @@ def test_an_interruption_while_inserting_new_papers_leaves_whole_batches_and_a_r
 
     def crash_in_second_batch(self, items):
         calls["n"] += 1
-        real(self, items)
+        pks = real(self, items)
         if calls["n"] == 2:
             raise KeyboardInterrupt  # Ctrl-C after the second batch's papers were sent
+        return pks
 
     monkeypatch.setattr(store._BatchWriter, "_insert_new_papers", crash_in_second_batch)
     path = FIXTURES / "arxiv_cs_2025_2026.jsonl"
@@ -179,7 +180,7 @@ def test_a_failure_of_the_parsing_process_stops_the_import_with_its_reason(inges
         raise ZeroDivisionError("a bug in a parser")
 
     monkeypatch.setattr(file_parser, "parse_record", broken)
-    monkeypatch.setattr(file_parser, "prepare_plain_arxiv", broken)  # plain arXiv lines' direct path
+    monkeypatch.setattr(file_parser.PlainArxivRows, "__call__", lambda self, data: broken(data))
     with pytest.raises(file_parser.ParserFailed, match="ZeroDivisionError: a bug in a parser"):
         ingest(FIXTURES / "arxiv_cs_2025_2026.jsonl")
     assert Paper.objects.count() == 0

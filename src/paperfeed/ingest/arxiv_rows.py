@@ -1,24 +1,25 @@
 """Plain arXiv records straight to prepared rows, without the intermediate record objects.
 
 Most lines of an arXiv dump are the plain ``arxiv`` shape (see :mod:`paperfeed.ingest.shapes`).
-For those, :func:`prepare_plain_arxiv` gives exactly what
-``prepare_record(parse_record(data))`` gives, without building a :class:`PaperRecord` and an
-:class:`AuthorRecord` per author and without normalising the many fields such a record never
-has; building those objects was about a third of the parsing time. Anything else, and any
-line that is not good, is left to the general path (``None``), so error messages do not change.
+For those, :class:`PlainArxivRows` gives exactly what ``prepare_record(parse_record(data))``
+gives, without building a :class:`PaperRecord` and an :class:`AuthorRecord` per author and
+without normalising the many fields such a record never has. It also remembers what repeats
+from line to line (dates and their database form). Anything else, and any line that is not
+good, is left to the general path (``None``), so error messages do not change.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from paperfeed.ingest.records import RecordError
 from paperfeed.ingest.shapes import (
     _categories,
     _required_id,
-    _required_title,
     _str_list,
-    _text,
     _timestamp,
     cached_arxiv_id,
     detect_shape,
@@ -30,80 +31,201 @@ from paperfeed.ingest.store import (
     _MAX_DOI,
     Prepared,
     _datetime_adapter,
-    _new_paper_row,
     _url_or_none,
-    normalize_space,
 )
+from paperfeed.ingest.text import is_single_spaced, normalize_space
 from paperfeed.papers import links
 from paperfeed.papers.arxiv_ids import InvalidArxivId
 
+# The look find_github_repo and find_project_page take first: text that fails it links nowhere.
+mentions_github = links._mentions_github
 
-def prepare_plain_arxiv(data: Any) -> Prepared | None:
-    """The prepared rows of a good plain-arXiv record; ``None`` for any other line."""
-    try:
-        if detect_shape(data) != "arxiv":
-            return None
-        return _prepare(data)
-    except (RecordError, InvalidArxivId):
-        return None  # the general path raises the error, with its usual message
+# Ids already in canonical form, which parse_arxiv_id gives back unchanged (and the version):
+# new-style with a real month (5-digit numbers from 1501 on) and old-style without a subject
+# class. Anything else (URLs, prefixes, float-mangled ids, bad ids) goes the long way.
+_CANONICAL_ID = re.compile(
+    r"([0-9]{2}(?:0[1-9]|1[0-2])\.[0-9]{4}|(?:1[5-9]|[2-9][0-9])(?:0[1-9]|1[0-2])\.[0-9]{5}"
+    r"|[a-z][a-z\-]*/[0-9]{7})(?:v([0-9]+))?"
+)
+# Dates remembered per import: arXiv dumps hold a few thousand distinct days.
+_MAX_REMEMBERED_TIMES = 50_000
+_NO_TIME: tuple[None, None] = (None, None)
 
 
-def _prepare(data: dict) -> Prepared:
-    # The checks and their order follow shapes.parse_arxiv and store.prepare_record.
-    parsed = cached_arxiv_id(_required_id(data.get("id"), repair=True))
-    title = _required_title(data.get("title"))
-    authors = data.get("authors")
-    names = split_authors(authors) if isinstance(authors, str) else _str_list(authors, "authors")
-    listed = _timestamp(data.get("listed"), "listed")
-    created = _timestamp(data.get("created"), "created")
-    published = _timestamp(data.get("published"), "published") or created or listed
-    updated = _timestamp(data.get("updated"), "updated")
-    abstract = normalize_space(_text(data.get("abstract"), "abstract"))
-    category_list = _categories(data.get("categories"))
-    comment = normalize_space(_text(data.get("comment", data.get("comments")), "comment"))
-    journal_ref = _text(data.get("journal_ref"), "journal_ref")
-    doi = _text(data.get("doi"), "doi")
+class _NotPlain(Exception):
+    """The line needs the general path (which gives the same result or the error)."""
 
-    categories = None
-    if category_list is not None:
-        categories = " ".join(category_list)[:_MAX_CATEGORIES]
-        if categories and len(categories) == _MAX_CATEGORIES and " " in categories:
-            categories = categories.rsplit(" ", 1)[0]  # never keep half a category
-    fields = {
-        "version": parsed.version or None,  # "2411.01234v3" says version 3
-        "title": normalize_space(title),
-        "abstract": abstract,
-        "categories": categories,
-        "published": published,
-        "updated": updated,
-        "arxiv_comment": comment,
-        "journal_ref": normalize_space(journal_ref),
-        "doi": doi.strip()[:_MAX_DOI] if doi is not None else None,
-        "github_repo": _url_or_none("github_repo", links.find_github_repo(comment, abstract)),
-        "github_stars": None,
-        "project_page": _url_or_none("project_page", links.find_project_page(comment, abstract)),
-        "ai_summary": None,
-        "ai_keywords": None,
-        "organization": None,
-        "thumbnail": None,
-        "media_urls": None,
-        "imported_upvotes": None,
-        "imported_comment_count": None,
-        "source_updated": updated or listed or created,
-    }
-    author_rows = None
-    if names:
-        author_rows = (
-            tuple(
+
+class PlainArxivRows:
+    """Prepares the plain arXiv lines of one import; ``None`` for any other line."""
+
+    def __init__(self, adapt_datetime: Callable[[datetime | None], object] | None = None) -> None:
+        # The database form of a datetime, as the store writes it (looked up once, not per line).
+        self.adapt = adapt_datetime or _datetime_adapter()
+        self._times: dict[str, tuple[datetime, object]] = {}
+
+    def __call__(self, data: Any) -> Prepared | None:
+        try:
+            if detect_shape(data) != "arxiv":
+                return None
+            return self._prepare(data)
+        except (RecordError, InvalidArxivId, _NotPlain):
+            return None  # the general path raises the error, with its usual message
+
+    def _time(self, value: Any, what: str) -> tuple[datetime, object] | tuple[None, None]:
+        """(aware datetime, its database form) of a timestamp field, as ``_timestamp`` reads it."""
+        if type(value) is str:
+            known = self._times.get(value)
+            if known is not None:
+                return known
+        parsed = _timestamp(value, what)
+        if parsed is None:
+            return _NO_TIME
+        if len(self._times) >= _MAX_REMEMBERED_TIMES:
+            self._times.clear()
+        known = self._times[value] = (parsed, self.adapt(parsed))
+        return known
+
+    def _prepare(self, data: dict) -> Prepared:
+        # The checks follow shapes.parse_arxiv and store.prepare_record; their order does not
+        # matter here, since a line that fails any of them is handed to the general path.
+        get = data.get
+        raw_id = get("id")
+        canonical = _CANONICAL_ID.fullmatch(raw_id) if type(raw_id) is str else None
+        if canonical is not None:
+            arxiv_id, number = canonical.groups()
+            version = int(number) or None if number else None
+        else:
+            parsed = cached_arxiv_id(_required_id(raw_id, repair=True))
+            arxiv_id, version = parsed.id, parsed.version or None
+
+        title = get("title")
+        if type(title) is not str or not title.strip():
+            raise _NotPlain
+        authors = get("authors")
+        author_rows = None
+        if type(authors) is str:
+            # split_authors gives single-spaced, non-empty names.
+            author_rows = tuple((name[:_MAX_AUTHOR_NAME], False, "", None) for name in split_authors(authors))
+        elif authors is not None:
+            names = _str_list(authors, "authors")
+            author_rows = tuple(
                 (" ".join(name.split())[:_MAX_AUTHOR_NAME], False, "", None) for name in names if name.strip()
             )
-            or None
+        if not author_rows:
+            author_rows = None
+
+        time = self._time
+        listed = created = published = updated = _NO_TIME
+        if (value := get("listed")) is not None:
+            listed = time(value, "listed")
+        if (value := get("created")) is not None:
+            created = time(value, "created")
+        if (value := get("published")) is not None:
+            published = time(value, "published")
+        if published[0] is None:
+            published = created if created[0] is not None else listed
+        if (value := get("updated")) is not None:
+            updated = time(value, "updated")
+        fresh = updated if updated[0] is not None else listed if listed[0] is not None else created
+
+        abstract = _plain_text(get("abstract"))
+        comment = _plain_text(get("comment", get("comments")))
+        journal_ref = _plain_text(get("journal_ref"))
+        doi = get("doi")
+        if doi is not None:
+            if type(doi) is not str:
+                raise _NotPlain
+            doi = doi.strip()[:_MAX_DOI]
+        categories = _joined_categories(get("categories"))
+        github_repo = project_page = None
+        if (abstract and mentions_github(abstract)) or (comment and mentions_github(comment)):
+            github_repo = _url_or_none("github_repo", links.find_github_repo(comment, abstract))
+            project_page = _url_or_none("project_page", links.find_project_page(comment, abstract))
+        title = normalize_space(title)
+
+        values = (
+            version,
+            title,
+            abstract,
+            categories,
+            published[0],
+            updated[0],
+            comment,
+            journal_ref,
+            doi,
+            github_repo,
+            None,  # github_stars
+            project_page,
+            None,  # ai_summary
+            None,  # ai_keywords
+            None,  # organization
+            None,  # thumbnail
+            None,  # media_urls
+            None,  # imported_upvotes
+            None,  # imported_comment_count
+            fresh[0],
         )
-    return (
-        parsed.id,
-        tuple(fields.values()),
-        author_rows,
-        None,
-        (),
-        _new_paper_row(parsed.id, fields, _datetime_adapter()),
-    )
+        # What store._new_paper_row makes of these values.
+        new_row = (
+            arxiv_id,
+            version,
+            title or "",
+            abstract or "",
+            categories or "",
+            published[1],
+            updated[1],
+            comment or "",
+            journal_ref or "",
+            doi or "",
+            github_repo or "",
+            None,
+            project_page or "",
+            "",
+            "[]",
+            None,
+            "",
+            "[]",
+            0,
+            0,
+            fresh[1],
+            0,
+            False,
+        )
+        return (arxiv_id, values, author_rows, None, (), new_row)
+
+
+def _plain_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if type(value) is not str:
+        raise _NotPlain
+    return normalize_space(value)
+
+
+def _joined_categories(value: Any) -> str | None:
+    """The ``categories`` column of a record's categories, as ``store.record_fields`` makes it."""
+    joined = None
+    if type(value) is list:
+        try:
+            joined = " ".join(value)
+        except TypeError:
+            joined = None  # not all strings: _categories says why
+    if joined is None or not is_single_spaced(joined):
+        # (Single-spaced, the list holds no blank names and none with spaces at its ends.)
+        names = _categories(value)
+        if names is None:
+            return None
+        joined = " ".join(names)
+    categories = joined[:_MAX_CATEGORIES]
+    if categories and len(categories) == _MAX_CATEGORIES and " " in categories:
+        categories = categories.rsplit(" ", 1)[0]  # never keep half a category
+    return categories
+
+
+def prepare_plain_arxiv(data: Any) -> Prepared | None:
+    """The prepared rows of a good plain-arXiv record; ``None`` for any other line.
+
+    (One-off use; an import keeps one :class:`PlainArxivRows` for all its lines.)
+    """
+    return PlainArxivRows()(data)

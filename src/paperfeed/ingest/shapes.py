@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from paperfeed.ingest.records import AuthorRecord, ListingRecord, PaperRecord, RecordError, UserRecord
+from paperfeed.ingest.text import is_single_spaced
 from paperfeed.papers.arxiv_ids import ArxivId, InvalidArxivId, is_valid_arxiv_id, parse_arxiv_id
 
 HF_BASE_URL = "https://huggingface.co"
@@ -167,6 +168,8 @@ _LEADING_AND = re.compile(r"^and\s+")
 
 def split_authors(text: str) -> list[str]:
     """Split "A, B, and C (Uni X, Y)" into names: commas and "and" outside parentheses."""
+    if "(" not in text and "&" not in text and "and" not in text:
+        return _split_commas(text)
     pieces = _split_commas_outside_parentheses(text) if "(" in text else text.split(",")
     names: list[str] = []
     for piece in pieces:
@@ -174,13 +177,32 @@ def split_authors(text: str) -> list[str]:
         if not piece:
             continue
         for part in _split_and(piece):
-            part = _LEADING_AND.sub("", part).strip()
+            if part.startswith("and"):
+                part = _LEADING_AND.sub("", part)
+            part = part.strip()
             if not part:
                 continue
             if part.lower() in _SUFFIXES and names:
                 names[-1] = f"{names[-1]}, {part}"  # "John Smith, Jr." is one person
             else:
                 names.append(part)
+    return names
+
+
+def _split_commas(text: str) -> list[str]:
+    """:func:`split_authors` of a list with no parentheses and no "and" (most lists): commas alone
+    separate the names."""
+    # Single-spaced text only needs its pieces' edges trimmed.
+    tidy = str.strip if is_single_spaced(text) else lambda piece: " ".join(piece.split())
+    names: list[str] = []
+    for piece in text.split(","):
+        piece = tidy(piece)
+        if not piece:
+            continue
+        if names and len(piece) <= 3 and piece.lower() in _SUFFIXES:
+            names[-1] = f"{names[-1]}, {piece}"  # "John Smith, Jr." is one person
+        else:
+            names.append(piece)
     return names
 
 

@@ -41,11 +41,12 @@ outer ``transaction.atomic()`` the batches become savepoints of the caller's tra
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from itertools import islice
+from itertools import chain, islice
 
 import orjson
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -55,18 +56,22 @@ from django.utils import timezone
 from paperfeed.accounts.models import User
 from paperfeed.ingest.records import ListingRecord, PaperRecord, RecordError, UserRecord
 from paperfeed.ingest.shapes import cached_arxiv_id
+from paperfeed.ingest.text import normalize_space
 from paperfeed.papers import links
 from paperfeed.papers.arxiv_ids import InvalidArxivId
 from paperfeed.papers.models import Authorship, Listing, Paper
 
 DEFAULT_BATCH_SIZE = 2000
 
-try:  # the PostgreSQL path writes through a plain psycopg cursor, whose errors Django does not wrap
+# Bulk writes go through the drivers' own cursors (a plain psycopg cursor, the sqlite3
+# connection), whose errors Django does not wrap.
+_INTEGRITY_ERRORS: tuple[type[Exception], ...] = (IntegrityError, sqlite3.IntegrityError)
+try:
     from psycopg import IntegrityError as _PsycopgIntegrityError
 
-    _INTEGRITY_ERRORS: tuple[type[Exception], ...] = (IntegrityError, _PsycopgIntegrityError)
+    _INTEGRITY_ERRORS += (_PsycopgIntegrityError,)
 except ImportError:  # pragma: no cover - SQLite-only installs
-    _INTEGRITY_ERRORS = (IntegrityError,)
+    pass
 
 # Paper columns written from records, in SQL column order.
 _DATA_FIELDS = (
@@ -191,8 +196,11 @@ def upsert_prepared(
     """Like :func:`upsert_records` for records already turned into rows by :func:`prepare_record`
     (which a file import does in another process, while this one writes)."""
     total = UpsertStats()
+    fresh_load = FreshLoad.begin()
     for batch in _chunks(items, batch_size):
-        stats = write_prepared_batch(batch)
+        stats = write_prepared_batch(batch, fresh_load)
+        if fresh_load is not None and fresh_load.too_large:
+            fresh_load = None  # from now on every batch looks its papers up
         if not collect_ids:
             stats.changed_ids = []
         total.add(stats)
@@ -216,15 +224,46 @@ def upsert_batch(records: list[PaperRecord]) -> UpsertStats:
     return stats
 
 
-def write_prepared_batch(items: list[Prepared]) -> UpsertStats:
-    """Write prepared records in one transaction; new papers take the fast path."""
+class FreshLoad:
+    """The papers a load has written so far, when the paper table was empty as it began.
+
+    Any other paper of a later batch is then new to the database, so the batch need not look
+    it up before inserting it. Should another writer have inserted it meanwhile, the plain
+    INSERT of the fast path fails and the batch is merged after looking everything up, as ever.
+    """
+
+    # Beyond this many papers the set is dropped (memory) and every batch looks its papers up.
+    MAX_PAPERS = 3_000_000
+
+    def __init__(self) -> None:
+        self.written: set[str] = set()
+
+    @classmethod
+    def begin(cls) -> FreshLoad | None:
+        """A tracker if the paper table is empty now, else ``None``."""
+        return None if Paper.objects.exists() else cls()
+
+    @property
+    def too_large(self) -> bool:
+        return len(self.written) > self.MAX_PAPERS
+
+
+def write_prepared_batch(items: list[Prepared], fresh_load: FreshLoad | None = None) -> UpsertStats:
+    """Write prepared records in one transaction; new papers take the fast path.
+
+    With ``fresh_load`` (see :class:`FreshLoad`) papers it has not seen written are taken to be
+    new without a look; the batch's papers are added to it once written.
+    """
     try:
         with transaction.atomic():
-            return _BatchWriter(timezone.now()).write(items)
+            stats = _BatchWriter(timezone.now(), fresh_load=fresh_load).write(items)
     except _INTEGRITY_ERRORS:
         # Another writer inserted one of the "new" papers meanwhile: merge the batch instead.
         with transaction.atomic():
-            return _BatchWriter(timezone.now(), fast_path=False).write(items)
+            stats = _BatchWriter(timezone.now(), fast_path=False).write(items)
+    if fresh_load is not None:
+        fresh_load.written.update(item[0] for item in items)
+    return stats
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -234,18 +273,6 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 
 # --- normalising one record -------------------------------------------------------------------
-
-
-def normalize_space(text: str | None) -> str | None:
-    """Collapse runs of whitespace (arXiv wraps titles and abstracts) into single spaces.
-
-    NUL characters are dropped too: PostgreSQL refuses them in text columns.
-    """
-    if text is None:
-        return None
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-    return " ".join(text.split())
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -432,9 +459,10 @@ def _datetime_adapter() -> Callable[[datetime | None], object]:
 class _BatchWriter:
     """Merges one batch against what is stored and writes only what changed."""
 
-    def __init__(self, now: datetime, fast_path: bool = True) -> None:
+    def __init__(self, now: datetime, fast_path: bool = True, fresh_load: FreshLoad | None = None) -> None:
         self.now = now
         self.fast_path = fast_path
+        self.fresh_load = fresh_load if fast_path else None
         self.stats = UpsertStats()
         # Papers this batch creates: they have no authorships to delete first.
         self.new_pks: set[int] = set()
@@ -442,12 +470,18 @@ class _BatchWriter:
     def write(self, items: list[Prepared]) -> UpsertStats:
         if not items:
             return self.stats
-        stored = self._load_papers(list(dict.fromkeys(item[0] for item in items)))
+        named = Counter(item[0] for item in items)
+        looked_up = list(named)
+        if self.fresh_load is not None:
+            # Into a table that was empty: only papers this load wrote, or that the batch names
+            # twice (merged, not inserted), need a look.
+            written = self.fresh_load.written
+            looked_up = [a for a in looked_up if named[a] > 1 or a in written]
+        stored = self._load_papers(looked_up) if looked_up else {}
         user_ids = self._upsert_users(user for item in items for user in item[4])
         new_items: list[Prepared] = []
         if self.fast_path:
             # New papers named once in the batch need no merge: their rows are the records'.
-            named = Counter(item[0] for item in items)
             new_items = [item for item in items if named[item[0]] == 1 and item[0] not in stored]
             if new_items:
                 fast = {item[0] for item in new_items}
@@ -494,9 +528,9 @@ class _BatchWriter:
             return self.stats
 
         self._write_papers([papers[arxiv_id] for arxiv_id in changed])
-        self._insert_new_papers(new_items)
+        pks = self._insert_new_papers(new_items)
         new_ids = [item[0] for item in new_items]
-        pks = self._paper_pks(changed + new_ids, stored)
+        pks.update(self._paper_pks([a for a in changed + new_ids if a not in pks], stored))
         self.stats.new += len(new_items)
         self.new_pks = {pks[a] for a in new_ids} | {pks[a] for a in changed if a not in stored}
         by_paper = {
@@ -509,9 +543,10 @@ class _BatchWriter:
             for a in changed
             if listings[a] is not None and listings[a] != stored_listings.get(pks[a])
         }
-        for arxiv_id, _values, author_rows, listing, _users, _row in new_items:
+        for arxiv_id, _values, author_rows, listing, users, _row in new_items:
             if author_rows:
-                by_paper[pks[arxiv_id]] = _with_user_ids(author_rows, user_ids)
+                # A record that names no users has no usernames in its author rows.
+                by_paper[pks[arxiv_id]] = _with_user_ids(author_rows, user_ids) if users else author_rows
             if listing is not None:
                 listed[pks[arxiv_id]] = _merge_listing(None, listing, True, user_ids)
         self._write_authorships(by_paper)
@@ -638,14 +673,30 @@ class _BatchWriter:
             params.append(values)
         _insert_rows(head, len(columns), params, tail)
 
-    def _insert_new_papers(self, items: list[Prepared]) -> None:
+    def _insert_new_papers(self, items: list[Prepared]) -> dict[str, int]:
         """The fast path: plain INSERTs of papers the database does not hold (a concurrent insert
-        of the same paper fails the batch, which is then merged instead)."""
+        of the same paper fails the batch, which is then merged instead).
+
+        Returns the pks of the papers inserted where they are known without asking: on SQLite
+        the batch holds the database's write lock, so it numbers the papers itself exactly as
+        AUTOINCREMENT would (after the largest id ever used) and needs no query to learn them.
+        """
         if not items:
-            return
+            return {}
         now = _datetime_adapter()(self.now)
         stamps = (now, now)
-        _append_rows(_quote(Paper._meta.db_table), _PAPER_COLUMNS, [item[5] + stamps for item in items])
+        table = _quote(Paper._meta.db_table)
+        if connection.vendor != "sqlite":
+            _append_rows(table, _PAPER_COLUMNS, [item[5] + stamps for item in items])
+            return {}
+        first = _next_sqlite_pk(Paper._meta.db_table)
+        pks = range(first, first + len(items))
+        _append_rows(
+            table,
+            ("id", *_PAPER_COLUMNS),
+            [(pk, *item[5], *stamps) for pk, item in zip(pks, items, strict=True)],
+        )
+        return {item[0]: pk for pk, item in zip(pks, items, strict=True)}
 
     def _paper_pks(self, arxiv_ids: list[str], stored: dict[str, dict]) -> dict[str, int]:
         pks = {a: stored[a]["id"] for a in arxiv_ids if a in stored}
@@ -695,25 +746,109 @@ class _BatchWriter:
 
 
 def _append_rows(table: str, columns: tuple[str, ...], rows: list) -> None:
-    """Insert ``rows`` (no conflict handling): COPY on PostgreSQL, else :func:`_insert_rows`.
+    """Insert ``rows`` (no conflict handling): COPY on PostgreSQL, else :func:`_sqlite_insert`.
 
     COPY streams the rows to the server in one command, several times faster than even a
     pipelined executemany; a duplicate key still fails the whole COPY (and so the batch).
     """
     if not rows:
         return
-    names = ", ".join(map(_quote, columns))
     if connection.vendor == "postgresql":
         import psycopg
 
+        names = ", ".join(map(_quote, columns))
         with (
             psycopg.Cursor(connection.connection) as cursor,
             cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
         ):
             for row in rows:
                 copy.write_row(row)
-    else:
+    elif connection.vendor == "sqlite":
+        _sqlite_insert(table, columns, rows)
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        names = ", ".join(map(_quote, columns))
         _insert_rows(f"INSERT INTO {table} ({names}) VALUES ", len(columns), rows)
+
+
+# Columns that hold booleans (stored as 0/1 by SQLite), where False and 0 are the same value.
+_BOOLEAN_COLUMNS = frozenset({"hidden", "imported"})
+
+
+# Rows per multi-row INSERT statement (fewer if the statement would bind too many values).
+_SQLITE_ROWS_PER_INSERT = 500
+
+
+def _sqlite_insert(table: str, columns: tuple[str, ...], rows: list) -> None:
+    """INSERT ``rows`` on the sqlite3 connection itself, many rows per statement.
+
+    Row by row, SQLite runs the statement once per row, and each run of an INSERT into an
+    AUTOINCREMENT table reads and rewrites its ``sqlite_sequence`` entry; Python adds its own
+    per-run work. One statement of hundreds of rows costs a quarter of that per row.
+
+    A column that holds the same value in every row (NULL, an empty string, a timestamp, a
+    boolean...) is written into the statement instead of bound: fewer values to bind, and
+    sqlite3 binds ``None`` and ``bool`` only after a failed look for an adapter, which costs
+    more than the rest of a row's values (arXiv rows hold a dozen such columns).
+    """
+    count = len(rows)
+    row_sql = []
+    varying = []
+    by_column = list(zip(*rows, strict=True))
+    for name, values in zip(columns, by_column, strict=True):
+        literal = _sqlite_literal(values[0], name in _BOOLEAN_COLUMNS)
+        if literal is not None and values.count(values[0]) == count:
+            row_sql.append(literal)
+        else:
+            row_sql.append("?")
+            varying.append(values)
+    one_row = f"({', '.join(row_sql)})"
+    head = f"INSERT INTO {table} ({', '.join(map(_quote, columns))}) VALUES "
+    raw = connection.connection  # Django's cursor wrapper would rewrite and wrap each call
+    if not varying:
+        raw.executemany(head + one_row, [()] * count)
+        return
+    width = len(varying)
+    values = list(chain.from_iterable(zip(*varying, strict=True)))
+    per_statement = max(1, min(_SQLITE_ROWS_PER_INSERT, _sqlite_max_variables(raw) // width))
+    whole = count // per_statement
+    if whole:
+        step = per_statement * width
+        raw.executemany(
+            head + ", ".join([one_row] * per_statement),
+            [values[start : start + step] for start in range(0, whole * step, step)],
+        )
+    if rest := count - whole * per_statement:
+        raw.execute(head + ", ".join([one_row] * rest), values[whole * per_statement * width :])
+
+
+def _sqlite_literal(value: object, boolean: bool) -> str | None:
+    """``value`` as an SQL literal that SQLite stores exactly as it stores the bound value, or
+    ``None`` where it would not bother (long text) or could not be sure."""
+    if value is None:
+        return "NULL"
+    if boolean and type(value) in (bool, int):
+        return "1" if value else "0"  # a boolean column holds 0/1 (False == 0 in count())
+    if type(value) is str and len(value) <= 40 and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    if type(value) is int:  # (count() also matches a float equal to it: none occur here)
+        return str(value)
+    return None
+
+
+def _sqlite_max_variables(raw) -> int:
+    """How many values one statement may bind (32766 by default since SQLite 3.32, 999 before)."""
+    return raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+
+
+def _next_sqlite_pk(table: str) -> int:
+    """The id SQLite's AUTOINCREMENT would give the next row of ``table`` (call inside the write
+    transaction): one past the largest id the table holds or ever held."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX({_quote('id')}) FROM {_quote(table)}")
+        largest = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        sequence = cursor.fetchone()
+    return max(largest, sequence[0] if sequence else 0) + 1
 
 
 def _insert_rows(head: str, width: int, rows: list, tail: str = "") -> None:
