@@ -70,3 +70,84 @@ def test_stopping_early_stops_the_background_thread():
     assert next(iterator) == 0
     iterator.close()
     assert len(produced) < 10
+
+
+def test_xz_files_are_decoded_by_the_xz_program_where_there_is_one(write_jsonl, monkeypatch):
+    from paperfeed.ingest import jsonl
+
+    assert jsonl.xz_command() is not None, "these tests expect the xz program (xz-utils) on this machine"
+    lines = [{"n": n, "text": "x" * (n % 50)} for n in range(30_000)]
+    path = write_jsonl("many.jsonl.xz", lines)
+    started: list[list[str]] = []
+    real_popen = jsonl.subprocess.Popen
+
+    def spy(args, **options):
+        started.append(list(args))
+        return real_popen(args, **options)
+
+    monkeypatch.setattr(jsonl.subprocess, "Popen", spy)
+    source = JsonlFile(path)
+    progress = []
+    read = []
+    for number, line in source.lines():
+        read.append((number, line))
+        if number % 10_000 == 0:
+            progress.append(source.bytes_read)
+    assert started and started[0][1:3] == ["--decompress", "--stdout"]
+    monkeypatch.setattr(jsonl, "xz_command", lambda: None)  # the same file decoded by lzma here
+    assert read == list(JsonlFile(path).lines())
+    assert 0 < progress[0] <= progress[-1] <= source.size  # how far xz has read the file
+
+
+def test_an_xz_file_that_is_not_xz_data_raises_a_decoding_error(tmp_path):
+    path = tmp_path / "bad.jsonl.xz"
+    path.write_bytes(b"this is not xz data at all\n" * 100)
+    with pytest.raises(lzma.LZMAError):
+        list(JsonlFile(path).lines())
+
+
+def test_without_the_xz_program_a_truncated_file_still_raises_after_the_readable_lines(tmp_path, monkeypatch):
+    from paperfeed.ingest import jsonl
+
+    monkeypatch.setattr(jsonl, "xz_command", lambda: None)
+    data = lzma.compress(b"".join(b'{"n": %d}\n' % i for i in range(400_000)))  # several read chunks
+    path = tmp_path / "cut.jsonl.xz"
+    path.write_bytes(data[: len(data) // 2])
+    seen = []
+    with pytest.raises(EOFError):
+        for number, _ in JsonlFile(path).lines():
+            seen.append(number)
+    assert seen and seen == list(range(1, len(seen) + 1))
+
+
+def test_stopping_early_ends_the_xz_process(write_jsonl):
+    import gc
+    import time
+
+    path = write_jsonl("many.jsonl.xz", [{"n": n} for n in range(200_000)])
+    lines = JsonlFile(path).lines()
+    next(lines)
+    xz_pids = _children_named("xz")
+    assert xz_pids
+    lines.close()
+    gc.collect()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and set(_children_named("xz")) & set(xz_pids):
+        time.sleep(0.05)
+    assert not set(_children_named("xz")) & set(xz_pids)
+
+
+def _children_named(name: str) -> list[int]:
+    import os
+
+    found = []
+    for task in os.listdir(f"/proc/{os.getpid()}/task"):
+        with open(f"/proc/{os.getpid()}/task/{task}/children") as children:
+            for pid in children.read().split():
+                try:
+                    with open(f"/proc/{pid}/comm") as comm:
+                        if comm.read().strip() == name:
+                            found.append(int(pid))
+                except FileNotFoundError:
+                    pass
+    return found
