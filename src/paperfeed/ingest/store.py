@@ -43,10 +43,10 @@ from __future__ import annotations
 import secrets
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 
 import orjson
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -691,11 +691,9 @@ class _BatchWriter:
             return {}
         first = _next_sqlite_pk(Paper._meta.db_table)
         pks = range(first, first + len(items))
-        _append_rows(
-            table,
-            ("id", *_PAPER_COLUMNS),
-            [(pk, *item[5], *stamps) for pk, item in zip(pks, items, strict=True)],
-        )
+        stamp_column = [now] * len(items)
+        by_column = [pks, *zip(*(item[5] for item in items), strict=True), stamp_column, stamp_column]
+        _sqlite_insert(table, ("id", *_PAPER_COLUMNS), by_column)
         return {item[0]: pk for pk, item in zip(pks, items, strict=True)}
 
     def _paper_pks(self, arxiv_ids: list[str], stored: dict[str, dict]) -> dict[str, int]:
@@ -716,15 +714,20 @@ class _BatchWriter:
                     f"DELETE FROM {table} WHERE {_quote('paper_id')} IN ({', '.join(['%s'] * len(chunk))})",
                     chunk,
                 )
-        _append_rows(
-            table,
-            ("paper_id", "position", "name", "hidden", "status", "user_id"),
-            [
-                (paper_id, position, *author)
-                for paper_id, rows in by_paper.items()
-                for position, author in enumerate(rows)
-            ],
-        )
+        # Column by column (what the SQLite path wants), extended a paper at a time.
+        paper_ids: list[int] = []
+        positions: list[int] = []
+        authors: list[tuple] = []
+        for paper_id, rows in by_paper.items():
+            paper_ids.extend(repeat(paper_id, len(rows)))
+            positions.extend(range(len(rows)))
+            authors.extend(rows)
+        if authors:
+            _append_columns(
+                table,
+                ("paper_id", "position", "name", "hidden", "status", "user_id"),
+                [paper_ids, positions, *zip(*authors, strict=True)],
+            )
 
     def _write_listings(self, by_paper: dict[int, tuple]) -> None:
         if not by_paper:
@@ -764,10 +767,18 @@ def _append_rows(table: str, columns: tuple[str, ...], rows: list) -> None:
             for row in rows:
                 copy.write_row(row)
     elif connection.vendor == "sqlite":
-        _sqlite_insert(table, columns, rows)
+        _sqlite_insert(table, columns, list(zip(*rows, strict=True)))
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         names = ", ".join(map(_quote, columns))
         _insert_rows(f"INSERT INTO {table} ({names}) VALUES ", len(columns), rows)
+
+
+def _append_columns(table: str, columns: tuple[str, ...], by_column: list[Sequence]) -> None:
+    """:func:`_append_rows` of rows given column by column (equally long sequences)."""
+    if connection.vendor == "sqlite":
+        _sqlite_insert(table, columns, by_column)
+    else:
+        _append_rows(table, columns, list(zip(*by_column, strict=True)))
 
 
 # Columns that hold booleans (stored as 0/1 by SQLite), where False and 0 are the same value.
@@ -778,8 +789,8 @@ _BOOLEAN_COLUMNS = frozenset({"hidden", "imported"})
 _SQLITE_ROWS_PER_INSERT = 500
 
 
-def _sqlite_insert(table: str, columns: tuple[str, ...], rows: list) -> None:
-    """INSERT ``rows`` on the sqlite3 connection itself, many rows per statement.
+def _sqlite_insert(table: str, columns: tuple[str, ...], by_column: list[Sequence]) -> None:
+    """INSERT rows, given column by column, on the sqlite3 connection itself, many per statement.
 
     Row by row, SQLite runs the statement once per row, and each run of an INSERT into an
     AUTOINCREMENT table reads and rewrites its ``sqlite_sequence`` entry; Python adds its own
@@ -790,10 +801,9 @@ def _sqlite_insert(table: str, columns: tuple[str, ...], rows: list) -> None:
     sqlite3 binds ``None`` and ``bool`` only after a failed look for an adapter, which costs
     more than the rest of a row's values (arXiv rows hold a dozen such columns).
     """
-    count = len(rows)
+    count = len(by_column[0])
     row_sql = []
     varying = []
-    by_column = list(zip(*rows, strict=True))
     for name, values in zip(columns, by_column, strict=True):
         literal = _sqlite_literal(values[0], name in _BOOLEAN_COLUMNS)
         if literal is not None and values.count(values[0]) == count:
