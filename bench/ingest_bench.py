@@ -63,6 +63,7 @@ def run_import(paths: list[str], env: dict[str, str], batch_size: int | None) ->
         "seconds": seconds,
         "cpu": cpu,
         "parser_cpu": parser_cpu.seconds,
+        "decoder_cpu": parser_cpu.decoder_seconds,
         "load": os.getloadavg()[0],
         "peak_mb": peak_kb / 1024,
         "stdout": stdout.strip(),
@@ -71,14 +72,17 @@ def run_import(paths: list[str], env: dict[str, str], batch_size: int | None) ->
 
 
 class ParserCpu(threading.Thread):
-    """CPU seconds of the import's parsing process (its forked child), read from /proc while it
-    runs: the largest of the child's own counters and the import's waited-for-children counters
+    """CPU seconds of the import's parsing process (its forked child) and of the processes that
+    one runs (``xz`` decoding the file), read from /proc while they run: the largest of the
+    child's own counters plus its children's, and the import's waited-for-children counters
     (sampled every 0.1 s, so it may miss the last tenth of a second)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.seconds = 0.0
+        self.decoder_seconds = 0.0  # the part of ``seconds`` spent by the parser's own children
+        self._decoders: dict[int, float] = {}
         self.tick = os.sysconf("SC_CLK_TCK")
 
     def _cpu(self, pid: int, *, waited: bool = False) -> float:
@@ -87,14 +91,21 @@ class ParserCpu(threading.Thread):
         first = 13 if waited else 11  # cutime/cstime or utime/stime (fields 16-17 or 14-15)
         return (int(fields[first]) + int(fields[first + 1])) / self.tick
 
+    def _children(self, pid: int) -> list[int]:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            return [int(child) for child in children.read().split()]
+
     def run(self) -> None:
         while True:
             try:
                 seen = self._cpu(self.pid, waited=True)
-                with open(f"/proc/{self.pid}/task/{self.pid}/children") as children:
-                    for child in children.read().split():
-                        with contextlib.suppress(OSError):
-                            seen = max(seen, self._cpu(int(child)))
+                for child in self._children(self.pid):
+                    with contextlib.suppress(OSError):
+                        for decoder in self._children(child):
+                            with contextlib.suppress(OSError):
+                                self._decoders[decoder] = self._cpu(decoder)
+                        self.decoder_seconds = sum(self._decoders.values())
+                        seen = max(seen, self._cpu(child) + self.decoder_seconds)
             except (OSError, IndexError, ValueError):
                 return  # the import has ended
             self.seconds = max(self.seconds, seen)
@@ -128,7 +139,8 @@ def report(label: str, result: dict, rows: dict[str, int]) -> None:
         f"({papers:,} papers in the database), peak RSS {result['peak_mb']:.0f} MB, exit {result['status']}\n"
         f"    CPU time {result['cpu']:.1f} s (both processes, all threads; "
         f"{papers / result['cpu']:,.0f} papers per CPU-second): "
-        f"parsing process {result['parser_cpu']:.1f} s, writer {result['cpu'] - result['parser_cpu']:.1f} s; "
+        f"parsing process {result['parser_cpu']:.1f} s (of which xz {result['decoder_cpu']:.1f} s), "
+        f"writer {result['cpu'] - result['parser_cpu']:.1f} s; "
         f"load average at the end {result['load']:.1f}"
     )
     for line in result["stdout"].splitlines():

@@ -161,6 +161,7 @@ def test_repeated_lines_are_left_out_and_the_import_is_what_merging_every_line_g
 
     run = ingest(write_jsonl("r.jsonl", file_lines))
     assert not run.failed, run.stderr
+    assert run.stdout.rstrip().endswith(", 1 repeated line skipped")
     by_file = database_snapshot()
     wipe()
     store.upsert_records([parse_record(line) for line in file_lines], batch_size=1)  # one line at a time

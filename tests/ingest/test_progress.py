@@ -22,6 +22,12 @@ def test_the_summary_line_states_counts_time_and_rate():
     )
 
 
+def test_the_summary_line_counts_repeated_lines_that_were_skipped():
+    stats = UpsertStats(new=10)
+    line = format_summary("a.jsonl", stats, rejected=0, seconds=1.0, repeated=4)
+    assert line.endswith("10 new, 0 updated, 0 unchanged, 0 rejected, 4 repeated lines skipped")
+
+
 def test_a_live_bar_shows_bytes_papers_and_rate():
     out = io.StringIO()
     progress = FileProgress("x.jsonl.xz", 1000, lambda: 500, out, live=True)

@@ -63,6 +63,7 @@ class _FileImport:
         self.command = command
         self.source = source
         self.rejected = 0
+        self.repeated = 0  # lines that repeated their paper's previous line (left out)
         self.bytes_read = 0  # of the compressed file, as far as parsing has got
 
     def reject(self, line: int | str, reason: str) -> None:
@@ -76,6 +77,7 @@ class _FileImport:
             for line, reason in group.rejected:
                 self.reject(line, reason)
             self.bytes_read = group.bytes_read
+            self.repeated += group.repeated
             yield from group.items
 
 
@@ -142,6 +144,8 @@ def _import_file(
         command.stderr.write(
             f"{source.path}: ... {reading.rejected - MAX_REPORTED_LINES:,} more rejected lines"
         )
-    command.stdout.write(format_summary(source.name, stats, reading.rejected, progress.seconds))
+    command.stdout.write(
+        format_summary(source.name, stats, reading.rejected, progress.seconds, repeated=reading.repeated)
+    )
     total.add(stats)
     return reading.rejected

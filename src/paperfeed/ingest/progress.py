@@ -12,14 +12,20 @@ from tqdm import tqdm
 from paperfeed.ingest.store import UpsertStats
 
 
-def format_summary(name: str, stats: UpsertStats, rejected: int, seconds: float) -> str:
-    """'imported 9,877 papers from x.jsonl.xz in 12.3 s (803/s): 9,877 new, 0 updated, ...'."""
+def format_summary(name: str, stats: UpsertStats, rejected: int, seconds: float, repeated: int = 0) -> str:
+    """'imported 9,877 papers from x.jsonl.xz in 12.3 s (803/s): 9,877 new, 0 updated, ...'.
+
+    ``repeated``: lines skipped because they repeat their paper's previous line exactly.
+    """
     papers = stats.written
     rate = papers / seconds if seconds > 0 else 0.0
-    return (
+    line = (
         f"imported {papers:,} papers from {name} in {seconds:.1f} s ({rate:,.0f}/s): "
         f"{stats.new:,} new, {stats.updated:,} updated, {stats.unchanged:,} unchanged, {rejected:,} rejected"
     )
+    if repeated:
+        line += f", {repeated:,} repeated line{'' if repeated == 1 else 's'} skipped"
+    return line
 
 
 _BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]{postfix}"
