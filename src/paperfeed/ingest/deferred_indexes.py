@@ -6,7 +6,9 @@ Keeping an index up to date row by row costs more than building it from the fini
 (non-unique) indexes and creates them again, with the very statements SQLite stored for them,
 when the load ends, however it ends. Unique indexes, primary keys and unique constraints stay:
 the merge relies on them (``arxiv_id``, ``(paper_id, position)``, which also serves lookups by
-paper).
+paper). So do partial indexes and those whose keys a load appends in order (see
+``_in_load_order``): keeping them costs no more than building them, and building them would
+lengthen the end of the load, which one core does alone.
 
 The statements are saved in a small table (``ingest_deferred_index``) in the same transaction
 that drops the indexes, so a load that is killed before it could rebuild them leaves them
@@ -78,7 +80,11 @@ def _drop_secondary_indexes() -> list[str]:
             f" AND tbl_name IN ({', '.join(['%s'] * len(tables))}) ORDER BY name",
             list(tables),
         )
-        plain = [(name, sql) for name, sql in cursor.fetchall() if not _is_unique(sql)]
+        plain = [
+            (name, sql)
+            for name, sql in cursor.fetchall()
+            if not _is_unique(sql) and not _cheap_to_keep(cursor, name)
+        ]
         if not plain:
             return []
         cursor.execute(f"CREATE TABLE IF NOT EXISTS {SAVED_TABLE} (name TEXT PRIMARY KEY, sql TEXT NOT NULL)")
@@ -86,6 +92,31 @@ def _drop_secondary_indexes() -> list[str]:
         for name, _ in plain:
             cursor.execute(f'DROP INDEX "{name}"')
     return [name for name, _ in plain]
+
+
+def _in_load_order() -> set[tuple[str, str]]:
+    """(table, column) of single-column indexes whose keys a load appends in increasing order: the
+    time of the batch, the paper of an authorship (new papers are numbered upwards), the user of
+    one (NULL for most). Kept up to date, such an index is only ever appended to, which costs the
+    writer no more than building it afterwards, and takes that work off the end of the load, when
+    the parsing process has finished and one core would build it alone."""
+    return {
+        (Paper._meta.db_table, Paper._meta.get_field("modified_at").column),
+        (Authorship._meta.db_table, Authorship._meta.get_field("paper").column),
+        (Authorship._meta.db_table, Authorship._meta.get_field("user").column),
+    }
+
+
+def _cheap_to_keep(cursor, index: str) -> bool:
+    """Is this index kept during a load: a partial index (none of the new rows is hidden, say) or
+    one of :func:`_in_load_order`?"""
+    cursor.execute("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'index' AND name = %s", [index])
+    table, sql = cursor.fetchone()
+    if " WHERE " in sql.upper():
+        return True
+    cursor.execute(f'PRAGMA index_info("{index}")')
+    columns = [row[2] for row in cursor.fetchall()]
+    return len(columns) == 1 and (table, columns[0]) in _in_load_order()
 
 
 def _is_unique(sql: str) -> bool:
