@@ -106,7 +106,8 @@ class PlainArxivRows:
         author_rows = None
         if type(authors) is str:
             # split_authors gives single-spaced, non-empty names.
-            author_rows = tuple((name[:_MAX_AUTHOR_NAME], False, "", None) for name in split_authors(authors))
+            names = split_authors(authors)
+            author_rows = tuple([(name[:_MAX_AUTHOR_NAME], False, "", None) for name in names])
         elif authors is not None:
             names = _str_list(authors, "authors")
             author_rows = tuple(
