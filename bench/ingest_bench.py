@@ -92,8 +92,12 @@ class ParserCpu(threading.Thread):
         return (int(fields[first]) + int(fields[first + 1])) / self.tick
 
     def _children(self, pid: int) -> list[int]:
-        with open(f"/proc/{pid}/task/{pid}/children") as children:
-            return [int(child) for child in children.read().split()]
+        """The children of every thread of ``pid`` (xz is started by a reading thread)."""
+        found = []
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{task}/children") as children:
+                found += [int(child) for child in children.read().split()]
+        return found
 
     def run(self) -> None:
         while True:
