@@ -23,6 +23,9 @@ from paperfeed.papers.links import (
         ("https://github.com/owner/repo/blob/main/README.md#usage", "https://github.com/owner/repo"),
         ('"https://github.com/owner/repo"', "https://github.com/owner/repo"),
         ("GitHub: HTTPS://GITHUB.COM/owner/repo;", "https://github.com/owner/repo"),
+        ("Code on https://GitHub.com/owner/repo.", "https://github.com/owner/repo"),
+        ("Code on gitHub.com/owner/repo", "https://github.com/owner/repo"),
+        ("Code on Github.com/owner/repo", "https://github.com/owner/repo"),
         # GitHub's own pages are skipped, the next real repository is taken.
         ("https://github.com/features/copilot and https://github.com/a/b", "https://github.com/a/b"),
         ("https://github.com/orgs/acme/people", None),

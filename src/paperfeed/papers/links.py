@@ -40,7 +40,8 @@ _GITHUB_IO = re.compile(
 
 def _mentions_github(text: str) -> bool:
     # A cheap first look (most abstracts link nowhere); case-insensitive regex search is slow.
-    return "ithub" in text or "ITHUB" in text
+    # "ithub" covers github and Github, "itHub" GitHub and gitHub.
+    return "ithub" in text or "itHub" in text or "ITHUB" in text
 
 
 # Punctuation that ends a sentence or wraps a link rather than belonging to it.
