@@ -26,6 +26,11 @@ def test_highlight_marks_words_sharing_a_stem_and_keeps_the_text():
     assert [t for t, marked in spans if marked] == ["Training", "models", "model"]
 
 
+def test_a_word_ending_in_e_meets_its_other_forms():
+    spans = highlight("Erase what was erased; images and imaging.", ["erasing", "image"])
+    assert [t for t, marked in spans if marked] == ["Erase", "erased", "images", "imaging"]
+
+
 def test_highlight_marks_whole_words_only_never_a_word_containing_the_term():
     spans = highlight("Remodel the model; premodels and modelling_2 models.", ["model"])
     assert [t for t, marked in spans if marked] == ["model", "models"]

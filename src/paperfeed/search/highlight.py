@@ -20,6 +20,8 @@ def stem(word: str) -> str:
     for suffix in _SUFFIXES:
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]
+    if len(word) > 4 and word.endswith("e"):
+        return word[:-1]  # "erase" meets "erasing" and "erased" at "eras"
     return word
 
 
