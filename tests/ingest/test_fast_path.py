@@ -18,13 +18,8 @@ from paperfeed.ingest import file_parser, store
 from paperfeed.ingest.shapes import parse_record
 from paperfeed.papers.models import Authorship, Listing, Paper
 
-FIXTURES = Path(__file__).parent / "fixtures"
-ALL_FIXTURES = [
-    FIXTURES / "hf_daily_papers.jsonl",
-    FIXTURES / "arxiv_cs_2025_2026.jsonl",
-    FIXTURES / "arxiv_1990_2019.jsonl",
-    FIXTURES / "kaggle_arxiv_snapshot.jsonl",
-]
+from .fixture_files import ALL_FIXTURES, FIXTURES
+
 # Columns that differ between two imports by nature (keys and clocks).
 _VOLATILE = {"id", "created_at", "modified_at"}
 

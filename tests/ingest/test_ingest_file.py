@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 from datetime import UTC, date, datetime
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -17,13 +16,7 @@ from paperfeed.accounts.models import User
 from paperfeed.ingest import store
 from paperfeed.papers.models import Authorship, Listing, Paper
 
-FIXTURES = Path(__file__).parent / "fixtures"
-ALL_FIXTURES = [
-    FIXTURES / "hf_daily_papers.jsonl",
-    FIXTURES / "arxiv_cs_2025_2026.jsonl",
-    FIXTURES / "arxiv_1990_2019.jsonl",
-    FIXTURES / "kaggle_arxiv_snapshot.jsonl",
-]
+from .fixture_files import ALL_FIXTURES, FIXTURES
 
 
 def row_counts() -> dict[str, int]:

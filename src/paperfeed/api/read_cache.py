@@ -9,7 +9,6 @@ A vote, comment, submission or import changes the version, so the next read is f
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 
 from paperfeed.api import feed_version
+from paperfeed.papers.page_cache import cache_key
 
 CACHE = "pages"
 MAX_PATH_LENGTH = 300
@@ -43,7 +43,7 @@ def cached_for_anonymous_reads(timeout: int) -> Callable:
             version = feed_version.current() if _is_anonymous_read(request) else None
             if version is None:
                 return view(request, *args, **kwargs)
-            key = _key(version, request.get_full_path())
+            key = cache_key("api", version, request.get_full_path())
             store = caches[CACHE]
             stored = store.get(key)
             if stored is None:
@@ -59,8 +59,3 @@ def cached_for_anonymous_reads(timeout: int) -> Callable:
         return wrapper
 
     return decorate
-
-
-def _key(version: str, full_path: str) -> str:
-    digest = hashlib.sha256(f"{version}\n{full_path}".encode()).hexdigest()
-    return f"paperfeed:api:{digest}"

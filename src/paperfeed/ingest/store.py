@@ -577,16 +577,12 @@ class _BatchWriter:
         # comes back as 0/1, which compares equal to the booleans of incoming rows.)
         table = _quote(Authorship._meta.db_table)
         columns = ", ".join(map(_quote, ("paper_id", "name", "hidden", "status", "user_id")))
+        order = f" ORDER BY {_quote('paper_id')}, {_quote('position')}"
         with connection.cursor() as cursor:
-            for start in range(0, len(paper_ids), _IN_CHUNK):
-                chunk = paper_ids[start : start + _IN_CHUNK]
-                cursor.execute(
-                    f"SELECT {columns} FROM {table} WHERE {_quote('paper_id')} IN "
-                    f"({', '.join(['%s'] * len(chunk))}) ORDER BY {_quote('paper_id')}, {_quote('position')}",
-                    chunk,
-                )
-                for paper_id, *author in cursor.fetchall():
-                    found.setdefault(paper_id, []).append(tuple(author))
+            for paper_id, *author in _select_in(
+                cursor, f"SELECT {columns} FROM {table}", "paper_id", paper_ids, order
+            ):
+                found.setdefault(paper_id, []).append(tuple(author))
         return {paper_id: tuple(rows) for paper_id, rows in found.items()}
 
     def _load_listings(self, paper_ids: list[int]) -> dict[int, tuple]:
@@ -881,19 +877,22 @@ def _insert_rows(head: str, width: int, rows: list, tail: str = "") -> None:
             cursor.executemany(sql, rows)
 
 
+def _select_in(cursor, select: str, column: str, values: list, tail: str = "") -> Iterator[tuple]:
+    """Rows of ``select ... WHERE column IN (values) tail``, asked in chunks of ``_IN_CHUNK`` values."""
+    for start in range(0, len(values), _IN_CHUNK):
+        chunk = values[start : start + _IN_CHUNK]
+        cursor.execute(f"{select} WHERE {_quote(column)} IN ({', '.join(['%s'] * len(chunk))}){tail}", chunk)
+        yield from cursor.fetchall()
+
+
 def _ids_of_existing(arxiv_ids: list[str]) -> Iterator[tuple[str, int]]:
     """(arxiv_id, pk) of the papers among ``arxiv_ids`` that exist, by raw SQL (the ORM's
     per-parameter preparation costs more than the query for thousands of ids)."""
     table = _quote(Paper._meta.db_table)
     with connection.cursor() as cursor:
-        for start in range(0, len(arxiv_ids), _IN_CHUNK):
-            chunk = arxiv_ids[start : start + _IN_CHUNK]
-            cursor.execute(
-                f"SELECT {_quote('arxiv_id')}, {_quote('id')} FROM {table} "
-                f"WHERE {_quote('arxiv_id')} IN ({', '.join(['%s'] * len(chunk))})",
-                chunk,
-            )
-            yield from cursor.fetchall()
+        yield from _select_in(
+            cursor, f"SELECT {_quote('arxiv_id')}, {_quote('id')} FROM {table}", "arxiv_id", arxiv_ids
+        )
 
 
 def _load_papers_sqlite(ids: list[str]) -> dict[str, dict]:
@@ -905,18 +904,14 @@ def _load_papers_sqlite(ids: list[str]) -> dict[str, dict]:
     found: dict[str, dict] = {}
     loads = orjson.loads
     with connection.cursor() as cursor:
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"SELECT {select} FROM {table} WHERE {_quote('arxiv_id')} IN ({marks})", chunk)
-            for values in cursor.fetchall():
-                row = dict(zip(columns, values, strict=True))
-                for name in _DATETIME_FIELDS:
-                    row[name] = _from_sqlite_datetime(row[name])
-                for name in _JSON_FIELDS:
-                    if row[name] is not None:
-                        row[name] = loads(row[name])
-                found[row["arxiv_id"]] = row
+        for values in _select_in(cursor, f"SELECT {select} FROM {table}", "arxiv_id", ids):
+            row = dict(zip(columns, values, strict=True))
+            for name in _DATETIME_FIELDS:
+                row[name] = _from_sqlite_datetime(row[name])
+            for name in _JSON_FIELDS:
+                if row[name] is not None:
+                    row[name] = loads(row[name])
+            found[row["arxiv_id"]] = row
     return found
 
 

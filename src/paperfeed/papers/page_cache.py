@@ -69,7 +69,7 @@ def cached_for_visitors(timeout: int) -> Callable:
             version = feed_version.current() if is_cacheable(request) else None
             if version is None:
                 return view(request, *args, **kwargs)
-            key = page_key(version, request.get_full_path())
+            key = cache_key("page", version, request.get_full_path())
             store = caches[PAGES_CACHE]
             body = store.get(key)
             if body is None:
@@ -90,9 +90,10 @@ def cached_for_visitors(timeout: int) -> Callable:
     return decorate
 
 
-def page_key(version: str, full_path: str) -> str:
+def cache_key(kind: str, version: str, full_path: str) -> str:
+    """Where a ``kind`` of answer to ``full_path`` is stored while the feed is at ``version``."""
     digest = hashlib.sha256(f"{version}\n{full_path}".encode()).hexdigest()
-    return f"paperfeed:page:{digest}"
+    return f"paperfeed:{kind}:{digest}"
 
 
 def _shareable(response: HttpResponse, request: HttpRequest) -> bool:

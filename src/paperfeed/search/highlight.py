@@ -7,7 +7,6 @@ from functools import lru_cache
 
 Spans = list[tuple[str, bool]]
 
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _WORD_CHARACTER = re.compile(r"[^\W_]")
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s")
 EXCERPT_WORDS = 45
