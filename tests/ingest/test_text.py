@@ -17,6 +17,11 @@ SAMPLES = [
     "trailing ",
     "double  space",
     "line\nbreak",
+    "  An arXiv abstract, indented and\nwrapped over\nlines.\n",
+    "wrapped \nafter a space",
+    "wrapped\n  and indented",
+    "\nstarts and ends with newlines\n\n",
+    "\n",
     "tab\there",
     "carriage\rreturn",
     "vertical\x0btab",
@@ -50,6 +55,12 @@ def test_every_ascii_character_that_splits_words_is_recognised():
         char = chr(code)
         text = f"a{char}b"
         assert is_single_spaced(text) == (" ".join(text.replace("\x00", "").split()) == text), repr(char)
+
+
+def test_every_ascii_character_is_normalised_like_splitting_also_in_wrapped_text():
+    for code in range(128):
+        for text in (f"a{chr(code)}b", f" a\n{chr(code)} b\n", f"a\nb{chr(code)}"):
+            assert normalize_space(text) == " ".join(text.replace("\x00", "").split()), repr(text)
 
 
 @pytest.mark.parametrize(

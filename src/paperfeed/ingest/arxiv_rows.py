@@ -26,12 +26,14 @@ from paperfeed.ingest.shapes import (
     split_authors,
 )
 from paperfeed.ingest.store import (
+    _DATA_FIELDS,
     _MAX_AUTHOR_NAME,
     _MAX_CATEGORIES,
     _MAX_DOI,
     Prepared,
     _datetime_adapter,
     _url_or_none,
+    absent_fields,
 )
 from paperfeed.ingest.text import is_single_spaced, normalize_space
 from paperfeed.papers import links
@@ -50,6 +52,18 @@ _CANONICAL_ID = re.compile(
 # Dates remembered per import: arXiv dumps hold a few thousand distinct days.
 _MAX_REMEMBERED_TIMES = 50_000
 _NO_TIME: tuple[None, None] = (None, None)
+# Where in store._DATA_FIELDS the fields a plain arXiv record may leave out are ("version" is 0).
+_ABSTRACT, _CATEGORIES, _PUBLISHED, _UPDATED, _COMMENT, _JOURNAL_REF, _DOI, _GITHUB_REPO = map(
+    _DATA_FIELDS.index,
+    ("abstract", "categories", "published", "updated", "arxiv_comment", "journal_ref", "doi", "github_repo"),
+)
+_PROJECT_PAGE, _SOURCE_UPDATED = map(_DATA_FIELDS.index, ("project_page", "source_updated"))
+# The fields such a record may give; the bits of the others are always set (see store.Prepared).
+_GIVEN = frozenset(
+    {"version", "title", "abstract", "categories", "published", "updated", "arxiv_comment", "journal_ref"}
+    | {"doi", "github_repo", "project_page", "source_updated"}
+)
+_NEVER_GIVEN = absent_fields(name if name in _GIVEN else None for name in _DATA_FIELDS)
 
 
 class _NotPlain(Exception):
@@ -145,27 +159,21 @@ class PlainArxivRows:
             project_page = _url_or_none("project_page", links.find_project_page(comment, abstract))
         title = normalize_space(title)
 
-        values = (
-            version,
-            title,
-            abstract,
-            categories,
-            published[0],
-            updated[0],
-            comment,
-            journal_ref,
-            doi,
-            github_repo,
-            None,  # github_stars
-            project_page,
-            None,  # ai_summary
-            None,  # ai_keywords
-            None,  # organization
-            None,  # thumbnail
-            None,  # media_urls
-            None,  # imported_upvotes
-            None,  # imported_comment_count
-            fresh[0],
+        # The fields a plain arXiv record leaves out (see store.Prepared): those it never has,
+        # and those this one lacks.
+        absent = (
+            _NEVER_GIVEN
+            | (version is None)
+            | (abstract is None) << _ABSTRACT
+            | (categories is None) << _CATEGORIES
+            | (published[0] is None) << _PUBLISHED
+            | (updated[0] is None) << _UPDATED
+            | (comment is None) << _COMMENT
+            | (journal_ref is None) << _JOURNAL_REF
+            | (doi is None) << _DOI
+            | (github_repo is None) << _GITHUB_REPO
+            | (project_page is None) << _PROJECT_PAGE
+            | (fresh[0] is None) << _SOURCE_UPDATED
         )
         # What store._new_paper_row makes of these values.
         new_row = (
@@ -193,7 +201,7 @@ class PlainArxivRows:
             0,
             False,
         )
-        return (arxiv_id, values, author_rows, None, (), new_row)
+        return (arxiv_id, absent, author_rows, None, (), new_row)
 
 
 def _plain_text(value: Any) -> str | None:

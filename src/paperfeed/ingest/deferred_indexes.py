@@ -18,6 +18,7 @@ missing. PostgreSQL is left alone.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -54,6 +55,8 @@ def restore_deferred_indexes() -> list[str]:
         # few MB sort much faster than one run as large as an import's cache (2 s instead of
         # 3 s for the authors of 570k papers).
         cursor.execute(f"PRAGMA cache_size = {_INDEX_BUILD_CACHE_KIB}")
+        # The sort of each index may use the other cores (idle by then: parsing has finished).
+        cursor.execute(f"PRAGMA threads = {_sort_threads()}")
         try:
             for name, sql in saved:
                 cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = %s", [name])
@@ -61,8 +64,15 @@ def restore_deferred_indexes() -> list[str]:
                     cursor.execute(sql)
         finally:
             cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            cursor.execute("PRAGMA threads = 0")
         cursor.execute(f"DROP TABLE {SAVED_TABLE}")
     return [name for name, _ in saved]
+
+
+def _sort_threads() -> int:
+    """Helper threads for SQLite's sorter while building indexes: one per other core."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cores, 8) - 1
 
 
 def _drop_secondary_indexes() -> list[str]:
@@ -95,16 +105,11 @@ def _drop_secondary_indexes() -> list[str]:
 
 
 def _in_load_order() -> set[tuple[str, str]]:
-    """(table, column) of single-column indexes whose keys a load appends in increasing order: the
-    time of the batch, the paper of an authorship (new papers are numbered upwards), the user of
-    one (NULL for most). Kept up to date, such an index is only ever appended to, which costs the
+    """(table, column) of single-column indexes whose keys a load appends in increasing order (the
+    time of the batch). Kept up to date, such an index is only ever appended to, which costs the
     writer no more than building it afterwards, and takes that work off the end of the load, when
     the parsing process has finished and one core would build it alone."""
-    return {
-        (Paper._meta.db_table, Paper._meta.get_field("modified_at").column),
-        (Authorship._meta.db_table, Authorship._meta.get_field("paper").column),
-        (Authorship._meta.db_table, Authorship._meta.get_field("user").column),
-    }
+    return {(Paper._meta.db_table, Paper._meta.get_field("modified_at").column)}
 
 
 def _cheap_to_keep(cursor, index: str) -> bool:

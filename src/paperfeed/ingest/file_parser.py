@@ -107,27 +107,30 @@ def parse_groups(source: JsonlFile, group_lines: int = GROUP_LINES) -> Iterator[
     group = ParsedGroup()
     lines = 0
     try:
-        for number, line in source.lines():
-            try:
-                data = loads(line)
-                # Plain arXiv lines go straight to rows; the rest (and bad lines) the general way.
-                item = plain_arxiv(data)
-                if item is None:
-                    item = prepare_record(parse_record(data))
-                if repeats.seen(item):
-                    group.repeated += 1
-                else:
-                    group.items.append(item)
-            except orjson.JSONDecodeError as error:
-                group.rejected.append((number, f"broken JSON: {error}"))
-            except (RecordError, InvalidArxivId) as error:
-                group.rejected.append((number, str(error)))
-            lines += 1
-            if lines >= group_lines:
-                group.bytes_read = source.bytes_read
-                yield group
-                group = ParsedGroup()
-                lines = 0
+        for first, block in source.blocks():
+            for number, line in enumerate(block, first):
+                try:
+                    data = loads(line)
+                    # Plain arXiv lines go straight to rows; the rest (and bad lines) the general way.
+                    item = plain_arxiv(data)
+                    if item is None:
+                        item = prepare_record(parse_record(data))
+                    if repeats.seen(item):
+                        group.repeated += 1
+                    else:
+                        group.items.append(item)
+                except orjson.JSONDecodeError as error:
+                    if not line.strip():
+                        continue  # a blank line (looked at only here: good lines are never blank)
+                    group.rejected.append((number, f"broken JSON: {error}"))
+                except (RecordError, InvalidArxivId) as error:
+                    group.rejected.append((number, str(error)))
+                lines += 1
+                if lines >= group_lines:
+                    group.bytes_read = source.bytes_read
+                    yield group
+                    group = ParsedGroup()
+                    lines = 0
     except (EOFError, lzma.LZMAError, gzip.BadGzipFile, OSError) as error:
         group.rejected.append(
             ("end", f"the file is truncated or corrupt ({error}); lines up to here were read")

@@ -147,18 +147,26 @@ class JsonlFile:
         A compressed file that is truncated or corrupt raises (``EOFError``, ``lzma.LZMAError``,
         ``gzip.BadGzipFile``) after the lines that could be read.
         """
+        for first, block in self.blocks():
+            for number, line in enumerate(block, first):
+                if line.strip():
+                    yield number, line
+
+    def blocks(self) -> Iterator[tuple[int, list[bytes]]]:
+        """Yield ``(number of the first line, lines)`` for the file's lines, newline removed, blank
+        ones included, a chunk of the file at a time (cheaper per line than :meth:`lines`);
+        raises like it."""
         xz = xz_command() if self.name.lower().endswith(".xz") else None
         with open(self.path, "rb") as raw, open_binary(raw, "plain" if xz else self.name) as stream:
             self._raw = raw
-            number = 0
+            first = 1
             tail = b""
             chunks = _xz_chunks(raw, xz) if xz else _read_chunks(stream)
             for chunk in in_background(chunks):
                 lines = (tail + chunk).split(b"\n")
                 tail = lines.pop()
-                for line in lines:
-                    number += 1
-                    if line.strip():
-                        yield number, line
-            if tail.strip():
-                yield number + 1, tail
+                if lines:
+                    yield first, lines
+                    first += len(lines)
+            if tail:
+                yield first, [tail]

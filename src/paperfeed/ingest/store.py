@@ -122,6 +122,7 @@ _NEW_PAPER = {
     "source_updated": None,
 }
 _PAPER_COLUMNS = ("arxiv_id", *_DATA_FIELDS, "upvotes", "hidden", "created_at", "modified_at")
+_FIELD_BITS = tuple(1 << position for position in range(len(_DATA_FIELDS)))
 # Column widths the database enforces (PostgreSQL does, SQLite does not): values longer than
 # this are cut (text) or dropped (URLs, where a cut value would be a broken link).
 _MAX_CATEGORIES = 300
@@ -322,12 +323,13 @@ def record_fields(record: PaperRecord) -> dict:
     }
 
 
-# A record ready to be written: (arxiv id without version, the Paper column values in
-# _DATA_FIELDS order, its author rows (name, hidden, status, username or None) or None,
-# its listing, the users it names, and its INSERT parameters should the paper be new, without
-# created_at and modified_at). Plain tuples: cheap to pickle between processes (the strings
-# the two row forms share are pickled once).
-Prepared = tuple[str, tuple, tuple | None, ListingRecord | None, tuple[UserRecord, ...], tuple]
+# A record ready to be written: (arxiv id without version, which of _DATA_FIELDS the record
+# leaves out (bit i for field i: it says nothing, None), its author rows (name, hidden, status,
+# username or None) or None, its listing, the users it names, and its INSERT parameters should the
+# paper be new, without created_at and modified_at). Plain tuples, cheap to pickle between
+# processes: the values to merge into a stored paper are read back from the INSERT parameters
+# and the bits (see record_values), only for the few records that need merging.
+Prepared = tuple[str, int, tuple | None, ListingRecord | None, tuple[UserRecord, ...], tuple]
 
 
 def prepare_record(record: PaperRecord) -> Prepared:
@@ -353,7 +355,7 @@ def prepare_record(record: PaperRecord) -> Prepared:
         )
     return (
         parsed.id,
-        tuple(fields.values()),
+        absent_fields(fields.values()),
         authors,
         record.listing,
         tuple(_users_of(record)),
@@ -396,6 +398,33 @@ def _new_paper_row(arxiv_id: str, fields: dict, adapt: Callable[[datetime | None
         upvotes,  # no local votes yet
         False,  # hidden
     )
+
+
+def absent_fields(values: Iterable[object]) -> int:
+    """The bits of :data:`Prepared` for a record's values in ``_DATA_FIELDS`` order: which are None."""
+    absent = 0
+    for bit, value in zip(_FIELD_BITS, values, strict=True):
+        if value is None:
+            absent |= bit
+    return absent
+
+
+def record_values(item: Prepared) -> tuple:
+    """A prepared record's values in ``_DATA_FIELDS`` order, as :func:`record_fields` gave them
+    (None where the record says nothing), read back from its INSERT parameters."""
+    absent, row = item[1], item[5]
+    values = []
+    for position, name in enumerate(_DATA_FIELDS):
+        if absent & _FIELD_BITS[position]:
+            values.append(None)
+            continue
+        value = row[position + 1]  # the parameters start with the arXiv id
+        if name in _DATETIME_FIELDS:
+            value = _from_database_datetime(value)
+        elif name in _JSON_FIELDS:
+            value = orjson.loads(value)
+        values.append(value)
+    return tuple(values)
 
 
 def _is_fresh(record_updated: datetime | None, stored_updated: datetime | None) -> bool:
@@ -493,14 +522,15 @@ class _BatchWriter:
         papers: dict[str, dict] = {}
         authors: dict[str, tuple | None] = {}
         listings: dict[str, tuple | None] = {}
-        for arxiv_id, values, author_rows, listing, _users, _row in items:
+        for item in items:
+            arxiv_id, _absent, author_rows, listing, _users, _row = item
             if arxiv_id not in papers:
                 row = stored.get(arxiv_id)
                 papers[arxiv_id] = row if row is not None else {**_NEW_PAPER, "arxiv_id": arxiv_id}
                 authors[arxiv_id] = stored_authors.get(row["id"]) if row else None
                 listings[arxiv_id] = stored_listings.get(row["id"]) if row else None
             current = papers[arxiv_id]
-            incoming = dict(zip(_DATA_FIELDS, values, strict=True))
+            incoming = dict(zip(_DATA_FIELDS, record_values(item), strict=True))
             fresh = _is_fresh(incoming["source_updated"], current["source_updated"])
             papers[arxiv_id] = merge_paper(current, incoming, fresh)
             if author_rows and (fresh or not authors[arxiv_id]):
@@ -543,7 +573,7 @@ class _BatchWriter:
             for a in changed
             if listings[a] is not None and listings[a] != stored_listings.get(pks[a])
         }
-        for arxiv_id, _values, author_rows, listing, users, _row in new_items:
+        for arxiv_id, _absent, author_rows, listing, users, _row in new_items:
             if author_rows:
                 # A record that names no users has no usernames in its author rows.
                 by_paper[pks[arxiv_id]] = _with_user_ids(author_rows, user_ids) if users else author_rows
@@ -907,7 +937,7 @@ def _load_papers_sqlite(ids: list[str]) -> dict[str, dict]:
         for values in _select_in(cursor, f"SELECT {select} FROM {table}", "arxiv_id", ids):
             row = dict(zip(columns, values, strict=True))
             for name in _DATETIME_FIELDS:
-                row[name] = _from_sqlite_datetime(row[name])
+                row[name] = _from_database_datetime(row[name])
             for name in _JSON_FIELDS:
                 if row[name] is not None:
                     row[name] = loads(row[name])
@@ -915,9 +945,10 @@ def _load_papers_sqlite(ids: list[str]) -> dict[str, dict]:
     return found
 
 
-def _from_sqlite_datetime(value: datetime | str | None) -> datetime | None:
-    # Django's SQLite backend stores naive UTC, and its connection already turns "datetime"
-    # columns into naive datetimes.
+def _from_database_datetime(value: datetime | str | None) -> datetime | None:
+    """An aware UTC datetime from a stored or INSERT value: Django's SQLite backend stores naive
+    UTC text (which its connection already turns into naive datetimes when reading a "datetime"
+    column); PostgreSQL's are aware datetimes."""
     if value is None:
         return None
     if isinstance(value, str):

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 
-def is_single_spaced(text: str) -> bool:
-    """Is ``text`` what :func:`normalize_space` makes of it (words split by single spaces, no NUL)?
+def _is_plain_ascii(text: str) -> bool:
+    """Is ``text`` ASCII whose only whitespace is spaces and newlines (no tabs, carriage returns,
+    other control characters or NUL)?
 
-    Only ASCII text is looked at (``isascii`` is free: CPython knows it); searching it for each
-    whitespace character ``str.split`` knows is much cheaper than splitting and joining it.
+    ``isascii`` is free (CPython knows it); looking for each character is a fast memchr, much
+    cheaper than splitting the text.
     """
     return (
         text.isascii()
-        and "  " not in text
-        and "\n" not in text
         and "\t" not in text
         and "\r" not in text
         and "\x0b" not in text
@@ -22,6 +21,18 @@ def is_single_spaced(text: str) -> bool:
         and "\x1e" not in text
         and "\x1f" not in text
         and "\x00" not in text
+    )
+
+
+def is_single_spaced(text: str) -> bool:
+    """Is ``text`` what :func:`normalize_space` makes of it (words split by single spaces, no NUL)?
+
+    Only ASCII text is looked at; others may be single-spaced all the same.
+    """
+    return (
+        "\n" not in text  # first: most abstracts are wrapped, and this finds it early
+        and _is_plain_ascii(text)
+        and "  " not in text
         and text[:1] != " "
         and text[-1:] != " "
     )
@@ -34,8 +45,11 @@ def normalize_space(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    if is_single_spaced(text):
-        return text  # most text: nothing to collapse
+    if _is_plain_ascii(text):
+        # Spaces and newlines only (most text): a wrapped abstract needs its newlines made spaces,
+        # which costs a quarter of splitting it into words and joining them again.
+        text = text.replace("\n", " ").strip(" ")
+        return text if "  " not in text else " ".join(text.split())
     if "\x00" in text:
         text = text.replace("\x00", "")
     return " ".join(text.split())

@@ -106,7 +106,8 @@ class Paper(models.Model):
 class Authorship(models.Model):
     """The author at ``position`` (0-based) in a paper's author list."""
 
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships")
+    # No index of its own: the unique (paper, position) constraint's index serves lookups by paper.
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships", db_index=False)
     position = models.PositiveIntegerField()
     name = models.CharField(max_length=300)
     # The site user who claimed this authorship (HF "user" on an author), if any.
@@ -116,6 +117,7 @@ class Authorship(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="authorships",
+        db_index=False,  # indexed where set: see Meta (nearly every author is no user)
     )
     hidden = models.BooleanField(default=False)
     status = models.CharField(max_length=40, blank=True, default="")
@@ -125,7 +127,11 @@ class Authorship(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["paper", "position"], name="authorship_unique_position")
         ]
-        indexes = [models.Index(fields=["name"])]
+        indexes = [
+            models.Index(fields=["name"]),
+            # Only claimed authorships: an index of millions of NULLs would cost every import.
+            models.Index(fields=["user"], condition=Q(user__isnull=False), name="papers_authorship_user"),
+        ]
 
     def __str__(self) -> str:
         return self.name

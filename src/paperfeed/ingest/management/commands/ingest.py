@@ -12,6 +12,9 @@ from paperfeed.ingest.deferred_indexes import restore_deferred_indexes
 
 class Command(BaseCommand):
     help = "Load papers: from JSONL dumps (file), arXiv OAI-PMH (arxiv) or the arXiv API (arxiv-id)."
+    # Django's system checks import every URLconf and view (half a second), which a loader
+    # never uses; `paperfeed serve` and `paperfeed check` still run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         subcommands = parser.add_subparsers(dest="source", required=True, metavar="{file,arxiv,arxiv-id}")
