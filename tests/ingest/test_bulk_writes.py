@@ -12,6 +12,7 @@ import pytest
 from django.db import connection, transaction
 
 from paperfeed.ingest import file_parser, store
+from paperfeed.ingest.arxiv_rows import PlainArxivRows
 from paperfeed.ingest.deferred_indexes import _drop_secondary_indexes, restore_deferred_indexes
 from paperfeed.ingest.file_parser import _Repeats, cyclic_gc_paused
 from paperfeed.ingest.jsonl import JsonlFile
@@ -159,6 +160,29 @@ def test_a_line_that_repeats_the_papers_previous_line_is_spotted_and_no_other():
     for item in items[3:]:  # enough other papers to forget the first one
         repeats.seen(item)
     assert not repeats.seen(items[0])
+
+
+def test_a_plain_arxiv_line_repeating_its_papers_previous_line_but_for_the_ids_spelling_is_not_even_prepared(
+    monkeypatch,
+):
+    prepared = []
+    real_prepare = PlainArxivRows.prepare
+    monkeypatch.setattr(
+        PlainArxivRows,
+        "prepare",
+        lambda self, data, identity: prepared.append(data["id"]) or real_prepare(self, data, identity),
+    )
+    rows_of = file_parser._LineRows()
+    first = {"id": "0704.0010", "title": "A paper", "authors": "Ann Lee, Bo Li", "abstract": "Text."}
+
+    assert rows_of(dict(first))[0] == "0704.0010"
+    assert rows_of({**first, "id": "704.001"}) is None  # the id as a float spreadsheet wrote it
+    assert rows_of({**first, "id": 704.001}) is None  # as a JSON number
+    assert prepared == ["0704.0010"]
+    assert rows_of({**first, "id": "704.001", "title": "Another title"}) is not None  # other rows
+    assert rows_of({**first, "id": "0704.0010v2"}) is not None  # another version: other rows
+    assert rows_of(dict(first)) is not None  # not the paper's previous line any more
+    assert prepared == ["0704.0010", "704.001", "0704.0010v2", "0704.0010"]
 
 
 @pytest.mark.django_db

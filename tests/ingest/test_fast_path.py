@@ -175,7 +175,7 @@ def test_a_failure_of_the_parsing_process_stops_the_import_with_its_reason(inges
         raise ZeroDivisionError("a bug in a parser")
 
     monkeypatch.setattr(file_parser, "parse_record", broken)
-    monkeypatch.setattr(file_parser.PlainArxivRows, "__call__", lambda self, data: broken(data))
+    monkeypatch.setattr(file_parser.PlainArxivRows, "prepare", lambda self, data, identity: broken(data))
     with pytest.raises(file_parser.ParserFailed, match="ZeroDivisionError: a bug in a parser"):
         ingest(FIXTURES / "arxiv_cs_2025_2026.jsonl")
     assert Paper.objects.count() == 0

@@ -66,6 +66,10 @@ _GIVEN = frozenset(
 _NEVER_GIVEN = absent_fields(name if name in _GIVEN else None for name in _DATA_FIELDS)
 
 
+# What the rows of a plain arXiv line depend on besides its other fields: its id and version.
+Identity = tuple[str, int | None]
+
+
 class _NotPlain(Exception):
     """The line needs the general path (which gives the same result or the error)."""
 
@@ -79,10 +83,30 @@ class PlainArxivRows:
         self._times: dict[str, tuple[datetime, object]] = {}
 
     def __call__(self, data: Any) -> Prepared | None:
+        identity = self.identity(data)
+        return None if identity is None else self.prepare(data, identity)
+
+    def identity(self, data: Any) -> Identity | None:
+        """(arXiv id without version, version or None) of a plain arXiv line; ``None`` for any other
+        line, and for one whose id is bad."""
         try:
             if detect_shape(data) != "arxiv":
                 return None
-            return self._prepare(data)
+            raw_id = data["id"]
+            canonical = _CANONICAL_ID.fullmatch(raw_id) if type(raw_id) is str else None
+            if canonical is not None:
+                arxiv_id, number = canonical.groups()
+                return arxiv_id, int(number) or None if number else None
+            parsed = cached_arxiv_id(_required_id(raw_id, repair=True))
+            return parsed.id, parsed.version or None
+        except (RecordError, InvalidArxivId):
+            return None  # the general path raises the error, with its usual message
+
+    def prepare(self, data: dict, identity: Identity) -> Prepared | None:
+        """The rows of a plain arXiv line of this :meth:`identity`; ``None`` if the line needs the
+        general path."""
+        try:
+            return self._prepare(data, identity)
         except (RecordError, InvalidArxivId, _NotPlain):
             return None  # the general path raises the error, with its usual message
 
@@ -100,19 +124,11 @@ class PlainArxivRows:
         known = self._times[value] = (parsed, self.adapt(parsed))
         return known
 
-    def _prepare(self, data: dict) -> Prepared:
+    def _prepare(self, data: dict, identity: Identity) -> Prepared:
         # The checks follow shapes.parse_arxiv and store.prepare_record; their order does not
         # matter here, since a line that fails any of them is handed to the general path.
         get = data.get
-        raw_id = get("id")
-        canonical = _CANONICAL_ID.fullmatch(raw_id) if type(raw_id) is str else None
-        if canonical is not None:
-            arxiv_id, number = canonical.groups()
-            version = int(number) or None if number else None
-        else:
-            parsed = cached_arxiv_id(_required_id(raw_id, repair=True))
-            arxiv_id, version = parsed.id, parsed.version or None
-
+        arxiv_id, version = identity
         title = get("title")
         if type(title) is not str or not title.strip():
             raise _NotPlain

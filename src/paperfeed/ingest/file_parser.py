@@ -28,7 +28,7 @@ from multiprocessing.connection import Connection
 
 import orjson
 
-from paperfeed.ingest.arxiv_rows import PlainArxivRows
+from paperfeed.ingest.arxiv_rows import Identity, PlainArxivRows
 from paperfeed.ingest.jsonl import JsonlFile, in_background, widen_pipe
 from paperfeed.ingest.records import RecordError
 from paperfeed.ingest.shapes import parse_record
@@ -57,25 +57,65 @@ class _Repeats:
     Writing such a line again changes nothing (merging a record into the state it produced
     is a no-op, field by field, for authors and listings too), so it is left out. arXiv dumps
     hold many: a paper listed once under its id and again under the float-mangled form of the
-    id, a few lines apart. Only the last few thousand lines are remembered.
+    id, a few lines apart. Such a plain arXiv line is known before it is prepared: its rows
+    depend on its id only through the id's :data:`~paperfeed.ingest.arxiv_rows.Identity`.
+    Only the last few thousand papers are remembered.
     """
 
     def __init__(self, remembered: int = 4096) -> None:
         self.remembered = remembered
-        self.current: dict[str, Prepared] = {}
-        self.previous: dict[str, Prepared] = {}
+        # arXiv id -> (the rows of its last line, and for a plain arXiv line its identity and data)
+        self.current: dict[str, tuple[Prepared, Identity | None, dict | None]] = {}
+        self.previous: dict[str, tuple[Prepared, Identity | None, dict | None]] = {}
 
-    def seen(self, item: Prepared) -> bool:
-        arxiv_id = item[0]
+    def _last(self, arxiv_id: str) -> tuple[Prepared, Identity | None, dict | None] | None:
         last = self.current.get(arxiv_id)
-        if last is None:
-            last = self.previous.get(arxiv_id)
-        if last == item:
+        return last if last is not None else self.previous.get(arxiv_id)
+
+    def repeats_line(self, identity: Identity, data: dict) -> bool:
+        """Is this plain arXiv line its paper's previous line, but for how the id is written?"""
+        last = self._last(identity[0])
+        if last is None or last[1] != identity:
+            return False
+        previous_data = last[2]
+        raw_id = data["id"]
+        data["id"] = previous_data["id"]
+        try:
+            return data == previous_data
+        finally:
+            data["id"] = raw_id
+
+    def seen(self, item: Prepared, identity: Identity | None = None, data: dict | None = None) -> bool:
+        """Does ``item`` repeat its paper's previous line? If not, it is remembered (with the
+        ``identity`` and ``data`` of a plain arXiv line, for :meth:`repeats_line`)."""
+        arxiv_id = item[0]
+        last = self._last(arxiv_id)
+        if last is not None and last[0] == item:
             return True
-        self.current[arxiv_id] = item
+        self.current[arxiv_id] = (item, identity, data)
         if len(self.current) >= self.remembered:
             self.previous, self.current = self.current, {}
         return False
+
+
+class _LineRows:
+    """The prepared rows of each decoded line of a file, ``None`` for a line that repeats its
+    paper's previous one (see :class:`_Repeats`); raises for a bad line."""
+
+    def __init__(self) -> None:
+        self.plain_arxiv = PlainArxivRows()
+        self.repeats = _Repeats()
+
+    def __call__(self, data: object) -> Prepared | None:
+        # Plain arXiv lines go straight to rows; the rest (and bad lines) the general way.
+        identity = self.plain_arxiv.identity(data)
+        if identity is not None and self.repeats.repeats_line(identity, data):
+            return None
+        item = self.plain_arxiv.prepare(data, identity) if identity is not None else None
+        if item is None:
+            item = prepare_record(parse_record(data))
+            identity = None
+        return None if self.repeats.seen(item, identity, data if identity is not None else None) else item
 
 
 @contextlib.contextmanager
@@ -102,20 +142,15 @@ class ParserFailed(RuntimeError):
 def parse_groups(source: JsonlFile, group_lines: int = GROUP_LINES) -> Iterator[ParsedGroup]:
     """Parse ``source`` here, group by group (what the child process runs)."""
     loads = orjson.loads
-    plain_arxiv = PlainArxivRows()
-    repeats = _Repeats()
+    rows_of = _LineRows()
     group = ParsedGroup()
     lines = 0
     try:
         for first, block in source.blocks():
             for number, line in enumerate(block, first):
                 try:
-                    data = loads(line)
-                    # Plain arXiv lines go straight to rows; the rest (and bad lines) the general way.
-                    item = plain_arxiv(data)
+                    item = rows_of(loads(line))
                     if item is None:
-                        item = prepare_record(parse_record(data))
-                    if repeats.seen(item):
                         group.repeated += 1
                     else:
                         group.items.append(item)
