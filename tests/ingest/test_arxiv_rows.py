@@ -116,6 +116,21 @@ def test_bad_lines_are_left_to_the_general_path_which_reports_them(data):
     assert isinstance(general(data), RecordError | InvalidArxivId)
 
 
+FLOAT_MANGLED_IDS = [
+    "704.0002", "704.004", "704.04", "705.2", 704.0021, 1501.07572, "1501.0757199999998",
+    "912.9999", "1412.123456", "1501.999999", "999.0001", "813.05", "1502.0765099999999v2",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("raw_id", FLOAT_MANGLED_IDS, ids=str)
+def test_float_mangled_ids_are_repaired_as_the_general_path_repairs_them_or_refused_likewise(raw_id):
+    data = {"id": raw_id, "title": "A paper", "created": "2015-01-02"}
+    direct = prepare_plain_arxiv(data)
+    assert direct == (general(data) if direct is not None else None)
+    if direct is None:
+        assert isinstance(general(data), RecordError | InvalidArxivId)
+
+
 @pytest.mark.skipif(not REAL_ARXIV.exists(), reason="the real arXiv dump is not here")
 def test_the_first_lines_of_the_real_arxiv_dump_give_the_same_rows_both_ways():
     with lzma.open(REAL_ARXIV, "rt", encoding="utf-8") as lines:

@@ -23,6 +23,7 @@ from paperfeed.ingest.shapes import (
     _timestamp,
     cached_arxiv_id,
     detect_shape,
+    repair_float_id,
     split_authors,
 )
 from paperfeed.ingest.store import (
@@ -49,6 +50,9 @@ _CANONICAL_ID = re.compile(
     r"([0-9]{2}(?:0[1-9]|1[0-2])\.[0-9]{4}|(?:1[5-9]|[2-9][0-9])(?:0[1-9]|1[0-2])\.[0-9]{5}"
     r"|[a-z][a-z\-]*/[0-9]{7})(?:v([0-9]+))?"
 )
+# Float-mangled new-style ids that are no arXiv id as written (three digits before the dot, or
+# more than five after it), which the general path therefore repairs (shapes.repair_float_id).
+_FLOAT_MANGLED_ID = re.compile(r"[0-9]{3}\.[0-9]+|[0-9]{4}\.[0-9]{6,}")
 # Dates remembered per import: arXiv dumps hold a few thousand distinct days.
 _MAX_REMEMBERED_TIMES = 50_000
 _NO_TIME: tuple[None, None] = (None, None)
@@ -97,6 +101,8 @@ class PlainArxivRows:
             if canonical is not None:
                 arxiv_id, number = canonical.groups()
                 return arxiv_id, int(number) or None if number else None
+            if (repaired := _repaired_float_id(raw_id)) is not None:
+                return repaired, None
             parsed = cached_arxiv_id(_required_id(raw_id, repair=True))
             return parsed.id, parsed.version or None
         except (RecordError, InvalidArxivId):
@@ -132,19 +138,20 @@ class PlainArxivRows:
         title = get("title")
         if type(title) is not str or not title.strip():
             raise _NotPlain
+        # Authors as names alone (every arXiv author is a plain one: see store.Prepared).
         authors = get("authors")
-        author_rows = None
+        author_names = None
         if type(authors) is str:
             # split_authors gives single-spaced, non-empty names.
             names = split_authors(authors)
-            author_rows = tuple([(name[:_MAX_AUTHOR_NAME], False, "", None) for name in names])
+            if names and max(map(len, names)) > _MAX_AUTHOR_NAME:
+                names = [name[:_MAX_AUTHOR_NAME] for name in names]
+            author_names = tuple(names)
         elif authors is not None:
             names = _str_list(authors, "authors")
-            author_rows = tuple(
-                (" ".join(name.split())[:_MAX_AUTHOR_NAME], False, "", None) for name in names if name.strip()
-            )
-        if not author_rows:
-            author_rows = None
+            author_names = tuple(" ".join(name.split())[:_MAX_AUTHOR_NAME] for name in names if name.strip())
+        if not author_names:
+            author_names = None
 
         time = self._time
         listed = created = published = updated = _NO_TIME
@@ -217,7 +224,20 @@ class PlainArxivRows:
             0,
             False,
         )
-        return (arxiv_id, absent, author_rows, None, (), new_row)
+        return (arxiv_id, absent, author_names, None, (), new_row)
+
+
+def _repaired_float_id(raw_id: Any) -> str | None:
+    """The canonical id a float-mangled id (a string or a JSON number) stands for, found without
+    the general path's failed parse; ``None`` where that path is needed to tell."""
+    if type(raw_id) is float:
+        raw_id = repr(raw_id)
+    elif type(raw_id) is not str:
+        return None
+    if _FLOAT_MANGLED_ID.fullmatch(raw_id) is None:
+        return None
+    repaired = repair_float_id(raw_id)
+    return repaired if repaired is not None and _CANONICAL_ID.fullmatch(repaired) else None
 
 
 def _plain_text(value: Any) -> str | None:

@@ -123,6 +123,8 @@ _NEW_PAPER = {
 }
 _PAPER_COLUMNS = ("arxiv_id", *_DATA_FIELDS, "upvotes", "hidden", "created_at", "modified_at")
 _FIELD_BITS = tuple(1 << position for position in range(len(_DATA_FIELDS)))
+# (hidden, status, username) of an author who is no more than a name.
+_PLAIN_AUTHOR = (False, "", None)
 # Column widths the database enforces (PostgreSQL does, SQLite does not): values longer than
 # this are cut (text) or dropped (URLs, where a cut value would be a broken link).
 _MAX_CATEGORIES = 300
@@ -324,11 +326,14 @@ def record_fields(record: PaperRecord) -> dict:
 
 
 # A record ready to be written: (arxiv id without version, which of _DATA_FIELDS the record
-# leaves out (bit i for field i: it says nothing, None), its author rows (name, hidden, status,
-# username or None) or None, its listing, the users it names, and its INSERT parameters should the
-# paper be new, without created_at and modified_at). Plain tuples, cheap to pickle between
-# processes: the values to merge into a stored paper are read back from the INSERT parameters
-# and the bits (see record_values), only for the few records that need merging.
+# leaves out (bit i for field i: it says nothing, None), its authors or None, its listing, the
+# users it names, and its INSERT parameters should the paper be new, without created_at and
+# modified_at). Authors are rows (name, hidden, status, username or None), or names alone when
+# every author is a plain one (not hidden, no status, no user: every arXiv author).
+#
+# Plain tuples, cheap to pickle between processes: the values to merge into a stored paper are
+# read back from the INSERT parameters and the bits (see record_values), only for the few
+# records that need merging.
 Prepared = tuple[str, int, tuple | None, ListingRecord | None, tuple[UserRecord, ...], tuple]
 
 
@@ -353,6 +358,8 @@ def prepare_record(record: PaperRecord) -> Prepared:
             for author in record.authors
             if author.name and author.name.strip()
         )
+        if all(row[1:] == _PLAIN_AUTHOR for row in authors):
+            authors = tuple(row[0] for row in authors)
     return (
         parsed.id,
         absent_fields(fields.values()),
@@ -743,16 +750,30 @@ class _BatchWriter:
         # Column by column (what the SQLite path wants), extended a paper at a time.
         paper_ids: list[int] = []
         positions: list[int] = []
-        authors: list[tuple] = []
+        names: list[str] = []
+        hidden: list[bool] = []
+        statuses: list[str] = []
+        user_ids: list[int | None] = []
         for paper_id, rows in by_paper.items():
-            paper_ids.extend(repeat(paper_id, len(rows)))
-            positions.extend(range(len(rows)))
-            authors.extend(rows)
-        if authors:
+            count = len(rows)
+            paper_ids.extend(repeat(paper_id, count))
+            positions.extend(range(count))
+            if type(rows[0]) is str:  # names alone (see Prepared)
+                names.extend(rows)
+                hidden.extend(repeat(False, count))
+                statuses.extend(repeat("", count))
+                user_ids.extend(repeat(None, count))
+            else:
+                for name, is_hidden, status, user_id in rows:
+                    names.append(name)
+                    hidden.append(is_hidden)
+                    statuses.append(status)
+                    user_ids.append(user_id)
+        if names:
             _append_columns(
                 table,
                 ("paper_id", "position", "name", "hidden", "status", "user_id"),
-                [paper_ids, positions, *zip(*authors, strict=True)],
+                [paper_ids, positions, names, hidden, statuses, user_ids],
             )
 
     def _write_listings(self, by_paper: dict[int, tuple]) -> None:
@@ -970,7 +991,9 @@ def _users_of(record: PaperRecord) -> Iterator[UserRecord]:
 
 
 def _with_user_ids(author_rows: tuple, user_ids: dict[str, int]) -> tuple:
-    """Author rows with the claimed username replaced by the user's pk."""
+    """Author rows (the full form, see Prepared) with the claimed username replaced by the user's pk."""
+    if type(author_rows[0]) is str:
+        return tuple((name, *_PLAIN_AUTHOR) for name in author_rows)
     if not user_ids:
         if all(row[3] is None for row in author_rows):
             return author_rows
