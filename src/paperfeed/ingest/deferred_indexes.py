@@ -105,11 +105,16 @@ def _drop_secondary_indexes() -> list[str]:
 
 
 def _in_load_order() -> set[tuple[str, str]]:
-    """(table, column) of single-column indexes whose keys a load appends in increasing order (the
-    time of the batch). Kept up to date, such an index is only ever appended to, which costs the
-    writer no more than building it afterwards, and takes that work off the end of the load, when
-    the parsing process has finished and one core would build it alone."""
-    return {(Paper._meta.db_table, Paper._meta.get_field("modified_at").column)}
+    """(table, column) of single-column indexes whose keys a load appends in increasing order, or
+    nearly: the time of the batch, and the papers' publication dates (dumps and daily listings
+    come in date order: of arXiv's 570k papers from 1990 to 2019, 27 are out of it). Kept up to
+    date, such an index is only ever appended to, which costs the writer no more than building it
+    afterwards, and takes that work off the end of the load, when the parsing process has
+    finished and one core would build it alone."""
+    return {
+        (Paper._meta.db_table, Paper._meta.get_field("modified_at").column),
+        (Paper._meta.db_table, Paper._meta.get_field("published").column),
+    }
 
 
 def _cheap_to_keep(cursor, index: str) -> bool:

@@ -47,6 +47,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import chain, islice, repeat
+from operator import itemgetter
 
 import orjson
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -62,16 +63,6 @@ from paperfeed.papers.arxiv_ids import InvalidArxivId
 from paperfeed.papers.models import Authorship, Listing, Paper
 
 DEFAULT_BATCH_SIZE = 2000
-
-# Bulk writes go through the drivers' own cursors (a plain psycopg cursor, the sqlite3
-# connection), whose errors Django does not wrap.
-_INTEGRITY_ERRORS: tuple[type[Exception], ...] = (IntegrityError, sqlite3.IntegrityError)
-try:
-    from psycopg import IntegrityError as _PsycopgIntegrityError
-
-    _INTEGRITY_ERRORS += (_PsycopgIntegrityError,)
-except ImportError:  # pragma: no cover - SQLite-only installs
-    pass
 
 # Paper columns written from records, in SQL column order.
 _DATA_FIELDS = (
@@ -123,6 +114,9 @@ _NEW_PAPER = {
 }
 _PAPER_COLUMNS = ("arxiv_id", *_DATA_FIELDS, "upvotes", "hidden", "created_at", "modified_at")
 _FIELD_BITS = tuple(1 << position for position in range(len(_DATA_FIELDS)))
+# The parts of a Prepared record that every batch reads.
+_ARXIV_ID = itemgetter(0)
+_NEW_ROW = itemgetter(5)
 # (hidden, status, username) of an author who is no more than a name.
 _PLAIN_AUTHOR = (False, "", None)
 # Column widths the database enforces (PostgreSQL does, SQLite does not): values longer than
@@ -260,12 +254,13 @@ def write_prepared_batch(items: list[Prepared], fresh_load: FreshLoad | None = N
     try:
         with transaction.atomic():
             stats = _BatchWriter(timezone.now(), fresh_load=fresh_load).write(items)
-    except _INTEGRITY_ERRORS:
+    except (IntegrityError, connection.Database.IntegrityError):
+        # (Bulk writes go through the driver's own cursors, whose errors Django does not wrap.)
         # Another writer inserted one of the "new" papers meanwhile: merge the batch instead.
         with transaction.atomic():
             stats = _BatchWriter(timezone.now(), fast_path=False).write(items)
     if fresh_load is not None:
-        fresh_load.written.update(item[0] for item in items)
+        fresh_load.written.update(map(_ARXIV_ID, items))
     return stats
 
 
@@ -506,7 +501,7 @@ class _BatchWriter:
     def write(self, items: list[Prepared]) -> UpsertStats:
         if not items:
             return self.stats
-        named = Counter(item[0] for item in items)
+        named = Counter(map(_ARXIV_ID, items))
         looked_up = list(named)
         if self.fresh_load is not None:
             # Into a table that was empty: only papers this load wrote, or that the batch names
@@ -725,7 +720,7 @@ class _BatchWriter:
         first = _next_sqlite_pk(Paper._meta.db_table)
         pks = range(first, first + len(items))
         stamp_column = [now] * len(items)
-        by_column = [pks, *zip(*(item[5] for item in items), strict=True), stamp_column, stamp_column]
+        by_column = [pks, *zip(*map(_NEW_ROW, items), strict=True), stamp_column, stamp_column]
         _sqlite_insert(table, ("id", *_PAPER_COLUMNS), by_column)
         return {item[0]: pk for pk, item in zip(pks, items, strict=True)}
 
