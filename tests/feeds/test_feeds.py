@@ -6,7 +6,10 @@ import calendar
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
+
+from paperfeed.papers.models import Authorship, Paper
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +159,13 @@ def test_the_search_feed_lists_matches_best_first(read_feed, feed_format, make_p
     parsed = read_feed(f"/feeds/search.{feed_format}?q=unlearning")
     assert ids(parsed)[0] == "2503.00121"
     assert "unlearning" in parsed.feed.title
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+def test_an_authors_papers_are_found_through_the_name_index_not_by_reading_every_authorship():
+    query = Paper.objects.filter(pk__in=Authorship.paper_ids_by("Ada Lovelace")).query
+    sql, params = query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(row[3] for row in cursor.fetchall())
+    assert "USING INDEX papers_authorship_name_lower" in plan

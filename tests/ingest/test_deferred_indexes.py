@@ -48,7 +48,7 @@ def test_a_load_into_empty_tables_writes_without_the_plain_indexes_and_rebuilds_
     ingest, monkeypatch
 ):
     before = schema()
-    plain = {"papers_auth_name_c6ae78_idx", "search_paper_title_lower"}
+    plain = {"papers_authorship_name_lower", "search_paper_title_lower"}
     assert plain <= index_names()
     seen = indexes_seen_while_writing(monkeypatch)
 

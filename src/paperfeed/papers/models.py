@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from paperfeed.papers import arxiv_ids
@@ -128,13 +129,25 @@ class Authorship(models.Model):
             models.UniqueConstraint(fields=["paper", "position"], name="authorship_unique_position")
         ]
         indexes = [
-            models.Index(fields=["name"]),
+            # Papers by an author, whatever the case (see paper_ids_by).
+            models.Index(Lower("name"), name="papers_authorship_name_lower"),
             # Only claimed authorships: an index of millions of NULLs would cost every import.
             models.Index(fields=["user"], condition=Q(user__isnull=False), name="papers_authorship_user"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def paper_ids_by(cls, name: str) -> models.QuerySet:
+        """The ids of the papers ``name`` (whatever its case) is an author of, found through the
+        index on lower(name): ``name__iexact`` compiles to LIKE on SQLite and to UPPER() on
+        PostgreSQL, which no index serves."""
+        return (
+            cls.objects.alias(name_lower=Lower("name"))
+            .filter(name_lower=Lower(Value(name)))
+            .values("paper_id")
+        )
 
 
 class ListingQuerySet(models.QuerySet):

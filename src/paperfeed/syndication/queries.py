@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from paperfeed.papers.models import Listing, Paper, category_filter
+from paperfeed.papers.models import Authorship, Listing, Paper, category_filter
 
 CATEGORY = re.compile(r"^[a-z][a-z\-]*(\.[A-Za-z\-]{1,10})?$")
 LATEST_DAYS = 3
@@ -45,13 +45,8 @@ def category_listings(category: str, limit: int) -> list[Listing]:
 
 
 def author_papers(name: str, limit: int) -> list[Paper]:
-    papers = (
-        Paper.objects.visible()
-        .filter(authorships__name__iexact=name)
-        .distinct()
-        .order_by("-published", "-id")
-    )
-    return list(papers[:limit])
+    papers = Paper.objects.visible().filter(pk__in=Authorship.paper_ids_by(name))
+    return list(papers.order_by("-published", "-id")[:limit])
 
 
 def search_papers_for_feed(query: str, limit: int) -> list[Paper]:
