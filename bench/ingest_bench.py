@@ -136,11 +136,20 @@ def migrate(env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "-m", "paperfeed", "migrate", "-v0"], env=env, check=True)
 
 
-def report(label: str, result: dict, rows: dict[str, int]) -> None:
+def count_lines(paths: list[str]) -> int:
+    """Non-blank lines of the files (records, some of them the same paper again), read before
+    the timed import."""
+    from paperfeed.ingest.jsonl import JsonlFile
+
+    return sum(sum(1 for _ in JsonlFile(path).lines()) for path in paths)
+
+
+def report(label: str, result: dict, rows: dict[str, int], lines: int) -> None:
     papers = rows["papers"]
     print(
         f"{label}: {result['seconds']:.1f} s wall, {papers / result['seconds']:,.0f} papers/s "
-        f"({papers:,} papers in the database), peak RSS {result['peak_mb']:.0f} MB, exit {result['status']}\n"
+        f"({papers:,} papers in the database), {lines / result['seconds']:,.0f} lines/s ({lines:,} lines), "
+        f"peak RSS {result['peak_mb']:.0f} MB, exit {result['status']}\n"
         f"    CPU time {result['cpu']:.1f} s (both processes, all threads; "
         f"{papers / result['cpu']:,.0f} papers per CPU-second): "
         f"parsing process {result['parser_cpu']:.1f} s (of which xz {result['decoder_cpu']:.1f} s), "
@@ -209,16 +218,17 @@ def main() -> None:
             env.pop("DATABASE_URL", None)
             backend = "SQLite"
         try:
+            lines = count_lines(paths)
             migrate(env)
             print(
                 f"{backend}, {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "
                 f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}"
             )
             result = run_import(paths, env, args.batch_size)
-            report("first import", result, count_rows(env))
+            report("first import", result, count_rows(env), lines)
             if args.rerun:
                 result = run_import(paths, env, args.batch_size)
-                report("second import (unchanged)", result, count_rows(env))
+                report("second import (unchanged)", result, count_rows(env), lines)
         finally:
             if cleanup is not None:
                 cleanup()
