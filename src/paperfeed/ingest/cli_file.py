@@ -34,8 +34,10 @@ MAX_REPORTED_LINES = 200
 FILE_BATCH_SIZE = 10_000
 # SQLite settings for this connection during an import: a page cache (KiB) that keeps the
 # index pages in memory, and a write-ahead log that is copied into the database every 64 MB
-# rather than every 4 MB (each checkpoint rewrites the same index pages and syncs the file).
-_SQLITE_IMPORT_PRAGMAS = ("PRAGMA cache_size = -131072", "PRAGMA wal_autocheckpoint = 16384")
+# rather than every 1000 pages (each checkpoint rewrites the same index pages and syncs the
+# file). Not more: what the log holds when the import ends is copied while nothing else runs.
+_SQLITE_CACHE_KIB = 131072
+_SQLITE_CHECKPOINT_BYTES = 64 << 20
 
 
 class _StrictRollback(Exception):
@@ -96,8 +98,10 @@ def run(command: BaseCommand, *, paths: list[str], strict: bool = False, batch_s
     live = command.stderr.isatty()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            for pragma in _SQLITE_IMPORT_PRAGMAS:
-                cursor.execute(pragma)
+            cursor.execute(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
+            cursor.execute("PRAGMA page_size")
+            pages = _SQLITE_CHECKPOINT_BYTES // cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {pages}")
     total = UpsertStats()
     total_rejected = 0
     try:
