@@ -409,3 +409,26 @@ def test_two_sources_of_the_same_day_do_not_flip_the_paper_on_every_run(ingest, 
     assert "total: 2 papers: 0 new, 0 updated, 2 unchanged" in again.stdout
     paper.refresh_from_db()
     assert paper.modified_at == stamp
+
+
+FRESH_DIRECTORY_COMMANDS = [
+    ["ingest", "file", str(FIXTURES / "hf_daily_papers.jsonl"), "--no-index"],
+    ["index", "status"],
+]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a fresh data directory: a new SQLite database")
+@pytest.mark.parametrize("command", FRESH_DIRECTORY_COMMANDS, ids=lambda command: command[0])
+def test_a_command_in_a_fresh_data_directory_sets_the_database_up_first(tmp_path, command):
+    env = {**os.environ, "PAPERFEED_DATA_DIR": str(tmp_path / "fresh")}
+    env.pop("DATABASE_URL", None)
+
+    def paperfeed() -> subprocess.CompletedProcess:
+        argv = [sys.executable, "-m", "paperfeed", *command]
+        return subprocess.run(argv, env=env, capture_output=True, text=True)
+
+    done = paperfeed()
+    assert done.returncode == 0, done.stderr
+    assert "Setting up the database: applying" in done.stderr
+    again = paperfeed()
+    assert again.returncode == 0 and "Setting up the database" not in again.stderr

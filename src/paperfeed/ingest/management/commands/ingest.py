@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from paperfeed.ingest import cli_arxiv, cli_file
 from paperfeed.ingest.deferred_indexes import restore_deferred_indexes
+from paperfeed.schema import migrate_if_needed
 
 
 class Command(BaseCommand):
@@ -50,6 +51,7 @@ class Command(BaseCommand):
     def handle(self, *args, source: str, no_index: bool = False, **options) -> None:
         runners = {"file": cli_file.run, "arxiv": cli_arxiv.run_harvest, "arxiv-id": cli_arxiv.run_lookup}
         index = settings.SEARCH_INDEX_ON_INGEST and not no_index
+        migrate_if_needed(self.stderr.write)
         # A bulk load killed before it rebuilt the indexes it dropped left them to us.
         restore_deferred_indexes()
         try:

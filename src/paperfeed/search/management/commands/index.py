@@ -7,6 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from paperfeed.schema import migrate_if_needed
 from paperfeed.search import sync
 
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         return report
 
     def handle(self, *args, action: str, **options) -> None:
+        migrate_if_needed(self.stderr.write)
         if action == "status":
             self._status()
             return
