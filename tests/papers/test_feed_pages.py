@@ -161,11 +161,17 @@ def test_trending_on_an_archive_is_measured_from_the_last_submission(client, add
         "/papers/week/2025-W60",
         "/papers/week/2025-12",
         "/papers/month/2025-13",
-        "/papers/date?date=nope",
     ],
 )
-def test_impossible_periods_get_a_friendly_400_page(client, url):
+def test_the_page_of_an_impossible_period_is_a_friendly_404_that_says_why(client, url):
     response = client.get(url)
+    assert response.status_code == 404
+    assert b"Back to today" in response.content
+    assert "” is not a".encode() in response.content  # the reason, e.g. “2025-13” is not a real month.
+
+
+def test_an_impossible_date_from_the_date_picker_is_a_friendly_400(client):
+    response = client.get("/papers/date?date=nope")
     assert response.status_code == 400
     assert b"Back to today" in response.content
 

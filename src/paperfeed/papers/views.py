@@ -48,7 +48,7 @@ def day(request: HttpRequest, day: str) -> HttpResponse:
     try:
         return _period_page(request, day_period(parse_day(day)))
     except InvalidPeriod as error:
-        return _bad_period(request, error)
+        raise _no_such_period(error) from None
 
 
 def pick_day(request: HttpRequest) -> HttpResponse:
@@ -65,7 +65,7 @@ def week(request: HttpRequest, week: str) -> HttpResponse:
     try:
         return _period_page(request, parse_week(week))
     except InvalidPeriod as error:
-        return _bad_period(request, error)
+        raise _no_such_period(error) from None
 
 
 @page_cache.cached_for_visitors(PAGE_TIMEOUT)
@@ -73,7 +73,7 @@ def month(request: HttpRequest, month: str) -> HttpResponse:
     try:
         return _period_page(request, parse_month(month))
     except InvalidPeriod as error:
-        return _bad_period(request, error)
+        raise _no_such_period(error) from None
 
 
 @page_cache.cached_for_visitors(TRENDING_PAGE_TIMEOUT)
@@ -227,5 +227,11 @@ def _category_counts(listings) -> list[tuple[str, int]]:
     return counts.most_common(12)
 
 
+def _no_such_period(error: InvalidPeriod) -> Http404:
+    """An impossible day, week or month in a page's address: there is no such page (404)."""
+    return Http404(str(error))
+
+
 def _bad_period(request: HttpRequest, error: InvalidPeriod) -> HttpResponse:
+    """An impossible date typed into the date picker: the request itself is wrong (400)."""
     return render(request, "errors/400.html", {"message": str(error)}, status=400)
