@@ -266,11 +266,3 @@ def _joined_categories(value: Any) -> str | None:
     if categories and len(categories) == _MAX_CATEGORIES and " " in categories:
         categories = categories.rsplit(" ", 1)[0]  # never keep half a category
     return categories
-
-
-def prepare_plain_arxiv(data: Any) -> Prepared | None:
-    """The prepared rows of a good plain-arXiv record; ``None`` for any other line.
-
-    (One-off use; an import keeps one :class:`PlainArxivRows` for all its lines.)
-    """
-    return PlainArxivRows()(data)

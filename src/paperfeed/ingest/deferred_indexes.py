@@ -18,12 +18,12 @@ missing. PostgreSQL is left alone.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connection, transaction
 
+from paperfeed.cores import usable_cores
 from paperfeed.papers.models import Authorship, Paper
 
 SAVED_TABLE = "ingest_deferred_index"
@@ -71,8 +71,7 @@ def restore_deferred_indexes() -> list[str]:
 
 def _sort_threads() -> int:
     """Helper threads for SQLite's sorter while building indexes: one per other core."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return min(cores, 8) - 1
+    return min(usable_cores(), 8) - 1
 
 
 def _drop_secondary_indexes() -> list[str]:
@@ -86,14 +85,14 @@ def _drop_secondary_indexes() -> list[str]:
         # Autoindexes (primary keys, UNIQUE columns and constraints) have no SQL; unique
         # indexes made by CREATE UNIQUE INDEX are kept as well.
         cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
             f" AND tbl_name IN ({', '.join(['%s'] * len(tables))}) ORDER BY name",
             list(tables),
         )
         plain = [
             (name, sql)
-            for name, sql in cursor.fetchall()
-            if not _is_unique(sql) and not _cheap_to_keep(cursor, name)
+            for name, table, sql in cursor.fetchall()
+            if not _is_unique(sql) and not _cheap_to_keep(cursor, name, table, sql)
         ]
         if not plain:
             return []
@@ -117,11 +116,9 @@ def _in_load_order() -> set[tuple[str, str]]:
     }
 
 
-def _cheap_to_keep(cursor, index: str) -> bool:
-    """Is this index kept during a load: a partial index (none of the new rows is hidden, say) or
-    one of :func:`_in_load_order`?"""
-    cursor.execute("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'index' AND name = %s", [index])
-    table, sql = cursor.fetchone()
+def _cheap_to_keep(cursor, index: str, table: str, sql: str) -> bool:
+    """Is this index (of ``table``, made by ``sql``) kept during a load: a partial index (none of
+    the new rows is hidden, say) or one of :func:`_in_load_order`?"""
     if " WHERE " in sql.upper():
         return True
     cursor.execute(f'PRAGMA index_info("{index}")')

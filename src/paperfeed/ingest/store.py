@@ -753,7 +753,7 @@ class _BatchWriter:
             count = len(rows)
             paper_ids.extend(repeat(paper_id, count))
             positions.extend(range(count))
-            if type(rows[0]) is str:  # names alone (see Prepared)
+            if _names_only(rows):
                 names.extend(rows)
                 hidden.extend(repeat(False, count))
                 statuses.extend(repeat("", count))
@@ -985,9 +985,14 @@ def _users_of(record: PaperRecord) -> Iterator[UserRecord]:
         yield record.listing.submitted_by
 
 
+def _names_only(author_rows: tuple) -> bool:
+    """Are these authors given by name alone (every one a plain author, see Prepared)?"""
+    return type(author_rows[0]) is str
+
+
 def _with_user_ids(author_rows: tuple, user_ids: dict[str, int]) -> tuple:
     """Author rows (the full form, see Prepared) with the claimed username replaced by the user's pk."""
-    if type(author_rows[0]) is str:
+    if _names_only(author_rows):
         return tuple((name, *_PLAIN_AUTHOR) for name in author_rows)
     if not user_ids:
         if all(row[3] is None for row in author_rows):

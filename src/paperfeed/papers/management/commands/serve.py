@@ -16,11 +16,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
+from paperfeed.cores import usable_cores
+
 
 def default_workers() -> int:
     """One process per core (at least two): measured on 2 cores, more processes only added switching."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(2, cores)
+    return max(2, usable_cores())
 
 
 class Command(BaseCommand):
