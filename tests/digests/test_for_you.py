@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from digests.helpers import send, text_part
+from digests.helpers import links_in, path_of, send, text_part
 from paperfeed.community.models import Collection, CollectionItem, Vote
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +96,50 @@ def test_a_subscribers_digest_has_a_for_you_section_from_their_account(
     assert library["speech_new"].title in text
     assert "Similar to “Streaming speech recognition with transducers”, which you upvoted" in text
     assert library["unrelated"].title not in text
+
+
+def test_a_hidden_liked_paper_is_neither_a_reason_nor_a_seed(client, make_user, library):
+    reader = make_user()
+    Vote.objects.create(user=reader, paper=library["liked_graphs"])
+    Vote.objects.create(user=reader, paper=library["liked_speech"])
+    library["liked_graphs"].hidden = True
+    library["liked_graphs"].save(update_fields=["hidden"])
+    client.force_login(reader)
+
+    page = client.get("/for-you/").content.decode()
+
+    assert GRAPHS not in page
+    assert library["graph_new"].title not in page  # only the hidden paper led to it
+    assert "Similar to “Streaming speech recognition with transducers”, which you upvoted" in page
+
+
+def test_a_hidden_liked_paper_is_left_out_of_digests_too(smtp, make_user, make_subscriber, library):
+    reader = make_user(email="fan@example.org")
+    Vote.objects.create(user=reader, paper=library["liked_graphs"])
+    library["liked_graphs"].hidden = True
+    library["liked_graphs"].save(update_fields=["hidden"])
+    make_subscriber("fan@example.org", user=reader, include_trending=False)
+
+    send("daily")
+
+    assert smtp.digests_to("fan@example.org") == []  # nothing else to recommend from
+    assert not any(GRAPHS in text_part(m) for m in smtp.messages)
+
+
+def test_view_in_browser_drops_a_reason_naming_a_paper_hidden_since_the_mail_went_out(
+    client, smtp, make_user, make_subscriber, library
+):
+    reader = make_user(email="fan@example.org")
+    Vote.objects.create(user=reader, paper=library["liked_graphs"])
+    make_subscriber("fan@example.org", user=reader, include_trending=False)
+    send("daily")
+    (digest,) = smtp.digests_to("fan@example.org")
+    view = next(url for url in links_in(text_part(digest)) if "/digest/view/" in url)
+    assert GRAPHS in client.get(path_of(view)).content.decode()
+
+    library["liked_graphs"].hidden = True
+    library["liked_graphs"].save(update_fields=["hidden"])
+    page = client.get(path_of(view)).content.decode()
+
+    assert library["graph_new"].title in page  # the paper the mail held is still shown
+    assert GRAPHS not in page and "which you upvoted" not in page

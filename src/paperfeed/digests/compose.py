@@ -29,6 +29,7 @@ EXCERPT_CHARS = 280
 class DigestItem:
     paper: Paper
     reason: str = ""
+    because_id: int | None = None  # the liked paper the reason names
 
 
 @dataclass
@@ -62,7 +63,7 @@ def contents_of(digest: Digest) -> dict:
                 "key": section.key,
                 "title": section.title,
                 "note": section.note,
-                "items": [[item.paper.pk, item.reason] for item in section.items],
+                "items": [[item.paper.pk, item.reason, item.because_id] for item in section.items],
             }
             for section in digest.sections
         ]
@@ -72,14 +73,18 @@ def contents_of(digest: Digest) -> dict:
 def digest_from_contents(subscription: Subscription, period: DigestPeriod, contents: dict) -> Digest:
     """The digest a subscriber was sent, from the send log: the same papers in the same sections.
 
-    A paper hidden by moderation since then is left out.
+    A paper hidden by moderation since then is left out, and so is a reason that names one.
     """
     sections = contents.get("sections", [])
-    ids = [paper_id for section in sections for paper_id, _ in section["items"]]
-    papers = Paper.objects.visible().in_bulk(ids)
+    rows = [(item + [None])[:3] for section in sections for item in section["items"]]
+    papers = Paper.objects.visible().in_bulk({pid for row in rows for pid in (row[0], row[2]) if pid})
     digest = Digest(subscription, period)
     for section in sections:
-        items = [DigestItem(papers[pid], reason) for pid, reason in section["items"] if pid in papers]
+        items = [
+            DigestItem(papers[pid], reason if because is None or because in papers else "", because)
+            for pid, reason, because in ((item + [None])[:3] for item in section["items"])
+            if pid in papers
+        ]
         if items or section["note"]:
             digest.sections.append(DigestSection(section["key"], section["title"], items, section["note"]))
     attach_authors(digest.papers)
@@ -192,7 +197,11 @@ class DigestComposer:
             chosen = picks.get(subscription.pk, [])[: subscription.for_you_count]
             if chosen:
                 digests[subscription.pk].sections.append(
-                    DigestSection("for_you", "For you", [DigestItem(p.paper, p.reason) for p in chosen])
+                    DigestSection(
+                        "for_you",
+                        "For you",
+                        [DigestItem(p.paper, p.reason, p.because.pk if p.because else None) for p in chosen],
+                    )
                 )
                 shown[subscription.pk].update(p.paper.pk for p in chosen)
 

@@ -44,15 +44,18 @@ class Pick:
 
 
 def likes_of(user_ids: list[int]) -> dict[int, list[Like]]:
-    """Each user's upvoted and collected papers, most recent first (two queries for any number of users)."""
+    """Each user's upvoted and collected papers, most recent first (two queries for any number of users).
+
+    Papers hidden by moderation are left out: they neither shape a profile nor appear in a reason.
+    """
     events: dict[int, list[tuple[datetime, Like]]] = defaultdict(list)
-    for user_id, paper_id, at in Vote.objects.filter(user_id__in=user_ids).values_list(
+    for user_id, paper_id, at in Vote.objects.filter(user_id__in=user_ids, paper__hidden=False).values_list(
         "user_id", "paper_id", "created_at"
     ):
         events[user_id].append((at, Like(paper_id, "upvoted")))
-    for user_id, paper_id, at in CollectionItem.objects.filter(collection__owner_id__in=user_ids).values_list(
-        "collection__owner_id", "paper_id", "added_at"
-    ):
+    for user_id, paper_id, at in CollectionItem.objects.filter(
+        collection__owner_id__in=user_ids, paper__hidden=False
+    ).values_list("collection__owner_id", "paper_id", "added_at"):
         events[user_id].append((at, Like(paper_id, "collected")))
     likes: dict[int, list[Like]] = {}
     for user_id, items in events.items():
@@ -103,7 +106,9 @@ class InterestRanker:
     def _liked_papers(self, pks: set[int]) -> dict[int, Paper]:
         missing = pks - self._liked.keys()
         if missing:
-            for paper in Paper.objects.filter(pk__in=missing).only("pk", "arxiv_id", "title", "abstract"):
+            for paper in (
+                Paper.objects.visible().filter(pk__in=missing).only("pk", "arxiv_id", "title", "abstract")
+            ):
                 self._liked[paper.pk] = paper
         return {pk: self._liked[pk] for pk in pks if pk in self._liked}
 
