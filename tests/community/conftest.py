@@ -117,3 +117,36 @@ def arxiv_down(settings):
     settings.ARXIV_RETRY_ATTEMPTS = 1
     settings.ARXIV_RETRY_BACKOFF_SECONDS = 0
     settings.ARXIV_TIMEOUT_SECONDS = 2
+
+
+@pytest.fixture
+def concurrent_database(transactional_db, tmp_path):
+    """A database that threads can write at the same moment, as in a served site.
+
+    PostgreSQL serves as it is. The SQLite test database lives in shared-cache memory, which
+    answers a second writer with "table is locked" instead of letting it wait; for this test the
+    default database becomes a file copy of it instead, opened with the production options (WAL,
+    busy timeout, IMMEDIATE transactions). Request it before fixtures that create rows.
+    """
+    import sqlite3
+
+    from django.db import connections
+
+    memory = connections["default"]
+    if memory.vendor != "sqlite" or not memory.is_in_memory_db():
+        yield
+        return
+    memory.ensure_connection()
+    path = tmp_path / "concurrent.sqlite3"
+    with sqlite3.connect(path) as copy:
+        memory.connection.backup(copy)
+    copy.close()
+    original = connections.settings["default"]
+    connections.settings["default"] = {**original, "NAME": str(path)}
+    connections["default"] = connections.create_connection("default")
+    try:
+        yield
+    finally:
+        connections["default"].close()
+        connections.settings["default"] = original
+        connections["default"] = memory

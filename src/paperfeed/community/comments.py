@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from paperfeed.community import ratelimits
 from paperfeed.community.markdown import render_markdown
 from paperfeed.community.models import Comment
 from paperfeed.papers.models import Paper
@@ -54,10 +55,15 @@ def reply_target(paper: Paper, parent_id: int | None) -> Comment | None:
 
 
 def post_comment(user, paper: Paper, body: str, parent_id: int | None = None) -> Comment:
-    """Create a comment (or a reply) after checking the rate limit and the reply target."""
-    check_rate_limit(user)
+    """Create a comment (or a reply) after checking the rate limit and the reply target.
+
+    The count and the insert happen with the user's writes serialised, so a burst of simultaneous
+    posts cannot all see the same count and pass the limit together.
+    """
     parent = reply_target(paper, parent_id)
-    return Comment.objects.create(paper=paper, author=user, parent=parent, body=body)
+    with ratelimits.one_at_a_time(user):
+        check_rate_limit(user)
+        return Comment.objects.create(paper=paper, author=user, parent=parent, body=body)
 
 
 def edit_comment(comment: Comment, body: str) -> Comment:

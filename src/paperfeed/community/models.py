@@ -89,3 +89,15 @@ class CollectionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper.arxiv_id} in {self.collection}"
+
+
+class RateCounter(models.Model):
+    """Attempts of one action by one key in the current window (see ratelimits.hit)."""
+
+    name = models.CharField(max_length=100, unique=True)  # action and a hash of the key
+    window_start = models.BigIntegerField()  # the window's number: seconds since the epoch // length
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.BigIntegerField(db_index=True)  # seconds since the epoch
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.hits}"

@@ -10,7 +10,6 @@ import logging
 from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -50,9 +49,7 @@ def submit_paper(user, text: str, *, override_window: bool = False) -> Listing:
     _check_not_listed(paper)
     if not (override_window and user.is_staff):
         _check_window(paper)
-    with transaction.atomic():
-        # Lock the submitter's row so two concurrent submissions cannot both pass the daily cap.
-        get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+    with ratelimits.one_at_a_time(user):  # two simultaneous submissions cannot both pass the cap
         _check_daily_cap(user)
         now = timezone.now()
         try:
