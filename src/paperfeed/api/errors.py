@@ -6,10 +6,13 @@ import json
 import logging
 from functools import wraps
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from paperfeed.papers.errors import too_big_message
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +92,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         message = exc.args[0] if exc.args and isinstance(exc.args[0], str) else "Not found."
         return error_response(message, 404)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return error_response(too_big_message(), 413)
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:

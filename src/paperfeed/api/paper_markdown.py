@@ -13,7 +13,8 @@ def _line(text: str) -> str:
 
 
 def paper_markdown(paper: Paper) -> str:
-    authors = [_line(name) for name in paper.authorships.order_by("position").values_list("name", flat=True)]
+    names = paper.authorships.visible().order_by("position").values_list("name", flat=True)
+    authors = [_line(name) for name in names]
     listing = Listing.objects.filter(paper=paper, hidden=False).select_related("submitted_by").first()
     page_url = f"{settings.BASE_URL}{paper.get_absolute_url()}"
     lines = [f"# {_line(paper.title)}", ""]

@@ -21,7 +21,7 @@ def _placeholders(count: int) -> str:
 
 
 def author_rows(paper_ids: list[int]) -> list[AuthorRow]:
-    """The papers' authorships in author order, with the claiming user's names where claimed."""
+    """The papers' visible authorships in author order, with the claiming user's names where claimed."""
     if not paper_ids:
         return []
     q = connection.ops.quote_name
@@ -31,7 +31,7 @@ def author_rows(paper_ids: list[int]) -> list[AuthorRow]:
         f"SELECT a.{q('paper_id')}, a.{q('id')}, a.{q('name')}, a.{q('hidden')}, a.{q('status')},"
         f" a.{q('user_id')}, u.{q('username')}, u.{q('fullname')}, u.{q('avatar_url')}"
         f" FROM {authorship} a LEFT OUTER JOIN {user} u ON u.{q('id')} = a.{q('user_id')}"
-        f" WHERE a.{q('paper_id')} IN ({_placeholders(len(paper_ids))})"
+        f" WHERE a.{q('paper_id')} IN ({_placeholders(len(paper_ids))}) AND {Authorship.visible_sql('a')}"
         f" ORDER BY a.{q('paper_id')}, a.{q('position')}"
     )
     with connection.cursor() as cursor:

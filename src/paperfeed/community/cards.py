@@ -26,13 +26,7 @@ class Card:
 def paper_cards(user, papers: list[Paper]) -> list[Card]:
     """Cards for ``papers`` in the given order, with authors, feed day, comment totals and vote state."""
     ids = [paper.pk for paper in papers]
-    names: dict[int, list[str]] = {paper_id: [] for paper_id in ids}
-    for paper_id, name in (
-        Authorship.objects.filter(paper_id__in=ids)
-        .order_by("paper_id", "position")
-        .values_list("paper_id", "name")
-    ):
-        names[paper_id].append(name)
+    names = Authorship.objects.names_by_paper(ids)
     listings = {
         listing.paper_id: listing
         for listing in Listing.objects.filter(paper_id__in=ids, hidden=False).select_related("submitted_by")

@@ -1,6 +1,6 @@
 """Community URLs: included before the papers URLs, so /papers/submit wins over paper ids."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 # Importing the papers URLs registers the "arxiv" path converter used below (once, there).
 import paperfeed.papers.urls  # noqa: F401
@@ -19,5 +19,7 @@ urlpatterns = [
     path("collections/<int:pk>/delete", collections.delete, name="collection_delete"),
     path("collections/<int:pk>/add", collections.add, name="collection_add"),
     path("collections/<int:pk>/remove", collections.remove, name="collection_remove"),
-    path("u/<str:username>", profiles.profile, name="profile"),
+    # Any name that can be stored, "/" and all (NUL cannot): imported names were never validated,
+    # and a name no URL could be made for would break every page that links to its owner.
+    re_path(r"^u/(?P<username>[^\x00]+)\Z", profiles.profile, name="profile"),
 ]

@@ -6,7 +6,6 @@ worked out once and shared; personal picks are scored a batch at a time.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -103,15 +102,9 @@ def excerpt(paper: Paper, limit: int = EXCERPT_CHARS) -> str:
 def attach_authors(papers: list[Paper]) -> None:
     """Set ``paper.author_names`` on each paper with one query for all of them."""
     wanted = [p for p in papers if not hasattr(p, "author_names")]
-    names: dict[int, list[str]] = defaultdict(list)
-    for paper_id, name in (
-        Authorship.objects.filter(paper_id__in={p.pk for p in wanted}, hidden=False)
-        .order_by("paper_id", "position")
-        .values_list("paper_id", "name")
-    ):
-        names[paper_id].append(name)
+    names = Authorship.objects.names_by_paper({p.pk for p in wanted})
     for paper in wanted:
-        paper.author_names = names.get(paper.pk, [])
+        paper.author_names = names[paper.pk]
 
 
 def author_line(paper: Paper, shown: int = 4) -> str:

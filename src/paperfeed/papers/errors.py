@@ -1,9 +1,15 @@
-"""Friendly error pages: bad input is a 400/404 page, never a stack trace."""
+"""Friendly error pages: bad input is a 400/404/413 page, never a stack trace."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 
 def bad_request(request, exception=None):
+    # Django reports a body over DATA_UPLOAD_MAX_MEMORY_SIZE as a bad request; it is a 413.
+    if isinstance(exception, RequestDataTooBig):
+        return request_too_big(request)
     return render(request, "errors/400.html", {"message": _message(exception)}, status=400)
 
 
@@ -13,6 +19,18 @@ def not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "errors/500.html", status=500)
+
+
+def too_big_message() -> str:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return f"The request is larger than this site accepts ({limit / 2**20:g} MB at most); nothing was saved."
+
+
+def request_too_big(request: HttpRequest) -> HttpResponse:
+    """413, in the API's JSON error shape under /api/ and as a page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": too_big_message()}, status=413)
+    return render(request, "errors/413.html", {"message": too_big_message()}, status=413)
 
 
 def _message(exception) -> str:

@@ -104,6 +104,26 @@ class Paper(models.Model):
         return self.upvotes - self.imported_upvotes
 
 
+class AuthorshipQuerySet(models.QuerySet):
+    def visible(self) -> AuthorshipQuerySet:
+        """The authorships readers see. An author the source record marks hidden (an HF author
+        who hid themselves) is left out of every page, feed, citation, API answer and digest."""
+        return self.filter(hidden=False)
+
+    def names_by_paper(self, paper_ids) -> dict[int, list[str]]:
+        """Each of the papers' visible author names in order, in one query (every id is a key)."""
+        names: dict[int, list[str]] = {paper_id: [] for paper_id in paper_ids}
+        rows = (
+            self.visible()
+            .filter(paper_id__in=list(names))
+            .order_by("paper_id", "position")
+            .values_list("paper_id", "name")
+        )
+        for paper_id, name in rows:
+            names[paper_id].append(name)
+        return names
+
+
 class Authorship(models.Model):
     """The author at ``position`` (0-based) in a paper's author list."""
 
@@ -123,6 +143,8 @@ class Authorship(models.Model):
     hidden = models.BooleanField(default=False)
     status = models.CharField(max_length=40, blank=True, default="")
 
+    objects = AuthorshipQuerySet.as_manager()
+
     class Meta:
         ordering = ["paper", "position"]
         constraints = [
@@ -138,13 +160,23 @@ class Authorship(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @staticmethod
+    def visible_sql(table: str = "") -> str:
+        """The rule of ``Authorship.objects.visible()`` as an SQL condition, for the few hot
+        lookups written in plain SQL (``table``: the alias of the authorship table, if any)."""
+        from django.db import connection
+
+        prefix = f"{table}." if table else ""
+        return f"NOT {prefix}{connection.ops.quote_name('hidden')}"
+
     @classmethod
     def paper_ids_by(cls, name: str) -> models.QuerySet:
         """The ids of the papers ``name`` (whatever its case) is an author of, found through the
         index on lower(name): ``name__iexact`` compiles to LIKE on SQLite and to UPPER() on
         PostgreSQL, which no index serves."""
         return (
-            cls.objects.alias(name_lower=Lower("name"))
+            cls.objects.visible()
+            .alias(name_lower=Lower("name"))
             .filter(name_lower=Lower(Value(name)))
             .values("paper_id")
         )

@@ -36,19 +36,27 @@ class Period:
             return f"{year}-W{week:02d}"
         return self.start.strftime("%Y-%m")
 
-    def previous(self) -> Period:
-        if self.kind == "day":
-            return day_period(self.start - timedelta(days=1))
-        if self.kind == "week":
-            return week_period_of(self.start - timedelta(days=7))
-        return month_period_of(self.start - timedelta(days=1))
+    def previous(self) -> Period | None:
+        """The period before this one; None at the start of the calendar (year 1)."""
+        try:
+            if self.kind == "day":
+                return day_period(self.start - timedelta(days=1))
+            if self.kind == "week":
+                return week_period_of(self.start - timedelta(days=7))
+            return month_period_of(self.start - timedelta(days=1))
+        except OverflowError:
+            return None
 
-    def next(self) -> Period:
-        if self.kind == "day":
-            return day_period(self.start + timedelta(days=1))
-        if self.kind == "week":
-            return week_period_of(self.start + timedelta(days=7))
-        return month_period_of(self.end + timedelta(days=1))
+    def next(self) -> Period | None:
+        """The period after this one; None at the end of the calendar (year 9999)."""
+        try:
+            if self.kind == "day":
+                return day_period(self.start + timedelta(days=1))
+            if self.kind == "week":
+                return week_period_of(self.start + timedelta(days=7))
+            return month_period_of(self.end + timedelta(days=1))
+        except OverflowError:
+            return None
 
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -79,12 +87,19 @@ def parse_week(text: str) -> Period:
         start = date.fromisocalendar(year, week, 1)
     except ValueError:
         raise InvalidPeriod(f"“{text}” is not a real week: {year} has no week {week}.") from None
-    return Period("week", start, start + timedelta(days=6))
+    period = week_period_of(start)
+    if period is None:
+        raise InvalidPeriod(f"“{text}” runs past {date.max.isoformat()}, the last day there can be.")
+    return period
 
 
-def week_period_of(day: date) -> Period:
+def week_period_of(day: date) -> Period | None:
+    """The ISO week holding ``day``; None for the last days of 9999, whose week ends in 10000."""
     start = day - timedelta(days=day.isoweekday() - 1)
-    return Period("week", start, start + timedelta(days=6))
+    try:
+        return Period("week", start, start + timedelta(days=6))
+    except OverflowError:
+        return None
 
 
 def parse_month(text: str) -> Period:

@@ -100,7 +100,7 @@ def trending(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     paper = _visible_paper(request, arxiv_id)
-    authorships = list(paper.authorships.select_related("user"))
+    authorships = list(paper.authorships.visible().select_related("user"))
     listing = Listing.objects.filter(paper=paper).select_related("submitted_by").first()
     context = {
         "paper": paper,
@@ -115,7 +115,7 @@ def detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
 
 def bibtex(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     paper = _visible_paper(request, arxiv_id)
-    names = list(paper.authorships.values_list("name", flat=True))
+    names = list(paper.authorships.visible().values_list("name", flat=True))
     return HttpResponse(to_bibtex(paper, names), content_type="application/x-bibtex; charset=utf-8")
 
 
@@ -161,13 +161,19 @@ def _period_page(request: HttpRequest, period: Period, is_home: bool = False) ->
 
 def _period_tabs(period: Period) -> list[dict]:
     targets = [
-        ("Daily", "day", period.start.isoformat()),
-        ("Weekly", "week", week_period_of(period.start).slug),
-        ("Monthly", "month", month_period_of(period.start).slug),
+        ("Daily", day_period(period.start)),
+        ("Weekly", week_period_of(period.start)),
+        ("Monthly", month_period_of(period.start)),
     ]
+    # The week of 9999's last days runs past the calendar: that tab is left out.
     return [
-        {"label": label, "url": reverse(f"papers:{kind}", args=[slug]), "current": period.kind == kind}
-        for label, kind, slug in targets
+        {
+            "label": label,
+            "url": reverse(f"papers:{target.kind}", args=[target.slug]),
+            "current": period.kind == target.kind,
+        }
+        for label, target in targets
+        if target is not None
     ]
 
 
@@ -175,13 +181,7 @@ def _decorate(request: HttpRequest, page) -> None:
     """Attach what cards show to a page of listings: author names, vote state, comment total."""
     listings = list(page.object_list)
     paper_ids = [listing.paper_id for listing in listings]
-    names: dict[int, list[str]] = {paper_id: [] for paper_id in paper_ids}
-    for paper_id, name in (
-        Authorship.objects.filter(paper_id__in=paper_ids)
-        .order_by("paper_id", "position")
-        .values_list("paper_id", "name")
-    ):
-        names[paper_id].append(name)
+    names = Authorship.objects.names_by_paper(paper_ids)
     voted = voted_paper_ids(request.user, paper_ids)
     for listing in listings:
         listing.paper.author_names = names[listing.paper_id]
@@ -204,7 +204,7 @@ def _neighbour_url(period: Period, previous: bool) -> str | None:
         )
         return reverse("papers:day", args=[target.isoformat()]) if target else None
     neighbour = period.previous() if previous else period.next()
-    return reverse(f"papers:{period.kind}", args=[neighbour.slug])
+    return reverse(f"papers:{period.kind}", args=[neighbour.slug]) if neighbour else None
 
 
 def _page_of(request: HttpRequest, items):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 
 from django.db.models import Q
 
@@ -33,7 +33,8 @@ def filter_q(parsed: ParsedQuery) -> Q:
     if parsed.after:
         q &= Q(published__gte=start_of(parsed.after))
     if parsed.before:
-        q &= Q(published__lt=start_of(parsed.before + timedelta(days=1)))
+        # The end of the day, not the start of the next: before:9999-12-31 has no next day.
+        q &= Q(published__lte=datetime.combine(parsed.before, time.max, tzinfo=UTC))
     if parsed.has_code:
         q &= ~Q(github_repo="")
     return q
@@ -42,4 +43,4 @@ def filter_q(parsed: ParsedQuery) -> Q:
 def _author_papers(author: str):
     from paperfeed.papers.models import Authorship
 
-    return Authorship.objects.filter(name__icontains=author).values("paper_id")
+    return Authorship.objects.visible().filter(name__icontains=author).values("paper_id")

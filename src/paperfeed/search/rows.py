@@ -74,14 +74,15 @@ def _converters() -> list[tuple[int, list, object]]:
 
 
 def author_names(pks: list[int]) -> dict[int, list[str]]:
-    """Each paper's author names in order."""
+    """Each paper's visible author names in order."""
     names: dict[int, list[str]] = {}
     if not pks:
         return names
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {_q('paper_id')}, {_q('name')} FROM {_q(Authorship._meta.db_table)}"
-            f" WHERE {_q('paper_id')} IN ({_marks(pks)}) ORDER BY {_q('paper_id')}, {_q('position')}",
+            f" WHERE {_q('paper_id')} IN ({_marks(pks)}) AND {Authorship.visible_sql()}"
+            f" ORDER BY {_q('paper_id')}, {_q('position')}",
             pks,
         )
         for paper_id, name in cursor.fetchall():

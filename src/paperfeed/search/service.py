@@ -25,7 +25,7 @@ MODES = ("hybrid", "keyword", "dense")
 KEYWORD_DEPTH = 200  # keyword candidates fused; also the most results a keyword query pages through
 DENSE_DEPTH = 100  # dense candidates fused: every paper is "near", so only the head is worth showing
 TITLE_CHECK = 10  # keyword candidates checked for an exact title match
-MAX_LIMIT = 100
+MAX_LIMIT = 120  # the Hugging Face API allows 1–120 results per search page
 RELATED_DEPTH = 100  # nearest vectors fused for related papers
 # Keyword candidates fused for related papers: the head of a 12-word "more like this" query is
 # what helps (dev set nDCG@10 0.502 at 30 against 0.488 at 100); its tail only adds noise.

@@ -15,10 +15,11 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 
 from paperfeed.papers import feed
 from paperfeed.papers.models import Authorship, Listing, Paper
+from paperfeed.syndication.generators import TextAtomFeed, TextRssFeed
 from paperfeed.syndication.queries import (
     FeedInputError,
     author_papers,
@@ -35,13 +36,7 @@ AUTHORS_SHOWN = 10
 
 
 def attach_author_names(papers: list[Paper]) -> None:
-    names: dict[int, list[str]] = {paper.pk: [] for paper in papers}
-    for paper_id, name in (
-        Authorship.objects.filter(paper_id__in=names)
-        .order_by("paper_id", "position")
-        .values_list("paper_id", "name")
-    ):
-        names[paper_id].append(name)
+    names = Authorship.objects.names_by_paper([paper.pk for paper in papers])
     for paper in papers:
         paper.author_names = names[paper.pk]
 
@@ -69,7 +64,7 @@ class PaperFeed(Feed):
     def __init__(self, feed_type: type[SyndicationFeed] = Atom1Feed):
         super().__init__()
         self.feed_type = feed_type
-        self.format = "atom" if feed_type is Atom1Feed else "rss"
+        self.format = "atom" if issubclass(feed_type, Atom1Feed) else "rss"
 
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
@@ -236,4 +231,5 @@ class CollectionFeed(PaperFeed):
         return collection_papers(collection, ITEMS)
 
 
-FORMATS = {"atom": Atom1Feed, "rss": Rss201rev2Feed}
+# Abstracts as text, and no character XML cannot hold (see generators).
+FORMATS = {"atom": TextAtomFeed, "rss": TextRssFeed}

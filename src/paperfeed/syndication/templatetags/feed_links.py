@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
+from paperfeed.syndication.queries import CATEGORY
+
 register = template.Library()
 
 FORMATS = (("atom", "application/atom+xml", "Atom"), ("rss", "application/rss+xml", "RSS"))
@@ -34,6 +36,9 @@ def feed_url(kind: str, value, extension: str) -> str | None:
         parameter = "q" if kind == "search" else "name"
         return f"{reverse(f'feeds:{kind}_{extension}')}?{urlencode({parameter: str(value)})}"
     if kind == "category":
+        # A page's ?cat= is whatever was typed: only a real category name has a feed.
+        if not CATEGORY.match(str(value)):
+            return None
         return reverse(f"feeds:category_{extension}", args=[value])
     if kind == "collection":
         if getattr(value, "is_public", True) is False:
