@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,8 @@ def test_a_page_with_more_after_it_links_to_the_next_page(client, make_paper):
     for number in range(3):
         make_paper(f"Paper {number}", listed_on=DAY, upvotes=number)
     first = client.get("/api/daily_papers?date=2025-03-18&limit=2")
-    assert first["Link"] == '<http://testserver/api/daily_papers?date=2025-03-18&limit=2&p=1>; rel="next"'
+    expected = f"<{settings.BASE_URL}/api/daily_papers?date=2025-03-18&limit=2&p=1>"
+    assert first["Link"] == f'{expected}; rel="next"'
     last = client.get("/api/daily_papers?date=2025-03-18&limit=2&p=1")
     assert len(last.json()) == 1 and "Link" not in last
     assert client.get("/api/daily_papers?date=2025-03-18&limit=2&p=9").json() == []

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import feedparser
 import pytest
+from django.conf import settings
 
 FORMATS = ("atom", "rss")
 
@@ -23,10 +24,11 @@ def read_feed(client):
         parsed = feedparser.parse(response.content)
         assert not parsed.bozo, parsed.get("bozo_exception")
         assert parsed.version in ("atom10", "rss20")
-        assert parsed.feed.title and parsed.feed.link.startswith("http://testserver/")
+        # Links are on the configured base URL, whatever host the request came in on.
+        assert parsed.feed.title and parsed.feed.link.startswith(f"{settings.BASE_URL}/")
         for entry in parsed.entries:
             assert entry.title
-            assert entry.link.startswith("http://testserver/papers/")
+            assert entry.link.startswith(f"{settings.BASE_URL}/papers/")
             assert entry.id == entry.link
             assert entry.published_parsed is not None
             assert entry.author

@@ -2,20 +2,46 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.core import context
 from django.conf import settings
-from django.contrib.sites.requests import RequestSite
+from django.http import HttpRequest
+
+from paperfeed.site_url import on_this_site
+
+
+@dataclass(frozen=True)
+class ConfiguredSite:
+    """The site as mails name it: its configured name and the host of its base URL."""
+
+    name: str
+    domain: str
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Account mails greet people with the site's configured name.
+    """Account mails greet people with the site's configured name and link to its configured address.
 
-    Without Django's sites framework allauth names the site after the host the request came in on
-    ("Hello from 127.0.0.1:8000!"); a lab running its own site wants its own name there.
+    allauth builds the links in its mails (password reset, email confirmation, sign-up) from the
+    request, whose ``Host`` header the sender chooses: a reset link must never point anywhere but
+    ``PAPERFEED_BASE_URL``. Without Django's sites framework allauth also names the site after that
+    host ("Hello from 127.0.0.1:8000!"); a lab running its own site wants its own name there.
     """
 
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return on_this_site(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation) -> str:
+        return on_this_site(super().get_email_confirmation_url(request, emailconfirmation))
+
     def send_mail(self, template_prefix: str, email: str, context_data: dict) -> None:
-        site = RequestSite(context.request)
-        site.name = settings.SITE_NAME
-        super().send_mail(template_prefix, email, {"current_site": site, **context_data})
+        site = ConfiguredSite(name=settings.SITE_NAME, domain=urlsplit(settings.BASE_URL).netloc)
+        # Links allauth adds without a hook (the sign-up and reset links of "unknown account" and
+        # "account already exists" mails) are "*_url" values built from the request too.
+        links = {
+            name: on_this_site(value)
+            for name, value in context_data.items()
+            if name.endswith("_url") and isinstance(value, str) and "://" in value
+        }
+        super().send_mail(template_prefix, email, {"current_site": site, **context_data, **links})

@@ -4,6 +4,10 @@ Scripts and feed readers poll the same few URLs; without a token or a session a 
 the caller's, so it is stored under the feed version (see feed_version.py) and the request
 path, like the visitors' pages (papers/page_cache.py), in the same per-process ``pages`` cache.
 A vote, comment, submission or import changes the version, so the next read is fresh.
+
+The key holds no host because no answer does: absolute links (a feed's, the ``Link`` header) are
+built from ``PAPERFEED_BASE_URL`` (site_url.py), so a request with a forged ``Host`` header stores
+exactly what any other request would.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ placeholder where CSRF tokens go and each response gets its own token, so a toke
 never shared between visitors.
 
 The store is the ``pages`` cache (memory of each web process by default); the version it
-is keyed by is shared by every process.
+is keyed by is shared by every process. Pages link by path only (absolute links come from
+``PAPERFEED_BASE_URL``, see site_url.py), so a page rendered for a forged ``Host`` header is the
+page every visitor gets, and the key needs no host.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 
 from paperfeed.papers import feed
 from paperfeed.papers.models import Authorship, Listing, Paper
+from paperfeed.site_url import absolute_url, on_this_site
 from paperfeed.syndication.generators import TextAtomFeed, TextRssFeed
 from paperfeed.syndication.queries import (
     FeedInputError,
@@ -82,8 +83,16 @@ class PaperFeed(Feed):
     def object_for(self, request: HttpRequest, *args, **kwargs):
         return None
 
+    def get_feed(self, obj: Subject, request: HttpRequest) -> SyndicationFeed:
+        # Django prefixes a feed's link (and so its Atom id) with the request's host: move them to the
+        # configured base URL, like every other link here, so a forged Host cannot reach a kept feed.
+        feed = super().get_feed(obj, request)
+        for key in ("link", "id"):
+            feed.feed[key] = on_this_site(feed.feed[key])
+        return feed
+
     def feed_url(self, subject: Subject) -> str:
-        return subject.path
+        return absolute_url(subject.path)
 
     def items(self, subject: Subject) -> list[Paper]:
         papers = self.papers(subject.value)
@@ -104,7 +113,7 @@ class PaperFeed(Feed):
         return "\n\n".join(parts)
 
     def item_link(self, paper: Paper) -> str:
-        return paper.get_absolute_url()
+        return absolute_url(paper.get_absolute_url())
 
     def item_author_name(self, paper: Paper) -> str:
         names = paper.author_names
