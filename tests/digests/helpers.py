@@ -16,11 +16,19 @@ THURSDAY = date(2026, 11, 19)
 
 
 def send(period: str = "daily", at: str = "2026-11-20T07:00", *extra: str) -> str:
-    """Run ``paperfeed digest send`` and return what it printed."""
+    """Run ``paperfeed digest send`` and return what it printed, with its failure line if it failed.
+
+    Tests of the exit status itself call the command directly.
+    """
     from io import StringIO
 
+    from django.core.management.base import CommandError
+
     out = StringIO()
-    call_command("digest", "send", "--period", period, "--at", at, "--no-progress", *extra, stdout=out)
+    try:
+        call_command("digest", "send", "--period", period, "--at", at, "--no-progress", *extra, stdout=out)
+    except CommandError as error:
+        out.write(f"CommandError: {error}\n")
     return out.getvalue()
 
 

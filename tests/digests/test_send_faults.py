@@ -3,14 +3,23 @@ two senders at once. Each subscriber still gets exactly one digest per period.""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections import Counter
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import timezone
 
 from digests.helpers import FRIDAY, send
+from digests.processes import SqliteSite, subscriber
+from paperfeed.digests.holders import Holder, start_token, this_host
 from paperfeed.digests.models import DigestSend, SendStatus, Subscription
 from paperfeed.digests.send import DigestSender
 
@@ -122,19 +131,68 @@ def test_a_sender_that_dies_midway_is_completed_by_the_rerun_without_duplicates(
     assert delivered(smtp) == Counter(emails)
 
 
-def test_claims_of_a_killed_sender_are_taken_over_only_once_they_expire(
-    smtp, make_subscriber, trending_papers, settings
-):
-    from django.utils import timezone
-
-    (email,) = subscribers(make_subscriber, 1)
-    # What a sender killed with SIGKILL leaves behind: a claim it never finished.
-    DigestSend.objects.create(
+def leave_claim(email: str, holder: str, **fields) -> DigestSend:
+    """What a sender that is running, or was killed with SIGKILL, leaves: a claim it never finished."""
+    return DigestSend.objects.create(
         subscription=Subscription.objects.get(email=email),
         period_key="daily:2026-11-20",
-        claim_token="dead-sender",
+        claim_token="other-sender",
+        claim_holder=holder,
         claimed_at=timezone.now(),
+        **fields,
     )
+
+
+def finished_process_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_the_claims_of_a_dead_sender_on_this_host_are_taken_over_at_once(
+    smtp, make_subscriber, trending_papers
+):
+    emails = subscribers(make_subscriber, 2)
+    for email in emails:
+        leave_claim(email, str(Holder(this_host(), finished_process_pid(), "12345")))
+
+    output = send("daily")
+
+    assert delivered(smtp) == Counter(emails)
+    assert "sent 2" in output and "handled by another sender" not in output
+
+
+def test_the_claims_of_a_sender_still_running_here_are_left_alone(smtp, make_subscriber, trending_papers):
+    (email,) = subscribers(make_subscriber, 1)
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        leave_claim(email, str(Holder(this_host(), running.pid, start_token(running.pid))))
+        output = send("daily")
+    finally:
+        running.kill()
+        running.wait()
+
+    assert delivered(smtp) == Counter()
+    assert "handled by another sender 1" in output
+
+
+def test_a_process_id_now_used_by_another_process_does_not_hold_a_claim(
+    smtp, make_subscriber, trending_papers
+):
+    (email,) = subscribers(make_subscriber, 1)
+    # This test's own process runs, but it started at another moment than the recorded holder.
+    leave_claim(email, str(Holder(this_host(), os.getpid(), "1")))
+
+    send("daily")
+
+    assert delivered(smtp) == Counter([email])
+
+
+def test_claims_of_a_sender_on_another_host_are_taken_over_only_once_they_expire(
+    smtp, make_subscriber, trending_papers, settings
+):
+    (email,) = subscribers(make_subscriber, 1)
+    leave_claim(email, "another-host 4242 777")
     output = send("daily")
     assert delivered(smtp) == Counter()
     assert "handled by another sender 1" in output
@@ -144,6 +202,69 @@ def test_claims_of_a_killed_sender_are_taken_over_only_once_they_expire(
     )
     send("daily")
     assert delivered(smtp) == Counter([email])
+
+
+def test_a_digest_a_dead_sender_was_handing_over_is_never_sent_again(smtp, make_subscriber, trending_papers):
+    in_flight, untouched = subscribers(make_subscriber, 2)
+    dead = str(Holder(this_host(), finished_process_pid(), "12345"))
+    leave_claim(in_flight, dead, handed_over_at=timezone.now())  # the server may have accepted it
+    leave_claim(untouched, dead)
+
+    output = send("daily")
+
+    assert delivered(smtp) == Counter([untouched])
+    row = DigestSend.objects.get(subscription__email=in_flight)
+    assert row.status == SendStatus.FAILED and "may have accepted it" in row.last_error
+    assert "not resent after a sender died while handing them over 1" in output
+    send("daily")
+    assert delivered(smtp) == Counter([untouched])
+
+
+def test_an_smtp_server_that_is_down_makes_the_command_fail_with_a_one_line_reason(
+    smtp, make_subscriber, trending_papers
+):
+    subscribers(make_subscriber, 3)
+    smtp.stop()
+    out = StringIO()
+
+    with pytest.raises(CommandError) as failed:
+        call_command(
+            "digest", "send", "--period", "daily", "--at", "2026-11-20T07:00", "--no-progress", stdout=out
+        )
+
+    message = str(failed.value)
+    assert "\n" not in message
+    assert message.startswith("Mail could not be sent to 3 of 3 subscribers for daily:2026-11-20")
+    assert "sent 0" in message and "the SMTP server is unreachable" in message
+    assert "sent 0" in out.getvalue()  # the usual summary still comes first
+
+
+def test_a_run_where_some_mail_was_refused_fails_too(smtp, make_subscriber, trending_papers):
+    emails = subscribers(make_subscriber, 3)
+    smtp.refuse[emails[0]] = "550 5.1.1 No such user"
+
+    with pytest.raises(CommandError) as failed:
+        call_command(
+            "digest",
+            "send",
+            "--period",
+            "daily",
+            "--at",
+            "2026-11-20T07:00",
+            "--no-progress",
+            stdout=StringIO(),
+        )
+
+    assert "to 1 of 3 subscribers" in str(failed.value) and "sent 2, failed 1" in str(failed.value)
+    assert "550" in str(failed.value)
+
+
+def test_a_run_that_sent_everything_succeeds(smtp, make_subscriber, trending_papers):
+    subscribers(make_subscriber, 2)
+    call_command(
+        "digest", "send", "--period", "daily", "--at", "2026-11-20T07:00", "--no-progress", stdout=StringIO()
+    )
+    assert len(smtp.digests()) == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -176,56 +297,13 @@ def test_two_sender_threads_running_at_once_send_each_digest_once(smtp, make_sub
     assert DigestSend.objects.filter(status=SendStatus.SENT).count() == 40
 
 
-SEED = """
-import django, os
-django.setup()
-from datetime import UTC, datetime
-from django.utils import timezone
-from paperfeed.digests.models import Subscription
-from paperfeed.papers.models import Listing, Paper
-for n in range(3):
-    paper = Paper.objects.create(arxiv_id=f"2511.0000{n}", title=f"Seeded paper {n}", upvotes=10 - n)
-    moment = datetime(2026, 11, 19, 8, n, tzinfo=UTC)
-    Listing.objects.create(paper=paper, date=moment.date(), submitted_at=moment)
-Subscription.objects.bulk_create(
-    Subscription(email=f"proc{n:03d}@example.org", confirmed_at=timezone.now()) for n in range(120)
-)
-"""
-
-
 def test_two_sender_processes_on_one_sqlite_file_send_each_digest_once(smtp, tmp_path):
-    import os
-    import subprocess
-    import sys
-
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        PAPERFEED_DATA_DIR=str(tmp_path),
-        PAPERFEED_SMTP_URL=f"smtp://{smtp.host}:{smtp.port}",
-        PAPERFEED_BASE_URL="https://papers.example.org",
-        PAPERFEED_DIGEST_BATCH="10",
-        DJANGO_SETTINGS_MODULE="paperfeed.settings",
-    )
-
-    def paperfeed(*args: str) -> subprocess.Popen:
-        return subprocess.Popen(
-            [sys.executable, "-m", "paperfeed", *args],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    assert paperfeed("migrate", "-v0").wait(300) == 0
-    subprocess.run([sys.executable, "-c", SEED], env=env, check=True, timeout=120)
-    senders = [
-        paperfeed("digest", "send", "--period", "daily", "--at", "2026-11-20T07:00", "--no-progress")
-        for _ in range(2)
-    ]
+    site = SqliteSite(tmp_path, smtp, subscribers=120)
+    senders = [site.sender() for _ in range(2)]
     outputs = [sender.communicate(timeout=300) for sender in senders]
 
     assert [sender.returncode for sender in senders] == [0, 0], outputs
-    assert delivered(smtp) == Counter(f"proc{n:03d}@example.org" for n in range(120))
+    assert delivered(smtp) == Counter(subscriber(n) for n in range(120))
     sent = [int(out.split("sent ")[1].split(",")[0]) for out, _ in outputs]
     assert sum(sent) == 120, outputs
 

@@ -94,6 +94,11 @@ class DigestSend(models.Model):
     status = models.CharField(max_length=10, choices=SendStatus.choices, default=SendStatus.SENDING)
     claim_token = models.CharField(max_length=32, blank=True, default="")
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # "host pid start-time" of the sender holding the claim (see holders.py).
+    claim_holder = models.CharField(max_length=160, blank=True, default="")
+    # Set just before the mail goes to the SMTP server: if its sender dies now, the server may have
+    # accepted it, so it is never sent again.
+    handed_over_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

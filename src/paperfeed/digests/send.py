@@ -6,8 +6,11 @@ How "once" holds up:
   and marks a row sent only after the SMTP server accepted the mail. Two senders never hold the
   same row: inserts of the same key conflict, take-overs are conditional updates.
 - If the loop dies with an exception, rows already accepted are still marked sent and the rest
-  are released at once for the next run; if the process is killed outright, its claims expire
-  after ``conf.claim_timeout_seconds()``.
+  are released at once for the next run. If the process is killed outright, the next sender on
+  the same host sees that the claims' holder is gone and takes them over at once (holders.py);
+  claims of a sender on another host expire after ``conf.claim_timeout_seconds()``.
+- A row is stamped just before its mail goes to the server. A taken-over row with that stamp may
+  have been accepted before its sender died, so it is failed, never sent a second time.
 - Transient SMTP failures (4xx, refused or dropped connections, timeouts) put the row back for a
   later run with exponential backoff; a permanent 5xx for the recipient fails the row and counts
   a bounce against the address, which stops getting mail at the configured limit.
@@ -20,7 +23,6 @@ import socket
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.mail import get_connection
@@ -28,13 +30,18 @@ from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db.models import F, Q
 from django.utils import timezone
 
-from paperfeed.digests import conf
+from paperfeed.digests import conf, holders
 from paperfeed.digests.compose import Digest, DigestComposer, contents_of
 from paperfeed.digests.models import DigestSend, SendStatus, Subscription
 from paperfeed.digests.periods import DigestPeriod, period_at
 from paperfeed.digests.render import DigestRenderer
+from paperfeed.digests.summary import SendSummary
 
 FINAL = (SendStatus.SENT, SendStatus.EMPTY, SendStatus.FAILED)
+IN_FLIGHT_AT_DEATH = (
+    "Its sender stopped while handing this digest to the SMTP server, which may have accepted it; "
+    "it is not sent again."
+)
 CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError, socket.timeout)
 # Accepted mails are logged as sent in groups this size. 1: each mail is logged the moment the
 # server accepts it, so a process killed outright (SIGKILL, power loss) can resend at most the one
@@ -42,40 +49,6 @@ CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, O
 MARK_SENT_EVERY = 1
 # Consecutive connection failures after which the server is taken to be down for this run.
 CONNECTION_FAILURES_TO_STOP = 2
-
-
-@dataclass
-class SendSummary:
-    period: str
-    due: int = 0
-    sent: int = 0
-    empty: int = 0  # nothing to send: skipped
-    failed: int = 0  # permanent rejections (bounces) and retries given up
-    retry_later: int = 0
-    taken_elsewhere: int = 0  # claimed by another sender running at the same time
-    waiting: int = 0  # transient failures still in their backoff
-    would_send: int = 0  # dry run
-    stopped_early: str = ""
-    errors: list[str] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        parts = [
-            f"Digests for {self.period}: {self.due} due",
-            f"sent {self.sent}",
-            f"skipped (empty) {self.empty}",
-            f"failed {self.failed}",
-            f"retried later {self.retry_later}",
-        ]
-        if self.would_send:
-            parts.append(f"would send {self.would_send} (dry run)")
-        if self.taken_elsewhere:
-            parts.append(f"handled by another sender {self.taken_elsewhere}")
-        if self.waiting:
-            parts.append(f"waiting to retry {self.waiting}")
-        lines = [", ".join(parts) + "."]
-        if self.stopped_early:
-            lines.append(f"Stopped early: {self.stopped_early}")
-        return lines
 
 
 class ServerDown(Exception):
@@ -112,6 +85,7 @@ class DigestSender:
         # Called before each mail is handed to the server (tests use it to stop a run midway).
         self.before_send = before_send
         self.token = uuid.uuid4().hex
+        self.holder = str(holders.me())
         # The pacing clock (replaceable, so pacing can be checked without waiting).
         self.clock: Callable[[], float] = time.monotonic
         self.sleep: Callable[[float], None] = time.sleep
@@ -154,26 +128,50 @@ class DigestSender:
                     period_key=self.period.key,
                     status=SendStatus.SENDING,
                     claim_token=self.token,
+                    claim_holder=self.holder,
                     claimed_at=now,
                 )
                 for pk in subscription_ids
             ],
             ignore_conflicts=True,
         )
+        rows = DigestSend.objects.filter(period_key=self.period.key, subscription_id__in=subscription_ids)
         stale = now - timedelta(seconds=conf.claim_timeout_seconds())
-        DigestSend.objects.filter(period_key=self.period.key, subscription_id__in=subscription_ids).filter(
-            Q(status=SendStatus.RETRY, next_attempt_at__lte=now)
-            | Q(status=SendStatus.SENDING, claimed_at__lt=stale)
-        ).update(status=SendStatus.SENDING, claim_token=self.token, claimed_at=now)
+        orphaned = Q(status=SendStatus.SENDING) & (
+            Q(claimed_at__lt=stale) | Q(claim_token__in=self._gone_holders(rows))
+        )
+        # Conditional updates: of two senders taking over the same rows, only one matches them.
+        lost = rows.filter(orphaned, handed_over_at__isnull=False).update(
+            status=SendStatus.FAILED, claim_token="", last_error=IN_FLIGHT_AT_DEATH
+        )
+        self.summary.failed += lost
+        self.summary.uncertain += lost
+        rows.filter(Q(status=SendStatus.RETRY, next_attempt_at__lte=now) | orphaned).update(
+            status=SendStatus.SENDING,
+            claim_token=self.token,
+            claim_holder=self.holder,
+            claimed_at=now,
+            handed_over_at=None,
+        )
         return list(
             DigestSend.objects.filter(self._mine(), subscription_id__in=subscription_ids).values_list(
                 "subscription_id", flat=True
             )
         )
 
+    def _gone_holders(self, rows) -> list[str]:
+        """Claim tokens among ``rows`` whose holder is certainly no longer running."""
+        held = (
+            rows.filter(status=SendStatus.SENDING)
+            .exclude(claim_token=self.token)
+            .values_list("claim_token", "claim_holder")
+            .distinct()
+        )
+        return [token for token, text in held if (holder := holders.Holder.parse(text)) and holder.is_gone()]
+
     def _finish(self, subscription_id: int, **changes) -> None:
         DigestSend.objects.filter(self._mine(), subscription_id=subscription_id).update(
-            claim_token="", **changes
+            claim_token="", handed_over_at=None, **changes
         )
 
     def mark_sent(self, accepted: list[tuple[Subscription, Digest]]) -> None:
@@ -194,6 +192,7 @@ class DigestSender:
         accepted.clear()
 
     def mark_transient(self, subscription_id: int, error: Exception) -> None:
+        self.summary.last_error = " ".join(str(error).split())[:200]
         row = DigestSend.objects.filter(self._mine(), subscription_id=subscription_id).first()
         if row is None:
             return
@@ -215,6 +214,7 @@ class DigestSender:
         self.summary.retry_later += 1
 
     def mark_permanent(self, subscription: Subscription, error: Exception) -> None:
+        self.summary.last_error = " ".join(str(error).split())[:200]
         self._finish(subscription.pk, status=SendStatus.FAILED, last_error=str(error)[:500])
         Subscription.objects.filter(pk=subscription.pk).update(bounce_count=F("bounce_count") + 1)
         Subscription.objects.filter(pk=subscription.pk, bounce_count__gte=conf.bounce_limit()).update(
@@ -226,7 +226,7 @@ class DigestSender:
         """Give claims back untried: the next run takes them straight away."""
         if subscription_ids:
             released = DigestSend.objects.filter(self._mine(), subscription_id__in=subscription_ids).update(
-                status=SendStatus.RETRY, claim_token="", next_attempt_at=timezone.now()
+                status=SendStatus.RETRY, claim_token="", handed_over_at=None, next_attempt_at=timezone.now()
             )
             self.summary.retry_later += released
 
@@ -244,9 +244,8 @@ class DigestSender:
                 else:
                     self._send_batch(batch)
             except ServerDown as error:
-                self.summary.stopped_early = (
-                    f"the SMTP server is unreachable ({error}); the rest is retried later."
-                )
+                self.summary.stop_reason = f"the SMTP server is unreachable ({error})"
+                self.summary.stopped_early = f"{self.summary.stop_reason}; the rest is retried later."
                 break
             finally:
                 if self.progress:
@@ -263,8 +262,10 @@ class DigestSender:
                 self.summary.would_send += 1
 
     def _send_batch(self, batch: list[int]) -> None:
+        uncertain_before = self.summary.uncertain
         claimed = set(self.claim(batch))
-        self.summary.taken_elsewhere += len(batch) - len(claimed)
+        settled_here = self.summary.uncertain - uncertain_before  # failed in claim(), not elsewhere
+        self.summary.taken_elsewhere += len(batch) - len(claimed) - settled_here
         if not claimed:
             return
         # Re-read after claiming: an address unsubscribed a moment ago gets nothing.
@@ -303,6 +304,9 @@ class DigestSender:
                         if needs_open:
                             connection.open()  # kept open for the whole batch
                             needs_open = False
+                        DigestSend.objects.filter(self._mine(), subscription_id=subscription.pk).update(
+                            handed_over_at=timezone.now()
+                        )
                         self._hand_over(connection, digest)
                     except smtplib.SMTPRecipientsRefused as error:
                         self._rejected(subscription, error)

@@ -1,4 +1,7 @@
-"""``paperfeed digest send --period daily|weekly [--dry-run] [--limit N]``: send the digests due now."""
+"""``paperfeed digest send --period daily|weekly [--dry-run] [--limit N]``: send the digests due now.
+
+Exits with status 1 and a one-line reason when any due digest could not be sent.
+"""
 
 from __future__ import annotations
 
@@ -67,6 +70,9 @@ class Command(BaseCommand):
         )
         for line in summary.lines():
             self.stdout.write(line)
+        # Cron and systemd see a run that left mail unsent (server down, refusals) as a failure.
+        if not options["dry_run"] and summary.failure():
+            raise CommandError(summary.failure())
 
 
 def send_digests(frequency: str, *, progress_to=None, **options):

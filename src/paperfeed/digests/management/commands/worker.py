@@ -116,3 +116,5 @@ class Command(BaseCommand):
             summary = send_digests(frequency, progress_to=None)
             for line in summary.lines():
                 self.stdout.write(line)
+            if summary.failure():
+                self.stderr.write(summary.failure())
