@@ -124,7 +124,7 @@ def main() -> None:
         data_dir = args.data_dir
     os.environ["PAPERFEED_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paperfeed.settings")
-    os.environ.setdefault("PAPERFEED_ALLOWED_HOSTS", "*")
+    os.environ.setdefault("PAPERFEED_ALLOWED_HOSTS", "testserver")  # the in-process test client's host
     import django
 
     django.setup()

@@ -6,12 +6,33 @@ import os
 import secrets
 from pathlib import Path
 
+# Files that hold secrets (the database holds sessions, tokens and password hashes): SQLite gives
+# its -wal and -shm files the mode of the database file, so tightening that covers them.
+PRIVATE_FILES = ("paperfeed.sqlite3", "paperfeed.sqlite3-wal", "paperfeed.sqlite3-shm", "secret_key")
+
 
 def data_dir() -> Path:
-    """Return the data directory (``PAPERFEED_DATA_DIR``, default ``./data``), creating it."""
+    """Return the data directory (``PAPERFEED_DATA_DIR``, default ``./data``), owner-only.
+
+    The process's umask becomes 077, so whatever it creates from now on (the database, the search
+    index, keys) can be read by its owner only. A directory and files left by an earlier version
+    with looser modes are tightened.
+    """
+    os.umask(0o077)
     path = Path(os.environ.get("PAPERFEED_DATA_DIR", "data")).resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _tighten(path, 0o700)
+    for name in PRIVATE_FILES:
+        _tighten(path / name, 0o600)
     return path
+
+
+def _tighten(path: Path, mode: int) -> None:
+    try:
+        if path.stat().st_mode & 0o777 != mode:
+            path.chmod(mode)
+    except FileNotFoundError:
+        pass
 
 
 def secret_key(directory: Path) -> str:

@@ -7,7 +7,10 @@ from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 
+from paperfeed.client_address import parse_proxies
 from paperfeed.datadir import data_dir, secret_key
+from paperfeed.logs import logging_config
+from paperfeed.site_url import allowed_hosts, base_url_parts, origin
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -25,12 +28,17 @@ def env_int(name: str, default: int) -> int:
 DATA_DIR = data_dir()
 SECRET_KEY = secret_key(DATA_DIR)
 DEBUG = env_bool("PAPERFEED_DEBUG")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("PAPERFEED_ALLOWED_HOSTS", "*").split(",")]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("PAPERFEED_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
-# Absolute links in mails and feeds.
+# The site's address: every absolute link (mails, feeds, API) is built from it, and its host is the
+# one the site answers to (see site_url.py).
 BASE_URL = os.environ.get("PAPERFEED_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+BASE_SCHEME = base_url_parts(BASE_URL)[0]
+ALLOWED_HOSTS = allowed_hosts(BASE_URL, os.environ.get("PAPERFEED_ALLOWED_HOSTS"), DEBUG)
+CSRF_TRUSTED_ORIGINS = [
+    origin(BASE_URL),
+    *(o.strip() for o in os.environ.get("PAPERFEED_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()),
+]
+# Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (client_address.py).
+TRUSTED_PROXIES = parse_proxies(os.environ.get("PAPERFEED_TRUSTED_PROXIES"))
 SITE_NAME = os.environ.get("PAPERFEED_SITE_NAME", "paperfeed")
 
 INSTALLED_APPS = [
@@ -47,6 +55,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "ninja",
+    "csp",
     "paperfeed.papers",
     "paperfeed.community",
     "paperfeed.ingest",
@@ -57,9 +66,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it (the HTTPS redirect, every rate limit) sees the real client.
+    "paperfeed.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before any view reads request.GET: control characters in a query string are dropped.
     "paperfeed.papers.query_text.QueryControlCharactersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,6 +172,10 @@ ACCOUNT_RATE_LIMITS = {
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+# allauth's limits key on the client address: REMOTE_ADDR, which ClientAddressMiddleware sets from
+# the trusted proxies. allauth must not read X-Forwarded-For on its own as well.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = None
 
 # Community rules.
 SUBMISSIONS_PER_DAY = env_int("PAPERFEED_SUBMISSIONS_PER_DAY", 5)
@@ -218,16 +234,38 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# TLS: an https:// base URL turns on the production set (README, "Running in production").
+HTTPS = BASE_SCHEME == "https"
+if TRUSTED_PROXIES:
+    # Believed only from the trusted proxies: ClientAddressMiddleware drops it from anyone else.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-SESSION_COOKIE_SECURE = env_bool("PAPERFEED_SECURE_COOKIES")
+SESSION_COOKIE_SECURE = env_bool("PAPERFEED_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind a TLS proxy the app only knows a request was HTTPS from a trusted proxy's header: without
+# trusted proxies a redirect would loop, so it is on by default only with them.
+SECURE_SSL_REDIRECT = env_bool("PAPERFEED_SSL_REDIRECT", HTTPS and bool(TRUSTED_PROXIES))
+SECURE_SSL_HOST = urlsplit(BASE_URL).netloc if HTTPS else None
+SECURE_HSTS_SECONDS = env_int("PAPERFEED_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PAPERFEED_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("PAPERFEED_HSTS_PRELOAD")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("PAPERFEED_LOG_LEVEL", "WARNING")},
+# Scripts only from the site's own files (no inline script, no eval). Inline styles are allowed:
+# a digest viewed in the browser is the mail's HTML, whose styles must be inline for mail readers.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }
+
+LOGGING = logging_config(os.environ.get("PAPERFEED_LOG_LEVEL", "WARNING"))

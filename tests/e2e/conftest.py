@@ -36,7 +36,14 @@ def _new_page(browser, live_server, **options):
     page = context.new_page()
     page.errors = []  # uncaught JavaScript errors: a page that throws fails its test
     page.on("pageerror", lambda error: page.errors.append(str(error)))
+    # So does anything the Content-Security-Policy blocked (a script, a style, a connection).
+    page.on("console", lambda message: _note_csp_violation(page, message))
     return context, page
+
+
+def _note_csp_violation(page, message) -> None:
+    if message.type == "error" and "Content Security Policy" in message.text:
+        page.errors.append(message.text)
 
 
 @pytest.fixture

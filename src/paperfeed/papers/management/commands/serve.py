@@ -74,6 +74,9 @@ class Command(BaseCommand):
             "errorlog": "-",
             "loglevel": "warning",
             "proc_name": "paperfeed",
+            # gunicorn believes X-Forwarded-Proto from 127.0.0.1 unless told otherwise: the same
+            # proxies as the site (PAPERFEED_TRUSTED_PROXIES, client_address.py), and only them.
+            "forwarded_allow_ips": ",".join(settings.TRUSTED_PROXIES),
             # Each worker loads the search model and opens the index as it starts (not the master
             # before forking), so the first search does not wait for them.
             "post_worker_init": lambda worker: warm_up_search(),
