@@ -171,14 +171,36 @@ def test_a_paper_inserted_by_another_writer_meanwhile_makes_the_batch_merge_inst
 
 @pytest.mark.django_db
 def test_a_failure_of_the_parsing_process_stops_the_import_with_its_reason(ingest, monkeypatch):
-    def broken(data):
+    def broken(self):
         raise ZeroDivisionError("a bug in a parser")
+        yield
 
-    monkeypatch.setattr(file_parser, "parse_record", broken)
-    monkeypatch.setattr(file_parser.PlainArxivRows, "prepare", lambda self, data, identity: broken(data))
+    monkeypatch.setattr(file_parser.JsonlFile, "blocks", broken)
     with pytest.raises(file_parser.ParserFailed, match="ZeroDivisionError: a bug in a parser"):
         ingest(FIXTURES / "arxiv_cs_2025_2026.jsonl")
     assert Paper.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_line_that_trips_an_unforeseen_error_is_rejected_with_its_number_and_the_import_goes_on(
+    ingest, write_jsonl, monkeypatch
+):
+    real = file_parser.parse_record
+
+    def broken_on_one_paper(data):
+        if data.get("id") == "2503.10001":
+            raise ZeroDivisionError("a bug in a parser")
+        return real(data)
+
+    monkeypatch.setattr(file_parser, "parse_record", broken_on_one_paper)
+    monkeypatch.setattr(file_parser.PlainArxivRows, "prepare", lambda self, data, identity: None)
+    lines = [{"id": f"2503.{10000 + n}", "title": f"Paper {n}"} for n in range(3)]
+
+    run = ingest(write_jsonl("three.jsonl", lines))
+
+    assert run.failed
+    assert "three.jsonl:2: cannot be read (ZeroDivisionError: a bug in a parser)" in run.stderr
+    assert sorted(Paper.objects.values_list("arxiv_id", flat=True)) == ["2503.10000", "2503.10002"]
 
 
 def test_parsed_groups_keep_file_order_and_line_numbers(write_jsonl):

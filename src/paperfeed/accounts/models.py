@@ -10,6 +10,10 @@ class User(AbstractUser):
     # Users created by an import (e.g. Hugging Face submitters) have no password
     # and cannot log in until an operator hands the account over.
     imported = models.BooleanField(default=False)
+    # The account's username in the source it was imported from. Imports find their accounts by
+    # it, never by ``username``: a local account that happens to bear the same name is someone
+    # else, and the imported account then gets a username of its own (see ingest.identities).
+    imported_as = models.CharField(max_length=150, unique=True, null=True, blank=True, editable=False)
 
     @property
     def display_name(self) -> str:

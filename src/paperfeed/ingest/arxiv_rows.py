@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from paperfeed.ingest.records import RecordError
+from paperfeed.ingest.safe_values import column_range
 from paperfeed.ingest.shapes import (
     _categories,
     _required_id,
@@ -53,6 +54,9 @@ _CANONICAL_ID = re.compile(
 # Float-mangled new-style ids that are no arXiv id as written (three digits before the dot, or
 # more than five after it), which the general path therefore repairs (shapes.repair_float_id).
 _FLOAT_MANGLED_ID = re.compile(r"[0-9]{3}\.[0-9]+|[0-9]{4}\.[0-9]{6,}")
+# Versions the column holds on every database (more digits than this never fit).
+_MAX_VERSION = column_range("version")[1]
+_MAX_VERSION_DIGITS = len(str(_MAX_VERSION)) - 1
 # Dates remembered per import: arXiv dumps hold a few thousand distinct days.
 _MAX_REMEMBERED_TIMES = 50_000
 _NO_TIME: tuple[None, None] = (None, None)
@@ -100,10 +104,14 @@ class PlainArxivRows:
             canonical = _CANONICAL_ID.fullmatch(raw_id) if type(raw_id) is str else None
             if canonical is not None:
                 arxiv_id, number = canonical.groups()
+                if number is not None and len(number) > _MAX_VERSION_DIGITS:
+                    return None  # the general path refuses a version the column cannot hold
                 return arxiv_id, int(number) or None if number else None
             if (repaired := _repaired_float_id(raw_id)) is not None:
                 return repaired, None
             parsed = cached_arxiv_id(_required_id(raw_id, repair=True))
+            if parsed.version is not None and parsed.version > _MAX_VERSION:
+                return None
             return parsed.id, parsed.version or None
         except (RecordError, InvalidArxivId):
             return None  # the general path raises the error, with its usual message

@@ -2,9 +2,11 @@
 
 Each line is parsed on its own (see :mod:`paperfeed.ingest.shapes`); a bad line is reported
 on stderr as ``file:line: reason``, skipped and counted, and the command fails at the end if
-any line was rejected. With ``--strict`` everything runs in one transaction that is rolled
-back if any line is bad, so nothing is imported. Without it each batch commits on its own,
-so an interrupted import is continued by running the same command again.
+any line was rejected. A line imported without part of it (an account whose username sign-up
+would refuse) is reported as ``file:line: note: ...``. With ``--strict`` everything runs in
+one transaction that is rolled back if any line is bad, so nothing is imported. Without it
+each batch commits on its own, so an interrupted import is continued by running the same
+command again.
 
 Reading, decompressing and parsing run in a forked process (:mod:`paperfeed.ingest.file_parser`)
 while this one writes to the database, so the two use different cores.
@@ -66,6 +68,7 @@ class _FileImport:
         self.command = command
         self.source = source
         self.rejected = 0
+        self.noted = 0  # notes on lines imported without part of them
         self.repeated = 0  # lines that repeated their paper's previous line (left out)
         self.bytes_read = 0  # of the compressed file, as far as parsing has got
 
@@ -73,6 +76,11 @@ class _FileImport:
         self.rejected += 1
         if self.rejected <= MAX_REPORTED_LINES:
             self.command.stderr.write(f"{self.source.path}:{line}: {reason}")
+
+    def note(self, line: int, note: str) -> None:
+        self.noted += 1
+        if self.noted <= MAX_REPORTED_LINES:
+            self.command.stderr.write(f"{self.source.path}:{line}: note: {note}")
 
     def records(self) -> Iterator[Prepared]:
         """The file's good records, prepared by a child process while this one writes to the database."""
@@ -82,6 +90,8 @@ class _FileImport:
         for group in parsed_groups(self.source):
             for line, reason in group.rejected:
                 self.reject(line, reason)
+            for line, note in group.notes:
+                self.note(line, note)
             self.bytes_read = group.bytes_read
             self.repeated += group.repeated
             yield group.items
@@ -152,6 +162,8 @@ def _import_file(
         command.stderr.write(
             f"{source.path}: ... {reading.rejected - MAX_REPORTED_LINES:,} more rejected lines"
         )
+    if reading.noted > MAX_REPORTED_LINES:
+        command.stderr.write(f"{source.path}: ... {reading.noted - MAX_REPORTED_LINES:,} more notes")
     command.stdout.write(
         format_summary(source.name, stats, reading.rejected, progress.seconds, repeated=reading.repeated)
     )

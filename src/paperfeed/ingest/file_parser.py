@@ -7,21 +7,25 @@ forked child process does all of that and hands the writer ready rows
 database writes run on different cores. Where ``fork`` is not available, a thread does it.
 
 The writer receives :class:`ParsedGroup` objects in file order: the prepared records of a
-few hundred lines, the lines rejected among them (``(line number, reason)``) and how much of
-the compressed file has been read (for progress and ETA).
+few hundred lines, the lines rejected among them (``(line number, reason)``), what was left out
+of the lines imported (``notes``, same form) and how much of the compressed file has been read
+(for progress and ETA).
+
+No line can stop the import: one that cannot be read for any reason is rejected with its number.
+A file cut short (a truncated ``.gz`` or ``.xz``) gives every complete line before the cut.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import gzip
 import lzma
 import multiprocessing
 import os
 import pickle
 import signal
 import traceback
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -31,6 +35,7 @@ import orjson
 from paperfeed.ingest.arxiv_rows import Identity, PlainArxivRows
 from paperfeed.ingest.jsonl import JsonlFile, in_background, widen_pipe
 from paperfeed.ingest.records import RecordError
+from paperfeed.ingest.safe_values import may_hold_unsafe_text, safe_record
 from paperfeed.ingest.shapes import parse_record
 from paperfeed.ingest.store import Prepared, prepare_record
 from paperfeed.papers.arxiv_ids import InvalidArxivId
@@ -46,6 +51,8 @@ _QUEUED_GROUPS = 8
 class ParsedGroup:
     items: list[Prepared] = field(default_factory=list)
     rejected: list[tuple[int | str, str]] = field(default_factory=list)
+    # (line number, what was left out of that line's record to import it)
+    notes: list[tuple[int, str]] = field(default_factory=list)
     bytes_read: int = 0
     # Lines left out because they repeat the paper's previous line exactly (see _Repeats).
     repeated: int = 0
@@ -105,15 +112,22 @@ class _LineRows:
     def __init__(self) -> None:
         self.plain_arxiv = PlainArxivRows()
         self.repeats = _Repeats()
+        self.notes: list[str] = []  # of the last line
 
-    def __call__(self, data: object) -> Prepared | None:
-        # Plain arXiv lines go straight to rows; the rest (and bad lines) the general way.
-        identity = self.plain_arxiv.identity(data)
+    def __call__(self, data: object, unsafe: bool = False) -> Prepared | None:
+        """``unsafe``: the line may hold text feeds cannot carry (see ``may_hold_unsafe_text``)."""
+        self.notes = []
+        # Plain arXiv lines go straight to rows; the rest (bad lines, and the rare line whose
+        # text needs cleaning) the general way.
+        identity = None if unsafe else self.plain_arxiv.identity(data)
         if identity is not None and self.repeats.repeats_line(identity, data):
             return None
         item = self.plain_arxiv.prepare(data, identity) if identity is not None else None
         if item is None:
-            item = prepare_record(parse_record(data))
+            # (Usernames are checked as written: one with a control character is left out.)
+            record = parse_record(data)
+            self.notes = record.notes
+            item = prepare_record(safe_record(record) if unsafe else record)
             identity = None
         return None if self.repeats.seen(item, identity, data if identity is not None else None) else item
 
@@ -142,33 +156,43 @@ class ParserFailed(RuntimeError):
 def parse_groups(source: JsonlFile, group_lines: int = GROUP_LINES) -> Iterator[ParsedGroup]:
     """Parse ``source`` here, group by group (what the child process runs)."""
     loads = orjson.loads
+    unsafe = may_hold_unsafe_text
     rows_of = _LineRows()
     group = ParsedGroup()
     lines = 0
+    number = 0
     try:
         for first, block in source.blocks():
             for number, line in enumerate(block, first):
                 try:
-                    item = rows_of(loads(line))
+                    item = rows_of(loads(line), unsafe(line))
                     if item is None:
                         group.repeated += 1
                     else:
                         group.items.append(item)
+                        if rows_of.notes:
+                            group.notes.extend((number, note) for note in rows_of.notes)
                 except orjson.JSONDecodeError as error:
                     if not line.strip():
                         continue  # a blank line (looked at only here: good lines are never blank)
                     group.rejected.append((number, f"broken JSON: {error}"))
                 except (RecordError, InvalidArxivId) as error:
                     group.rejected.append((number, str(error)))
+                except Exception as error:  # noqa: BLE001 - one odd line never stops an import
+                    group.rejected.append((number, f"cannot be read ({type(error).__name__}: {error})"))
                 lines += 1
                 if lines >= group_lines:
                     group.bytes_read = source.bytes_read
                     yield group
                     group = ParsedGroup()
                     lines = 0
-    except (EOFError, lzma.LZMAError, gzip.BadGzipFile, OSError) as error:
+    except (EOFError, lzma.LZMAError, zlib.error, OSError) as error:
         group.rejected.append(
-            ("end", f"the file is truncated or corrupt ({error}); lines up to here were read")
+            (
+                number + 1,
+                f"the file is truncated or corrupt after line {number:,} ({error}); "
+                f"the {number:,} complete lines before were read",
+            )
         )
     group.bytes_read = source.size
     yield group

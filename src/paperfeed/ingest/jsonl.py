@@ -4,24 +4,30 @@ Decompression runs beside the parsing: ``.xz`` files are decoded by an ``xz`` pr
 the command exists (xz decoding alone costs a third of an import's CPU time, and in a
 process of its own it never waits for this one's GIL), otherwise, and for ``.gz``, by
 ``lzma``/``zlib`` in a background thread (they release the GIL while they work).
+
+A compressed file cut short gives every byte that could be decoded before the cut, then raises
+(``EOFError``): an import keeps every complete line of a truncated download.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import gzip
 import lzma
 import os
 import queue
 import shutil
 import subprocess
 import threading
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 CHUNK_BYTES = 1 << 20
+# Compressed bytes read at a time by the decoders of this module.
+_COMPRESSED_READ = 1 << 18
+_TRUNCATED = "Compressed file ended before the end-of-stream marker was reached"
 _QUEUED_CHUNKS = 16
 _END = object()
 T = TypeVar("T")
@@ -29,14 +35,61 @@ T = TypeVar("T")
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 
 
-def open_binary(raw: BinaryIO, name: str) -> BinaryIO:
-    """Wrap the file ``raw`` to decompress it by the suffix of ``name`` (.gz, .xz; else plain)."""
-    name = name.lower()
-    if name.endswith(".gz"):
-        return gzip.GzipFile(fileobj=raw, mode="rb")
-    if name.endswith(".xz"):
-        return lzma.LZMAFile(raw, "rb")
-    return raw
+def _gzip_chunks(raw: BinaryIO) -> Iterator[bytes]:
+    """Decode the .gz file ``raw`` (any number of members) in chunks of at most ``CHUNK_BYTES``.
+
+    Unlike ``GzipFile.read``, which drops what it decoded in a call that meets the end of a
+    truncated file, every decodable byte is given before ``EOFError`` is raised.
+    """
+    decoder = zlib.decompressobj(wbits=31)
+    started = False  # the current member has had input
+    pending = b""
+    while True:
+        if not pending:
+            pending = raw.read(_COMPRESSED_READ)
+            if not pending:
+                break
+        if not started and not pending.strip(b"\0"):
+            pending = b""  # zero padding after the last member
+            continue
+        started = True
+        if chunk := decoder.decompress(pending, CHUNK_BYTES):
+            yield chunk
+        pending = decoder.unconsumed_tail
+        if decoder.eof:
+            pending = decoder.unused_data + pending
+            decoder = zlib.decompressobj(wbits=31)
+            started = False
+    if started:
+        if rest := decoder.flush():
+            yield rest
+        raise EOFError(_TRUNCATED)
+
+
+def _lzma_chunks(raw: BinaryIO) -> Iterator[bytes]:
+    """:func:`_gzip_chunks` for .xz files (any number of streams), where the ``xz`` program is missing."""
+    decoder = lzma.LZMADecompressor()
+    started = False  # the current stream has had input
+    pending = b""
+    while True:
+        if decoder.needs_input and not pending:
+            pending = raw.read(_COMPRESSED_READ)
+            if not pending:
+                break
+        if not started and not pending.strip(b"\0"):
+            pending = b""  # stream padding
+            continue
+        started = True
+        chunk = decoder.decompress(pending, CHUNK_BYTES)  # (takes all its input)
+        pending = b""
+        if chunk:
+            yield chunk
+        if decoder.eof:
+            pending = decoder.unused_data
+            decoder = lzma.LZMADecompressor()
+            started = False
+    if started:
+        raise EOFError(_TRUNCATED)
 
 
 def in_background(items: Iterable[T], queued: int = _QUEUED_CHUNKS) -> Iterator[T]:
@@ -145,7 +198,7 @@ class JsonlFile:
         """Yield ``(line_number, line)`` for every non-blank line, numbered from 1, newline removed.
 
         A compressed file that is truncated or corrupt raises (``EOFError``, ``lzma.LZMAError``,
-        ``gzip.BadGzipFile``) after the lines that could be read.
+        ``zlib.error``) after the complete lines that could be read.
         """
         for first, block in self.blocks():
             for number, line in enumerate(block, first):
@@ -156,12 +209,18 @@ class JsonlFile:
         """Yield ``(number of the first line, lines)`` for the file's lines, newline removed, blank
         ones included, a chunk of the file at a time (cheaper per line than :meth:`lines`);
         raises like it."""
-        xz = xz_command() if self.name.lower().endswith(".xz") else None
-        with open(self.path, "rb") as raw, open_binary(raw, "plain" if xz else self.name) as stream:
+        suffix = self.name.lower().rsplit(".", 1)[-1]
+        xz = xz_command() if suffix == "xz" else None
+        with open(self.path, "rb") as raw:
             self._raw = raw
             first = 1
             tail = b""
-            chunks = _xz_chunks(raw, xz) if xz else _read_chunks(stream)
+            if suffix == "gz":
+                chunks = _gzip_chunks(raw)
+            elif suffix == "xz":
+                chunks = _xz_chunks(raw, xz) if xz else _lzma_chunks(raw)
+            else:
+                chunks = _read_chunks(raw)
             for chunk in in_background(chunks):
                 lines = (tail + chunk).split(b"\n")
                 tail = lines.pop()

@@ -65,3 +65,6 @@ class PaperRecord:
     # How fresh this record is (snapshot day, arXiv update): newer records overwrite.
     source_updated: datetime | None = None
     extra: dict = field(default_factory=dict)
+    # What was left out of the record to import it (an identity whose username sign-up would
+    # refuse...), for the operator: the import reports each with the record's line.
+    notes: list[str] = field(default_factory=list)

@@ -24,10 +24,14 @@ from functools import lru_cache
 from typing import Any
 
 from paperfeed.ingest.records import AuthorRecord, ListingRecord, PaperRecord, RecordError, UserRecord
+from paperfeed.ingest.safe_values import checked_datetime, checked_int
 from paperfeed.ingest.text import is_single_spaced
-from paperfeed.papers.arxiv_ids import ArxivId, InvalidArxivId, is_valid_arxiv_id, parse_arxiv_id
+from paperfeed.ingest.usernames import username_problem
+from paperfeed.papers.arxiv_ids import ArxivId, is_valid_arxiv_id, parse_arxiv_id
 
 HF_BASE_URL = "https://huggingface.co"
+# Authorship.status holds this many characters (HF's are like "claimed_verified").
+_MAX_STATUS = 40
 
 
 @lru_cache(maxsize=256)
@@ -106,7 +110,7 @@ def _required_id(value: Any, *, repair: bool = False) -> str:
         raise RecordError(f"arXiv id must be a string, got {value!r}")
     try:
         cached_arxiv_id(value)
-    except InvalidArxivId as error:
+    except ValueError as error:  # InvalidArxivId, or a version of thousands of digits
         repaired = repair_float_id(value.strip()) if repair else None
         if repaired is None or not is_valid_arxiv_id(repaired):
             raise RecordError(f"invalid arXiv id: {error}") from None
@@ -129,19 +133,21 @@ def _timestamp(value: Any, what: str) -> datetime | None:
         raise RecordError(f"'{what}' must be a date string, got {value!r}")
     try:
         if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
-        parsed = datetime.fromisoformat(value)
+            parsed = datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
+        else:
+            parsed = datetime.fromisoformat(value)
     except ValueError:
         raise RecordError(f"'{what}' is not a date: {value!r}") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return checked_datetime(parsed, what)  # (out of range, or overflowing in UTC: refused)
 
 
-def _int(value: Any, what: str) -> int | None:
+def _int(value: Any, what: str, column: str) -> int | None:
+    """A count for the paper column ``column``: a non-negative integer that fits it."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise RecordError(f"'{what}' must be a non-negative integer, got {value!r}")
-    return value
+    return checked_int(value, what, column)
 
 
 def _str_list(value: Any, what: str) -> list[str] | None:
@@ -256,21 +262,34 @@ def absolute_hf_url(url: Any) -> str:
     return url
 
 
-def _hf_user(data: Any, username_key: str) -> UserRecord | None:
+def _hf_user(data: Any, username_key: str, what: str, notes: list[str]) -> UserRecord | None:
+    """The HF account ``data`` describes, or ``None``; one whose username sign-up would refuse is
+    left out, with a note saying why."""
     if not isinstance(data, dict):
         return None
     username = data.get(username_key) or data.get("user") or data.get("name")
-    if not isinstance(username, str) or not username.strip():
+    if username is None or username == "":
+        return None
+    if not isinstance(username, str):
+        notes.append(f"{what} left out: its username is not a string ({type(username).__name__})")
+        return None
+    username = username.strip()
+    problem = username_problem(username) if username else None
+    if problem is not None:
+        shown = username if len(username) <= 60 else username[:60] + "…"
+        notes.append(f"{what} {shown!r} left out: {problem}")
+        return None
+    if not username:
         return None
     fullname = data.get("fullname")
     return UserRecord(
-        username=username.strip(),
+        username=username,
         fullname=fullname.strip() if isinstance(fullname, str) else "",
         avatar_url=absolute_hf_url(data.get("avatarUrl")),
     )
 
 
-def _hf_authors(value: Any) -> list[AuthorRecord]:
+def _hf_authors(value: Any, notes: list[str]) -> list[AuthorRecord]:
     if not isinstance(value, list):
         raise RecordError("'paper.authors' must be a list")
     authors = []
@@ -279,12 +298,18 @@ def _hf_authors(value: Any) -> list[AuthorRecord]:
             raise RecordError("every entry of 'paper.authors' needs a 'name'")
         if not item["name"].strip():
             continue
+        hidden = item.get("hidden")
+        if hidden is not None and not isinstance(hidden, bool):
+            raise RecordError(f"'paper.authors[].hidden' must be true or false, got {hidden!r}")
+        status = _text(item.get("status"), "paper.authors[].status") or ""
         authors.append(
             AuthorRecord(
                 name=item["name"],
-                hidden=bool(item.get("hidden", False)),
-                status=item.get("status") or "",
-                user=_hf_user(item.get("user"), "user"),
+                hidden=bool(hidden),
+                status=status.strip()[:_MAX_STATUS],
+                user=_hf_user(
+                    item.get("user"), "user", f"the account of author {item['name'][:60]!r}", notes
+                ),
             )
         )
     return authors
@@ -298,7 +323,10 @@ def parse_hf(data: dict) -> PaperRecord:
     submitted_at = _timestamp(paper.get("submittedOnDailyAt"), "paper.submittedOnDailyAt") or _timestamp(
         data.get("publishedAt"), "publishedAt"
     )
-    submitter = _hf_user(data.get("submittedBy"), "name") or _hf_user(paper.get("submittedOnDailyBy"), "user")
+    notes: list[str] = []
+    submitter = _hf_user(data.get("submittedBy"), "name", "submitter", notes) or _hf_user(
+        paper.get("submittedOnDailyBy"), "user", "submitter", notes
+    )
     listing = None
     if submitted_at is not None:
         listing = ListingRecord(date=submitted_at.date(), submitted_at=submitted_at, submitted_by=submitter)
@@ -309,21 +337,22 @@ def parse_hf(data: dict) -> PaperRecord:
         arxiv_id=arxiv_id,
         title=title,
         abstract=_text(paper.get("summary") or data.get("summary"), "paper.summary"),
-        authors=_hf_authors(paper.get("authors", [])),
+        authors=_hf_authors(paper.get("authors", []), notes),
         published=_timestamp(paper.get("publishedAt"), "paper.publishedAt"),
         github_repo=_text(paper.get("githubRepo"), "paper.githubRepo"),
-        github_stars=_int(paper.get("githubStars"), "paper.githubStars"),
+        github_stars=_int(paper.get("githubStars"), "paper.githubStars", "github_stars"),
         project_page=_text(paper.get("projectPage"), "paper.projectPage"),
         ai_summary=_text(paper.get("ai_summary"), "paper.ai_summary"),
         ai_keywords=_str_list(paper.get("ai_keywords"), "paper.ai_keywords"),
         organization=organization if isinstance(organization, dict) else None,
         thumbnail=absolute_hf_url(thumbnail) or None,
         media_urls=_str_list(media_urls, "mediaUrls"),
-        upvotes=_int(paper.get("upvotes"), "paper.upvotes"),
-        num_comments=_int(data.get("numComments"), "numComments"),
+        upvotes=_int(paper.get("upvotes"), "paper.upvotes", "imported_upvotes"),
+        num_comments=_int(data.get("numComments"), "numComments", "imported_comment_count"),
         listing=listing,
         source_updated=snapshot,
         extra={"discussion_id": paper.get("discussionId")} if paper.get("discussionId") else {},
+        notes=list(dict.fromkeys(notes)),  # (both submitter fields may name the same account)
     )
 
 
@@ -361,12 +390,13 @@ def parse_arxiv(data: dict) -> PaperRecord:
 def _kaggle_version(item: Any) -> tuple[int, datetime]:
     try:
         number = int(str(item["version"]).lstrip("v"))
-        created = parsedate_to_datetime(item["created"]).astimezone(UTC)
+        created = parsedate_to_datetime(item["created"])
     except (KeyError, TypeError, ValueError):
         raise RecordError(
-            f"'versions' entry is not {{'version': 'vN', 'created': <date>}}: {item!r}"
+            f"'versions' entry is not {{'version': 'vN', 'created': <date>}}: {str(item)[:200]}"
         ) from None
-    return number, created
+    number = checked_int(number, "versions[].version", "version")
+    return number, checked_datetime(created, "versions[].created")
 
 
 def _kaggle_name(parts: Any) -> str:

@@ -20,9 +20,8 @@ Merge rules (per paper, keyed by the arXiv id without version):
   insert, positions 0..n-1) when it may overwrite, or when the paper has none yet.
 * Listing: created from the record when the paper has none; an imported listing is
   overwritten by a newer record; a listing made on this site (``imported=False``) is kept.
-* Users named by the record (HF submitters and claimed authors) are created as
-  ``imported=True`` accounts with an unusable password, keyed by username; the name and avatar
-  of an imported account follow the latest record, a local account is never touched.
+* Users named by the record (HF submitters and claimed authors) are imported accounts, found by
+  their source's username and never attached to a local account (see :mod:`.identities`).
 * Titles and abstracts get their whitespace normalised (arXiv wraps lines). A missing GitHub
   repo or project page is looked for in the comments and the abstract.
 * ``Paper.modified_at`` is set only when something about the paper changed, so an index can
@@ -40,7 +39,6 @@ outer ``transaction.atomic()`` the batches become savepoints of the caller's tra
 
 from __future__ import annotations
 
-import secrets
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -50,12 +48,12 @@ from itertools import chain, islice, repeat
 from operator import itemgetter
 
 import orjson
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from paperfeed.accounts.models import User
+from paperfeed.ingest.identities import upsert_imported_users
 from paperfeed.ingest.records import ListingRecord, PaperRecord, RecordError, UserRecord
+from paperfeed.ingest.safe_values import checked_datetime, checked_int, safe_record
 from paperfeed.ingest.shapes import cached_arxiv_id
 from paperfeed.ingest.text import normalize_space
 from paperfeed.papers import links
@@ -125,9 +123,6 @@ _MAX_CATEGORIES = 300
 _MAX_DOI = 200
 _MAX_URL = {"github_repo": 300, "project_page": 500, "thumbnail": 500}
 _MAX_AUTHOR_NAME = 300
-_MAX_USERNAME = 150
-_MAX_FULLNAME = 200
-_MAX_AVATAR = 500
 # Parameters per "IN (...)" query: well under SQLite's and PostgreSQL's limits.
 _IN_CHUNK = 5000
 
@@ -212,7 +207,7 @@ def upsert_batch(records: list[PaperRecord]) -> UpsertStats:
     items = []
     for record in records:
         try:
-            items.append(prepare_record(record))
+            items.append(prepare_record(safe_record(record)))  # (file lines are made safe as read)
         except (InvalidArxivId, RecordError) as error:
             rejected.rejected += 1
             rejected.errors.append((str(record.arxiv_id or "?"), str(error)))
@@ -273,12 +268,9 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 # --- normalising one record -------------------------------------------------------------------
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    raise RecordError(f"expected a datetime, got {value!r}")
+def _aware(value: datetime | None, what: str = "date") -> datetime | None:
+    """An aware UTC datetime; :class:`RecordError` for anything else or a date out of range."""
+    return checked_datetime(value, what)
 
 
 def _url_or_none(name: str, value: str | None) -> str | None:
@@ -301,8 +293,8 @@ def record_fields(record: PaperRecord) -> dict:
         "title": normalize_space(record.title),
         "abstract": abstract,
         "categories": categories,
-        "published": _aware(record.published),
-        "updated": _aware(record.updated),
+        "published": _aware(record.published, "published"),
+        "updated": _aware(record.updated, "updated"),
         "arxiv_comment": comment,
         "journal_ref": normalize_space(record.journal_ref),
         "doi": record.doi.strip()[:_MAX_DOI] if record.doi is not None else None,
@@ -316,7 +308,7 @@ def record_fields(record: PaperRecord) -> dict:
         "media_urls": record.media_urls,
         "imported_upvotes": record.upvotes,
         "imported_comment_count": record.num_comments,
-        "source_updated": _aware(record.source_updated),
+        "source_updated": _aware(record.source_updated, "source_updated"),
     }
 
 
@@ -340,7 +332,7 @@ def prepare_record(record: PaperRecord) -> Prepared:
         raise RecordError("the record has no title")
     fields = record_fields(record)
     if parsed.version and (fields["version"] or 0) < parsed.version:
-        fields["version"] = parsed.version  # "2411.01234v3" says version 3
+        fields["version"] = checked_int(parsed.version, "the id's version", "version")  # "…v3": 3
     authors = None
     if record.authors:
         authors = tuple(
@@ -509,7 +501,7 @@ class _BatchWriter:
             written = self.fresh_load.written
             looked_up = [a for a in looked_up if named[a] > 1 or a in written]
         stored = self._load_papers(looked_up) if looked_up else {}
-        user_ids = self._upsert_users(user for item in items for user in item[4])
+        user_ids = upsert_imported_users(user for item in items for user in item[4])
         new_items: list[Prepared] = []
         if self.fast_path:
             # New papers named once in the batch need no merge: their rows are the records'.
@@ -624,51 +616,6 @@ class _BatchWriter:
             "paper_id", "date", "submitted_at", "submitted_by_id", "imported"
         )
         return {paper_id: tuple(rest) for paper_id, *rest in rows}
-
-    # -- users
-
-    def _upsert_users(self, users: Iterable[UserRecord]) -> dict[str, int]:
-        """Create or refresh the imported accounts the batch names; return username -> pk."""
-        wanted: dict[str, UserRecord] = {}
-        for user in users:
-            if user.username and len(user.username) <= _MAX_USERNAME:
-                wanted[user.username] = user
-        if not wanted:
-            return {}
-        existing = {
-            row["username"]: row
-            for row in User.objects.filter(username__in=list(wanted)).values(
-                "id", "username", "fullname", "avatar_url", "imported"
-            )
-        }
-        missing = [
-            User(
-                username=user.username,
-                fullname=user.fullname[:_MAX_FULLNAME],
-                avatar_url=user.avatar_url if len(user.avatar_url) <= _MAX_AVATAR else "",
-                imported=True,
-                password=_unusable_password(),
-            )
-            for name, user in wanted.items()
-            if name not in existing
-        ]
-        if missing:
-            User.objects.bulk_create(missing, ignore_conflicts=True)
-            for row in User.objects.filter(username__in=[u.username for u in missing]).values(
-                "id", "username", "fullname", "avatar_url", "imported"
-            ):
-                existing[row["username"]] = row
-        stale = []
-        for name, user in wanted.items():
-            row = existing[name]
-            fullname = user.fullname[:_MAX_FULLNAME] or row["fullname"]
-            avatar = user.avatar_url if user.avatar_url and len(user.avatar_url) <= _MAX_AVATAR else None
-            avatar = avatar or row["avatar_url"]
-            if row["imported"] and (fullname, avatar) != (row["fullname"], row["avatar_url"]):
-                stale.append(User(pk=row["id"], fullname=fullname, avatar_url=avatar))
-        if stale:
-            User.objects.bulk_update(stale, ["fullname", "avatar_url"])
-        return {name: row["id"] for name, row in existing.items()}
 
     # -- writing
 
@@ -970,11 +917,6 @@ def _from_database_datetime(value: datetime | str | None) -> datetime | None:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _unusable_password() -> str:
-    # What make_password(None) stores, without its slow character-by-character random string.
-    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
 
 
 def _users_of(record: PaperRecord) -> Iterator[UserRecord]:

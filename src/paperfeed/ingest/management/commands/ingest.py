@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from paperfeed.ingest import cli_arxiv, cli_file
-from paperfeed.ingest.deferred_indexes import restore_deferred_indexes
+from paperfeed.ingest.upkeep import disk_full_message, is_disk_full, repair_after_interruption
 from paperfeed.schema import migrate_if_needed
 
 
@@ -49,11 +50,19 @@ class Command(BaseCommand):
             )
 
     def handle(self, *args, source: str, no_index: bool = False, **options) -> None:
+        try:
+            self._import(source, no_index, **options)
+        except (DatabaseError, OSError) as error:
+            if not is_disk_full(error):
+                raise
+            raise CommandError(disk_full_message()) from None
+
+    def _import(self, source: str, no_index: bool, **options) -> None:
         runners = {"file": cli_file.run, "arxiv": cli_arxiv.run_harvest, "arxiv-id": cli_arxiv.run_lookup}
         index = settings.SEARCH_INDEX_ON_INGEST and not no_index
         migrate_if_needed(self.stderr.write)
-        # A bulk load killed before it rebuilt the indexes it dropped left them to us.
-        restore_deferred_indexes()
+        # A load killed before it rebuilt the indexes it dropped, or a full disk, left repairs to us.
+        repair_after_interruption(self.stderr.write)
         try:
             runners[source](self, **options)
         except CommandError:
