@@ -119,6 +119,7 @@ def test_a_token_for_one_purpose_does_not_work_for_another(client, make_subscrib
     subscription = make_subscriber("purpose@example.org", confirmed=False)
     unsubscribe_token = signing.unsubscribe_token(subscription)
     assert client.get(f"/digest/confirm/{unsubscribe_token}/").status_code == 400
+    assert client.post(f"/digest/confirm/{unsubscribe_token}/").status_code == 400
     assert client.get(f"/digest/manage/{unsubscribe_token}/").status_code == 400
     assert Subscription.objects.get().confirmed_at is None
 

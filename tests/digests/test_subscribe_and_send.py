@@ -17,7 +17,9 @@ def subscribe_and_confirm(client, smtp, email: str) -> None:
     (confirmation,) = smtp.to(email)
     link = next(url for url in links_in(text_part(confirmation)) if "/digest/confirm/" in url)
     assert link.startswith(f"{BASE_URL}/digest/confirm/")
-    assert client.get(path_of(link)).status_code == 200
+    assert client.get(path_of(link)).status_code == 200  # the page with the button
+    assert client.post(path_of(link)).status_code == 200  # the button
+    assert Subscription.objects.get(email=email).is_active
 
 
 def test_a_subscriber_who_confirmed_gets_exactly_one_digest_per_period(client, smtp, trending_papers):
@@ -88,11 +90,11 @@ def test_only_the_latest_confirmation_link_works(client, smtp, settings):
     stale_link = signing.confirm_url(subscription)
     client.post("/digest/subscribe/", {"email": "late@example.org"})
 
-    assert client.get(path_of(old_link)).status_code == 400
-    assert client.get(path_of(stale_link)).status_code == 400
+    assert client.post(path_of(old_link)).status_code == 400
+    assert client.post(path_of(stale_link)).status_code == 400
     assert Subscription.objects.get(email="late@example.org").confirmed_at is None
     newest = links_in(text_part(smtp.to("late@example.org")[-1]))
-    assert client.get(path_of(next(u for u in newest if "/confirm/" in u))).status_code == 200
+    assert client.post(path_of(next(u for u in newest if "/confirm/" in u))).status_code == 200
     assert Subscription.objects.get(email="late@example.org").confirmed_at is not None
 
 

@@ -48,3 +48,13 @@ def bounce_limit() -> int:
 def from_email() -> str:
     # settings.DEFAULT_FROM_EMAIL already comes from PAPERFEED_FROM_EMAIL.
     return settings.DEFAULT_FROM_EMAIL
+
+
+def subscribe_requests_per_hour() -> int:
+    """Subscribe requests one client address may make an hour (each may mail an address)."""
+    return int(_number("DIGEST_SUBSCRIBE_PER_HOUR", "PAPERFEED_SUBSCRIBE_PER_HOUR", 10))
+
+
+def confirmation_mails_per_day() -> int:
+    """Confirmation mails one address may be sent a day, whoever asks."""
+    return int(_number("DIGEST_CONFIRMATIONS_PER_DAY", "PAPERFEED_CONFIRMATIONS_PER_DAY", 3))

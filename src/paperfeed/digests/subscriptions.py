@@ -8,6 +8,8 @@ from enum import Enum
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from paperfeed.community import ratelimits
+from paperfeed.digests import conf
 from paperfeed.digests.models import SavedSearch, Subscription
 from paperfeed.digests.render import confirmation_message
 
@@ -20,6 +22,12 @@ class Outcome(Enum):
     CONFIRMATION_RECENTLY_SENT = "confirmation_recently_sent"
     ALREADY_ACTIVE = "already_active"
     ACTIVE = "active"  # a signed-in user's verified address: no confirmation needed
+    TOO_MANY_MAILS = "too_many_mails"  # the address had its confirmation mails for today
+
+
+def client_may_subscribe(client_address: str) -> bool:
+    """Count one subscribe request from a client address; False once it is over the hourly limit."""
+    return ratelimits.hit("subscribe", client_address, conf.subscribe_requests_per_hour(), 3600)
 
 
 def request_subscription(
@@ -56,6 +64,10 @@ def request_subscription(
         if recently and subscription.unsubscribed_at is None:
             subscription.save()
             return subscription, Outcome.CONFIRMATION_RECENTLY_SENT
+        # However many clients ask, an address gets only a few confirmation mails a day.
+        if not ratelimits.hit("confirmation-mail", email, conf.confirmation_mails_per_day(), 86400):
+            subscription.save()
+            return subscription, Outcome.TOO_MANY_MAILS
         # A new confirmation supersedes older links (the token carries this moment).
         subscription.confirmation_sent_at = now
         subscription.save()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from paperfeed.digests import signing
+from paperfeed.digests import conf, signing
 from paperfeed.digests.compose import (
     DigestComposer,
     attach_authors,
@@ -26,6 +26,7 @@ from paperfeed.digests.periods import period_from_key, upcoming_period
 from paperfeed.digests.render import DigestRenderer
 from paperfeed.digests.subscriptions import (
     Outcome,
+    client_may_subscribe,
     confirm,
     replace_saved_searches,
     request_subscription,
@@ -53,6 +54,14 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST)
     if not form.is_valid():
         return render(request, "digests/subscribe.html", {"form": form}, status=400)
+    # REMOTE_ADDR is the client's own address (behind a trusted proxy, the one the proxy saw).
+    if not client_may_subscribe(request.META.get("REMOTE_ADDR") or "unknown"):
+        limit = conf.subscribe_requests_per_hour()
+        error = (
+            f"Too many subscribe requests from your network: at most {limit} an hour. "
+            "Try again in an hour; nothing was sent."
+        )
+        return render(request, "digests/subscribe.html", {"form": form, "limit_error": error}, status=429)
     email, frequency = form.cleaned_data["email"], form.cleaned_data["frequency"]
     user = request.user if request.user.is_authenticated else None
     own_address = user is not None and (user.email or "").lower() == email
@@ -62,16 +71,21 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         user=user if own_address else None,
         verified=own_address and _user_email_verified(user),
     )
-    return render(request, "digests/subscribe_done.html", {"email": email, "outcome": outcome.value})
+    context = {"email": email, "outcome": outcome.value, "daily_mails": conf.confirmation_mails_per_day()}
+    status = 429 if outcome == Outcome.TOO_MANY_MAILS else 200
+    return render(request, "digests/subscribe_done.html", context, status=status)
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def confirm_subscription(request: HttpRequest, token: str) -> HttpResponse:
     try:
         subscription = signing.read_confirm(token)
     except signing.InvalidToken as error:
         return _invalid_link(request, error)
-    newly = confirm(subscription)
+    if request.method == "GET" and not subscription.is_active:
+        # A GET never confirms: mail scanners fetch links too. The person presses the button.
+        return render(request, "digests/confirm.html", {"subscription": subscription, "token": token})
+    newly = confirm(subscription) if request.method == "POST" else False
     return render(
         request,
         "digests/confirmed.html",
@@ -121,8 +135,8 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     except signing.InvalidToken as error:
         return _invalid_link(request, error)
     if request.method == "POST" and request.POST.get("action") == "resubscribe":
-        request_subscription(subscription.email, subscription.frequency)
-        messages.success(request, f"A confirmation mail is on its way to {subscription.email}.")
+        _, outcome = request_subscription(subscription.email, subscription.frequency)
+        _report_outcome(request, outcome, subscription.email)
         return redirect(request.path)
     return _preferences(request, subscription, {"unsubscribe_token": signing.unsubscribe_token(subscription)})
 
@@ -144,10 +158,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
             user=user,
             verified=_user_email_verified(user),
         )
-        if outcome == Outcome.CONFIRMATION_SENT:
-            messages.success(request, f"We sent a confirmation link to {user.email}.")
-        else:
-            messages.success(request, "You are subscribed to the digest.")
+        _report_outcome(request, outcome, user.email)
         return redirect(request.path)
     if request.method == "POST" and request.POST.get("action") == "unsubscribe" and subscription:
         unsubscribe(subscription)
@@ -156,6 +167,23 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     if subscription is None or not subscription.is_active:
         return render(request, "digests/settings_subscribe.html", {"subscription": subscription})
     return _preferences(request, subscription, {"unsubscribe_token": signing.unsubscribe_token(subscription)})
+
+
+def _report_outcome(request: HttpRequest, outcome: Outcome, email: str) -> None:
+    if outcome in (Outcome.CONFIRMATION_SENT, Outcome.CONFIRMATION_RECENTLY_SENT):
+        messages.success(request, f"A confirmation mail is on its way to {email}.")
+    elif outcome == Outcome.TOO_MANY_MAILS:
+        messages.error(request, _too_many_mails(email))
+    else:
+        messages.success(request, "You are subscribed to the digest.")
+
+
+def _too_many_mails(email: str) -> str:
+    limit = conf.confirmation_mails_per_day()
+    return (
+        f"{email} has already been sent {limit} confirmation mails today, the daily limit. "
+        "Use the link in one of them, or try again tomorrow."
+    )
 
 
 @login_required
