@@ -336,7 +336,7 @@ def fake_arxiv(settings, monkeypatch) -> Iterator[FakeArxiv]:
     settings.ARXIV_API_DELAY_SECONDS = 0
     settings.ARXIV_TIMEOUT_SECONDS = 5
     monkeypatch.setattr(http, "pause", fake.waits.append)
-    monkeypatch.setattr(arxiv_api, "_last_request_at", None)
+    monkeypatch.setattr(arxiv_api, "_next_free_at", None)
     try:
         yield fake
     finally:

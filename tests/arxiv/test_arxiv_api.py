@@ -144,7 +144,34 @@ def test_calls_are_paced_three_seconds_apart(arxiv, settings):
 
     assert len(arxiv.api_requests()) == 3
     assert len(arxiv.waits) == 2  # none before the first call
-    assert all(2.0 < wait <= 3.0 for wait in arxiv.waits)
+    # The fixture records waits instead of sleeping, so each turn is booked 3 s after the last.
+    first, second = arxiv.waits
+    assert 2.0 < first <= 3.0 and 2.0 < second - first <= 3.0
+
+
+def test_threads_waiting_for_their_turn_do_not_hold_the_pacing_lock(arxiv, settings, monkeypatch):
+    import threading
+
+    from paperfeed.ingest import http
+
+    settings.ARXIV_API_DELAY_SECONDS = 3
+    free_while_waiting: list[bool] = []
+
+    def pause(seconds: float) -> None:
+        # The lock is not reentrant: a thread that held it while waiting could not take it here.
+        taken = arxiv_api._pace_lock.acquire(timeout=2)
+        if taken:
+            arxiv_api._pace_lock.release()
+        free_while_waiting.append(taken)
+
+    monkeypatch.setattr(http, "pause", pause)
+    threads = [threading.Thread(target=fetch_paper, args=("1706.03762",)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert free_while_waiting == [True, True, True]  # the first thread had no wait
 
 
 def test_a_busy_answer_is_retried_after_retry_after(arxiv):

@@ -135,16 +135,23 @@ def api_delay_seconds() -> float:
 # --- pacing -----------------------------------------------------------------------------------
 
 _pace_lock = threading.Lock()
-_last_request_at: float | None = None
+_next_free_at: float | None = None  # the earliest moment the next request may go
 
 
 def _wait_for_turn(delay: float) -> None:
-    """Keep ``delay`` seconds between requests from this process (threads included)."""
-    global _last_request_at
+    """Keep ``delay`` seconds between requests from this process (threads included).
+
+    Each caller books the next free moment under the lock and waits for it after letting go, so
+    the lock is held for microseconds and never across a sleep: other threads book their own turns
+    meanwhile instead of queueing on the lock.
+    """
+    global _next_free_at
     with _pace_lock:
-        if _last_request_at is not None and delay > 0:
-            http.pause(delay - (time.monotonic() - _last_request_at))
-        _last_request_at = time.monotonic()
+        now = time.monotonic()
+        turn = now if _next_free_at is None else max(now, _next_free_at)
+        _next_free_at = turn + max(delay, 0.0)
+    if turn > now:
+        http.pause(turn - now)
 
 
 # --- one request ------------------------------------------------------------------------------
