@@ -44,12 +44,12 @@ def test_a_crash_while_writing_vectors_leaves_the_index_usable(settings, make_pa
     sync.rebuild()
     make_paper("Isogeny cryptography", "Supersingular isogeny graphs.")
 
-    from paperfeed.search.backends import local
+    from paperfeed.search.backends import local_generation
 
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(local, "save_segment", crash)
+    monkeypatch.setattr(local_generation, "save_segment", crash)
     with pytest.raises(OSError):
         sync.catch_up()
     monkeypatch.undo()

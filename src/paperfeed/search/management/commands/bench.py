@@ -161,7 +161,7 @@ class Command(BaseCommand):
         watermark = Paper.objects.aggregate(newest=Max("modified_at"))["newest"]
         backend = get_backend()
         builder = backend.begin_rebuild(embedder.name, embedder.dim)
-        generation = builder._generation
+        generation = builder.live
         read_s = standin_s = write_s = 0.0
         done = 0
         for chunk in batched(pks, BUILD_BATCH):
