@@ -47,8 +47,9 @@ def _note_csp_violation(page, message) -> None:
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator[object]:
+def page(browser, live_server, settings) -> Iterator[object]:
     """A fresh browser tab (own cookies and storage) with JavaScript on."""
+    settings.BASE_URL = live_server.url  # the site under test: its mails and feeds link here
     context, tab = _new_page(browser, live_server)
     yield tab
     context.close()
@@ -56,8 +57,9 @@ def page(browser, live_server) -> Iterator[object]:
 
 
 @pytest.fixture
-def page_without_js(browser, live_server) -> Iterator[object]:
+def page_without_js(browser, live_server, settings) -> Iterator[object]:
     """A fresh browser tab with JavaScript disabled: everything must still work by plain forms."""
+    settings.BASE_URL = live_server.url
     context, tab = _new_page(browser, live_server, java_script_enabled=False)
     yield tab
     context.close()

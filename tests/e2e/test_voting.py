@@ -29,7 +29,8 @@ def test_upvoting_on_the_feed_updates_the_count_without_reloading_the_page(
     button = upvote_button(page, paper.title)
     assert button.get_attribute("aria-pressed") == "false"
     button.click()
-    page.wait_for_function("document.querySelector('[data-upvote-count]').textContent.trim() === '42'")
+    # A function, not a bare expression: Playwright eval()s bare ones in the page, which the CSP forbids.
+    page.wait_for_function("() => document.querySelector('[data-upvote-count]').textContent.trim() === '42'")
     assert button.get_attribute("aria-pressed") == "true"
     assert page.evaluate("window.loadedOnce") is True
     screenshot(page, "feed-after-upvote")
@@ -39,7 +40,7 @@ def test_upvoting_on_the_feed_updates_the_count_without_reloading_the_page(
 
     # Clicking again takes the vote back, still in place.
     button.click()
-    page.wait_for_function("document.querySelector('[data-upvote-count]').textContent.trim() === '41'")
+    page.wait_for_function("() => document.querySelector('[data-upvote-count]').textContent.trim() === '41'")
     assert button.get_attribute("aria-pressed") == "false"
     assert not Vote.objects.filter(user=user, paper=paper).exists()
 
