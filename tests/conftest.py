@@ -25,6 +25,9 @@ from testkit import CHROMIUM, CHROMIUM_ARGS, DEFAULT_PASSWORD, SESSION_DATA_DIR
 settings.DATA_DIR = SESSION_DATA_DIR
 # Importers leave the search index alone unless a test turns this on: indexing embeds every paper.
 settings.SEARCH_INDEX_ON_INGEST = False
+# Submitted papers are fetched from arXiv by the test that asks for it (a thread in the test
+# process would share the in-memory SQLite database with the test's open transaction).
+settings.ARXIV_FETCH_IN_WEB = False
 
 _numbers = count(1)
 

@@ -194,6 +194,10 @@ ARXIV_TIMEOUT_SECONDS = float(os.environ.get("PAPERFEED_ARXIV_TIMEOUT", "20"))
 ARXIV_API_DELAY_SECONDS = float(os.environ.get("PAPERFEED_ARXIV_API_DELAY", "3"))
 ARXIV_RETRY_ATTEMPTS = int(os.environ.get("PAPERFEED_ARXIV_RETRY_ATTEMPTS", "5"))
 ARXIV_RETRY_BACKOFF_SECONDS = float(os.environ.get("PAPERFEED_ARXIV_RETRY_BACKOFF", "5"))
+# Submitted papers the database lacks are fetched from arXiv outside the request: by a thread in
+# each web process (turn it off to leave them to `paperfeed worker`), at most this many waiting.
+ARXIV_FETCH_IN_WEB = env_bool("PAPERFEED_ARXIV_FETCH_IN_WEB", True)
+ARXIV_FETCH_QUEUE_MAX = env_int("PAPERFEED_ARXIV_FETCH_QUEUE", 100)
 
 
 def email_settings(smtp_url: str | None) -> dict:

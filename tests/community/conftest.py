@@ -150,3 +150,29 @@ def concurrent_database(transactional_db, tmp_path):
         connections["default"].close()
         connections.settings["default"] = original
         connections["default"] = memory
+
+
+@pytest.fixture
+def served_site(concurrent_database, settings):
+    """The site served over HTTP on loopback by waitress with 4 threads, as `paperfeed serve` runs
+    it: a bounded number of web threads, each with its own database connection. Yields its URL."""
+    import threading
+
+    from django.db import connections
+    from waitress import create_server
+
+    from paperfeed.wsgi import application
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    database = connections.settings["default"]
+    kept_age = database.get("CONN_MAX_AGE", 0)
+    database["CONN_MAX_AGE"] = 0  # each request closes its connection: none outlives the test
+    server = create_server(application, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, name="served-site", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(10)
+        database["CONN_MAX_AGE"] = kept_age

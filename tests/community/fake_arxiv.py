@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -48,11 +49,13 @@ class FakeArxiv:
     def __init__(self) -> None:
         self.papers: dict[str, dict] = {}
         self.requests: list[str] = []
+        self.delay = 0.0  # seconds each answer takes: a slow arXiv
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (http.server hook name)
                 owner.requests.append(self.path)
+                time.sleep(owner.delay)
                 ids = parse_qs(urlsplit(self.path).query).get("id_list", [""])[0].split(",")
                 entries = [owner.entry(i) for i in ids if i in owner.papers]
                 body = FEED.format(

@@ -1,4 +1,5 @@
-"""Submitting papers: each rule, its message, the staff override, the caps, and fetching from arXiv."""
+"""Submitting papers: each rule, its message, the staff override and the caps (fetching from arXiv:
+test_submit_fetching.py)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -165,51 +166,6 @@ def test_too_many_attempts_in_a_minute_are_refused_with_429(client, alice, setti
     response = submit(client, "garbage")
     assert response.status_code == 429
     assert "Too many submission attempts: at most 3 a minute" in response.content.decode()
-
-
-def test_an_unknown_paper_is_fetched_from_arxiv_and_listed(client, alice, fake_arxiv, recent):
-    fake_arxiv.papers["2411.05678"] = {
-        "title": "Learning to   Fetch",
-        "published": recent(days=2),
-        "authors": ["Grace Hopper", "Edsger Dijkstra"],
-        "version": 2,
-    }
-    client.force_login(alice)
-    response = submit(client, "https://arxiv.org/abs/2411.05678")
-    assert response.status_code == 302, response.content.decode()
-    paper = Paper.objects.get(arxiv_id="2411.05678")
-    assert paper.title == "Learning to Fetch"
-    assert list(paper.authorships.values_list("name", flat=True)) == ["Grace Hopper", "Edsger Dijkstra"]
-    assert paper.listing.submitted_by == alice
-    assert "id_list=2411.05678" in fake_arxiv.requests[0]
-
-
-def test_a_fetched_paper_still_has_to_be_recent(client, alice, fake_arxiv, recent):
-    fake_arxiv.papers["2411.05678"] = {
-        "title": "Old news",
-        "published": recent(days=40),
-        "authors": ["A. B."],
-    }
-    client.force_login(alice)
-    response = submit(client, "2411.05678")
-    assert response.status_code == 400 and "last 14 days" in response.content.decode()
-    assert not Listing.objects.exists()
-
-
-def test_a_paper_arxiv_does_not_know_gets_a_clear_message(client, alice, fake_arxiv):
-    client.force_login(alice)
-    response = submit(client, "2411.99999")
-    assert response.status_code == 404
-    assert "arXiv has no paper 2411.99999" in response.content.decode()
-
-
-def test_arxiv_being_unreachable_is_explained_not_a_crash(client, alice, arxiv_down):
-    client.force_login(alice)
-    response = submit(client, "2411.05678")
-    assert response.status_code == 503
-    html = response.content.decode()
-    assert "Could not look 2411.05678 up on arXiv" in html and "Try again in a few minutes" in html
-    assert not Paper.objects.exists()
 
 
 def test_the_rules_are_one_function_other_front_ends_can_call(alice, add_paper, recent):

@@ -101,3 +101,44 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.hits}"
+
+
+class FetchStatus(models.TextChoices):
+    FETCHING = "fetching", "Waiting for arXiv"
+    DONE = "done", "On the feed"
+    FAILED = "failed", "Failed"
+
+
+class PendingSubmission(models.Model):
+    """A submission of a paper the database lacks: answered at once, completed once arXiv answers.
+
+    Fetchers (a thread in each web process, and ``paperfeed worker``) claim the arXiv ids of
+    waiting rows, look them up, store the papers and then finish each submission with the usual
+    rules, or fail it with the reason the submitter is shown.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    arxiv_id = models.CharField(max_length=64)  # the id without version, as stored on papers
+    override_window = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=FetchStatus.choices, default=FetchStatus.FETCHING)
+    code = models.CharField(max_length=32, blank=True, default="")  # the broken rule, when failed
+    message = models.TextField(blank=True, default="")  # for the submitter, when failed
+    paper = models.ForeignKey(Paper, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True, default="")  # the fetcher at work on it
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # Submitting an id that is still being fetched again waits for the same fetch.
+            models.UniqueConstraint(
+                fields=["user", "arxiv_id"],
+                condition=models.Q(status="fetching"),
+                name="one_pending_submission_per_paper",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.arxiv_id} by {self.user_id}: {self.status}"

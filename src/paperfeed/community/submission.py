@@ -1,12 +1,12 @@
 """Submitting a paper to the daily feed, and the rules a submission must pass.
 
 The web form and the JSON API both call :func:`submit_paper`; each broken rule is a
-:class:`SubmissionError` whose message can be shown as is.
+:class:`SubmissionError` whose message can be shown as is. Papers the database lacks are fetched
+from arXiv outside the request (fetches.py).
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
@@ -14,10 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from paperfeed.community import ratelimits
+from paperfeed.community.models import FetchStatus, PendingSubmission
 from paperfeed.papers.arxiv_ids import InvalidArxivId, parse_arxiv_id
 from paperfeed.papers.models import Listing, Paper
-
-log = logging.getLogger(__name__)
 
 
 class SubmissionError(Exception):
@@ -30,9 +29,12 @@ class SubmissionError(Exception):
         self.paper = paper
 
 
-def submit_paper(user, text: str, *, override_window: bool = False) -> Listing:
+def submit_paper(user, text: str, *, override_window: bool = False) -> Listing | PendingSubmission:
     """Put the paper named by ``text`` (an arXiv id or URL) on today's feed, submitted by ``user``.
 
+    A paper the database lacks is not fetched here: the answer is a :class:`PendingSubmission`,
+    which a fetcher completes (or fails) once arXiv has answered (see fetches.py). Submitting the
+    same id again while it is being fetched returns the same pending submission.
     ``override_window`` lets staff submit papers older than the submission window.
     """
     _check_attempt_rate(user)
@@ -40,18 +42,33 @@ def submit_paper(user, text: str, *, override_window: bool = False) -> Listing:
         arxiv_id = parse_arxiv_id(text).id
     except InvalidArxivId as error:
         raise SubmissionError(str(error), "invalid_id") from None
+    paper = Paper.objects.filter(arxiv_id=arxiv_id).first()
+    if paper is None:
+        return _queue_fetch(user, arxiv_id, override_window)
     _check_daily_cap(user)
-    paper = Paper.objects.filter(arxiv_id=arxiv_id).first() or _fetch_from_arxiv(arxiv_id)
+    return list_paper(user, paper, override_window=override_window)
+
+
+def list_paper(
+    user, paper: Paper, *, override_window: bool = False, pending: PendingSubmission | None = None
+) -> Listing | None:
+    """Check the rules for a paper in the database, then list it; ``pending`` is the submission it
+    completes (already counted under the daily cap). None if another fetcher completed it first."""
     if paper.hidden:
         raise SubmissionError(
-            f"arXiv:{arxiv_id} was removed by a moderator and cannot be submitted.", "hidden"
+            f"arXiv:{paper.arxiv_id} was removed by a moderator and cannot be submitted.", "hidden"
         )
     _check_not_listed(paper)
     if not (override_window and user.is_staff):
         _check_window(paper)
     with ratelimits.one_at_a_time(user):  # two simultaneous submissions cannot both pass the cap
-        _check_daily_cap(user)
         now = timezone.now()
+        if pending is None:
+            _check_daily_cap(user)
+        elif not PendingSubmission.objects.filter(pk=pending.pk, status=FetchStatus.FETCHING).update(
+            status=FetchStatus.DONE, paper=paper, finished_at=now
+        ):
+            return None
         try:
             with transaction.atomic():
                 listing = Listing.objects.create(
@@ -61,6 +78,29 @@ def submit_paper(user, text: str, *, override_window: bool = False) -> Listing:
             _check_not_listed(paper)  # someone submitted it a moment ago
             raise
     return listing
+
+
+def _queue_fetch(user, arxiv_id: str, override_window: bool) -> PendingSubmission:
+    from paperfeed.community import fetches
+
+    with ratelimits.one_at_a_time(user):
+        waiting = PendingSubmission.objects.filter(user=user, arxiv_id=arxiv_id, status=FetchStatus.FETCHING)
+        pending = waiting.first()
+        if pending is None:
+            _check_daily_cap(user)  # a waiting submission holds its place under the cap
+            if PendingSubmission.objects.filter(status=FetchStatus.FETCHING).count() >= (
+                settings.ARXIV_FETCH_QUEUE_MAX
+            ):
+                raise SubmissionError(
+                    "Too many papers are waiting to be fetched from arXiv right now. "
+                    "Try again in a few minutes.",
+                    "arxiv_busy",
+                )
+            pending = PendingSubmission.objects.create(
+                user=user, arxiv_id=arxiv_id, override_window=bool(override_window and user.is_staff)
+            )
+    transaction.on_commit(fetches.wake)
+    return pending
 
 
 def _check_attempt_rate(user) -> None:
@@ -73,9 +113,13 @@ def _check_attempt_rate(user) -> None:
 
 
 def submissions_today(user) -> int:
-    """How many papers ``user`` has submitted since midnight UTC."""
+    """How many papers ``user`` has submitted since midnight UTC, counting those still being fetched."""
     midnight = datetime.combine(timezone.now().astimezone(UTC).date(), time.min, tzinfo=UTC)
-    return Listing.objects.filter(submitted_by=user, submitted_at__gte=midnight).count()
+    listed = Listing.objects.filter(submitted_by=user, submitted_at__gte=midnight).count()
+    waiting = PendingSubmission.objects.filter(
+        user=user, status=FetchStatus.FETCHING, created_at__gte=midnight
+    ).count()
+    return listed + waiting
 
 
 def _check_daily_cap(user) -> None:
@@ -122,25 +166,3 @@ def _check_window(paper: Paper) -> None:
 
 def _day(day) -> str:
     return f"{day:%b} {day.day}, {day.year}"
-
-
-def _fetch_from_arxiv(arxiv_id: str) -> Paper:
-    """Fetch an unknown paper's metadata from the arXiv API and store it."""
-    # Imported here: only submissions of unknown papers need the HTTP client.
-    from paperfeed.ingest.arxiv_api import ArxivAPIError, fetch_paper
-    from paperfeed.ingest.store import upsert_records
-
-    try:
-        record = fetch_paper(arxiv_id)
-    except InvalidArxivId as error:  # arXiv itself rejected the id
-        raise SubmissionError(str(error), "invalid_id") from None
-    except ArxivAPIError as error:
-        log.warning("arXiv lookup for %s failed: %s", arxiv_id, error)
-        raise SubmissionError(
-            f"Could not look {arxiv_id} up on arXiv ({error}). Try again in a few minutes.",
-            "arxiv_unavailable",
-        ) from error
-    if record is None:
-        raise SubmissionError(f"arXiv has no paper {arxiv_id}. Check the id.", "not_found")
-    upsert_records([record])
-    return Paper.objects.get(arxiv_id=arxiv_id)

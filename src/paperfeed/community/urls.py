@@ -9,6 +9,7 @@ from paperfeed.community.views import collections, comments, profiles, submit, v
 app_name = "community"
 urlpatterns = [
     path("papers/submit", submit.submit, name="submit"),
+    path("papers/submit/<int:pk>", submit.submit_status, name="submit_status"),
     path("papers/<arxiv:arxiv_id>/upvote", votes.upvote, name="upvote"),
     path("papers/<arxiv:arxiv_id>/comments", comments.post, name="comment"),
     path("comments/<int:pk>/edit", comments.edit, name="comment_edit"),

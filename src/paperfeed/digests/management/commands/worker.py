@@ -4,6 +4,8 @@ Every day at ``PAPERFEED_INGEST_AT`` (UTC, default 05:00) it harvests arXiv for 
 at ``PAPERFEED_DIGEST_AT`` (default 07:00) it sends the daily digests (weekdays) and, on
 ``PAPERFEED_WEEKLY_DAY`` (default Monday), the weekly ones. A job that fails is logged and tried
 again at its next slot; sends are exactly-once, so a rerun after a crash is always safe.
+Between jobs it fetches papers that members submitted and the database lacked from arXiv
+(every few seconds; web processes do the same unless ``PAPERFEED_ARXIV_FETCH_IN_WEB`` is off).
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from datetime import UTC, datetime, timedelta
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from paperfeed.community import fetches
 from paperfeed.digests.management.commands.digest import send_digests
 
+FETCH_EVERY_SECONDS = 5.0
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -60,6 +64,7 @@ class Command(BaseCommand):
         self.weekly_day = WEEKDAYS.index(weekly_day)
         self.options = options
         if options["once"]:
+            self.fetch_submissions()
             if not options["no_ingest"]:
                 self.run_job("ingest", self.ingest)
             self.run_job("digests", self.digests)
@@ -75,12 +80,14 @@ class Command(BaseCommand):
             "Worker started: " + ", ".join(f"{n} at {t:%Y-%m-%d %H:%M} UTC" for n, t in due.items())
         )
         while not self.stopping:
+            self.fetch_submissions()
             now = datetime.now(UTC)
             for name, at, job in jobs:
                 if now >= due[name]:
                     self.run_job(name, job)
                     due[name] = next_at(datetime.now(UTC), *at)
-            time.sleep(min(30.0, max(1.0, min((t - now).total_seconds() for t in due.values()))))
+            wait = min((t - now).total_seconds() for t in due.values())
+            time.sleep(min(FETCH_EVERY_SECONDS, max(1.0, wait)))
         self.stdout.write("Worker stopped.")
 
     def _stop(self, signum, frame) -> None:
@@ -95,6 +102,16 @@ class Command(BaseCommand):
             self.stderr.write(f"{name} failed:\n{traceback.format_exc()}")
         else:
             self.stdout.write(f"{name}: done in {time.monotonic() - started:.1f}s")
+
+    def fetch_submissions(self) -> None:
+        """Finish submissions waiting for arXiv; quiet when there are none."""
+        try:
+            finished = fetches.drain()
+        except Exception:  # noqa: BLE001 - retried on the next round
+            self.stderr.write(f"fetching submitted papers failed:\n{traceback.format_exc()}")
+            return
+        if finished:
+            self.stdout.write(f"Fetched {finished} submitted paper(s) from arXiv.")
 
     def ingest(self) -> None:
         since = (datetime.now(UTC) - timedelta(days=self.options["ingest_days"])).date()
