@@ -79,6 +79,29 @@ def test_without_trusted_proxies_forwarding_headers_are_ignored(settings, make_u
 
 
 @pytest.mark.django_db
+def test_the_subscribe_limit_counts_each_client_behind_the_proxy(behind_proxy, smtp_server):
+    behind_proxy.DIGEST_SUBSCRIBE_PER_HOUR = 3
+
+    def subscribe(email: str, **headers) -> int:
+        return Client().post("/digest/subscribe/", {"email": email}, **headers).status_code
+
+    assert [subscribe(f"target{n}@example.org", **via_proxy(CLIENT_A)) for n in range(4)] == [
+        200,
+        200,
+        200,
+        429,
+    ]
+    assert subscribe("reader@example.org", **via_proxy(CLIENT_B)) == 200
+    # Talking to the site directly, client B cannot claim fresh addresses: it is counted on its own
+    # (which already asked once through the proxy).
+    direct = [
+        subscribe(f"other{n}@example.org", REMOTE_ADDR=CLIENT_B, HTTP_X_FORWARDED_FOR=f"198.18.1.{n}")
+        for n in range(3)
+    ]
+    assert direct == [200, 200, 429]
+
+
+@pytest.mark.django_db
 def test_https_is_believed_only_from_a_trusted_proxy(behind_proxy):
     behind_proxy.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     behind_proxy.SECURE_SSL_REDIRECT = True
