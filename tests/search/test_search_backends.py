@@ -105,6 +105,27 @@ def test_has_code_keeps_papers_with_a_repository(corpus):
     assert hits
 
 
+def test_a_backend_takes_the_parsed_filters_and_applies_them_itself(corpus):
+    from paperfeed.search.backends import get_backend
+    from paperfeed.search.backends.base import SearchFilters
+    from paperfeed.search.embedding import get_embedder
+    from paperfeed.search.query import parse_query
+
+    assert SearchFilters.of(parse_query("models")) is None
+    with_code = SearchFilters.of(parse_query("models has:code"))
+    assert with_code == SearchFilters(has_code=True)
+    backend = get_backend()
+    words = parse_query("transformer model")
+    coded = {corpus["unlearning"].pk, corpus["protein"].pk}
+    assert {pk for pk, _ in backend.keyword(words, with_code, 10)} == coded
+    assert corpus["diffusion"].pk in {pk for pk, _ in backend.keyword(words, None, 10)}
+    by_ada = SearchFilters(authors=("Ada Lovelace",))
+    assert {pk for pk, _ in backend.keyword(words, by_ada, 10)} == {corpus["diffusion"].pk}
+    vector = get_embedder().encode_query("neural networks")
+    assert {pk for pk, _ in backend.dense(vector, with_code, 10)} == coded
+    assert len(backend.dense(vector, None, 10)) == len(corpus)
+
+
 def test_filters_alone_list_every_matching_paper_newest_first(corpus):
     hits, total = search_papers("cat:cs.LG")
     assert total == 4

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
 from paperfeed.search.query import ParsedQuery
+
+if TYPE_CHECKING:
+    from paperfeed.search.backends.base import SearchFilters
 
 
 def category_q(category: str) -> Q:
@@ -23,7 +27,7 @@ def start_of(day) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def filter_q(parsed: ParsedQuery) -> Q:
+def filter_q(parsed: ParsedQuery | SearchFilters) -> Q:
     """The condition a paper must meet; hidden papers never pass."""
     q = Q(hidden=False)
     for category in parsed.categories:

@@ -9,6 +9,7 @@ import numpy as np
 from paperfeed.papers.models import Paper
 from paperfeed.search import rows
 from paperfeed.search.backends import get_backend
+from paperfeed.search.backends.base import SearchFilters
 from paperfeed.search.beside import run_beside
 from paperfeed.search.embedding import get_embedder, normalize
 from paperfeed.search.errors import QueryError
@@ -43,7 +44,7 @@ def _check_options(limit: int, offset: int, sort: str, mode: str) -> None:
 
 def ranked_pks(parsed: ParsedQuery, mode: str = "hybrid") -> tuple[list[int], dict[int, float]]:
     """Candidate paper pks for ``parsed``, best first, with their scores (not yet checked for visibility)."""
-    filters = filter_q(parsed) if parsed.has_filters else None
+    filters = SearchFilters.of(parsed)
     backend = get_backend()
     # The query is embedded on another thread while this one asks the database and tantivy:
     # on two cores the two take about as long as the slower alone.

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 import numpy as np
-from django.db.models import Q
 
 from paperfeed.search.documents import IndexDocument
 from paperfeed.search.query import ParsedQuery
@@ -26,21 +25,52 @@ class IndexState:
     segments: int = 0  # incremental vector files not yet compacted into the base
 
 
+@dataclass(frozen=True)
+class SearchFilters:
+    """The filter part of a parsed query, which each backend translates for itself.
+
+    Hidden papers never pass, whatever the filters say.
+    """
+
+    categories: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    after: date | None = None
+    before: date | None = None
+    has_code: bool = False
+
+    @classmethod
+    def of(cls, parsed: ParsedQuery) -> SearchFilters | None:
+        """The filters of ``parsed``; None when it has none."""
+        if not parsed.has_filters:
+            return None
+        return cls(
+            categories=tuple(parsed.categories),
+            authors=tuple(parsed.authors),
+            after=parsed.after,
+            before=parsed.before,
+            has_code=parsed.has_code,
+        )
+
+
 class SearchBackend(Protocol):
     name: str
     # Whether keyword and unfiltered dense searches may run on another thread (no database use).
     reads_without_database: bool
 
-    def keyword(self, parsed: ParsedQuery, filters: Q | None, limit: int) -> Ranked:
-        """Papers matching the words and phrases of ``parsed`` by BM25-like score."""
+    def keyword(self, parsed: ParsedQuery, filters: SearchFilters | None, limit: int) -> Ranked:
+        """Papers matching the words and phrases of ``parsed`` by BM25-like score.
+
+        Papers failing ``filters`` may be left out here or by the exact database check above
+        every backend; ``parsed``'s own filters are not read.
+        """
 
     def similar_words(self, words: list[str], limit: int) -> Ranked:
         """Papers whose title and abstract use these words (any of them), by BM25-like score."""
 
     def dense(
-        self, vector: np.ndarray, filters: Q | None, limit: int, exclude: set[int] | None = None
+        self, vector: np.ndarray, filters: SearchFilters | None, limit: int, exclude: set[int] | None = None
     ) -> Ranked:
-        """Papers nearest to ``vector`` by cosine similarity."""
+        """Papers nearest to ``vector`` by cosine similarity, among those passing ``filters``."""
 
     def has_vectors(self) -> bool:
         """Whether the index holds any vectors (cheap)."""

@@ -18,12 +18,12 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-from django.db.models import Q
 
 from paperfeed.papers.models import Paper
-from paperfeed.search.backends.base import IndexState, Ranked
+from paperfeed.search.backends.base import IndexState, Ranked, SearchFilters
 from paperfeed.search.backends.local_generation import LocalGeneration, describe_pending
 from paperfeed.search.documents import IndexDocument
+from paperfeed.search.filters import filter_q
 from paperfeed.search.query import ParsedQuery
 
 
@@ -70,25 +70,27 @@ class LocalBackend:
 
     # -- the SearchBackend interface ------------------------------------------------------------
 
-    def keyword(self, parsed: ParsedQuery, filters: Q | None, limit: int) -> Ranked:
+    def keyword(self, parsed: ParsedQuery, filters: SearchFilters | None, limit: int) -> Ranked:
+        # tantivy narrows by the filters as far as its fields tell; the exact check is the
+        # database's, above every backend.
         live = self.live
-        return live.keyword(parsed, limit) if live else []
+        return live.keyword(parsed, filters, limit) if live else []
 
     def similar_words(self, words: list[str], limit: int) -> Ranked:
         live = self.live
         return live.similar_words(words, limit) if live else []
 
     def dense(
-        self, vector: np.ndarray, filters: Q | None, limit: int, exclude: set[int] | None = None
+        self, vector: np.ndarray, filters: SearchFilters | None, limit: int, exclude: set[int] | None = None
     ) -> Ranked:
         live = self.live
         if live is None or live.vectors is None:
             return []
         allowed = None
         if filters is not None:
-            allowed = np.fromiter(
-                Paper.objects.filter(filters).order_by("pk").values_list("pk", flat=True), dtype=np.int64
-            )
+            # The vector files hold no fields: the nearest among the papers the database lets pass.
+            passing = Paper.objects.filter(filter_q(filters)).order_by("pk").values_list("pk", flat=True)
+            allowed = np.fromiter(passing, dtype=np.int64)
         return live.vectors.search(vector, limit, allowed=allowed, exclude=exclude)
 
     def prefetch(self) -> None:

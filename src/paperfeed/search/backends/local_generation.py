@@ -25,7 +25,7 @@ import numpy as np
 import tantivy
 
 from paperfeed.search.backends import tantivy_queries
-from paperfeed.search.backends.base import Ranked
+from paperfeed.search.backends.base import Ranked, SearchFilters
 from paperfeed.search.backends.vectors import VectorStore, base_files, save_segment, segment_file
 from paperfeed.search.documents import IndexDocument
 from paperfeed.search.query import ParsedQuery
@@ -119,9 +119,9 @@ class LocalGeneration:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def keyword(self, parsed: ParsedQuery, limit: int) -> Ranked:
+    def keyword(self, parsed: ParsedQuery, filters: SearchFilters | None, limit: int) -> Ranked:
         self.refresh()
-        query = tantivy_queries.keyword_query(self.index, self.schema, parsed)
+        query = tantivy_queries.keyword_query(self.index, self.schema, parsed, filters)
         return tantivy_queries.top(self.index, query, limit) if query is not None else []
 
     def similar_words(self, words: list[str], limit: int) -> Ranked:

@@ -10,11 +10,11 @@ from datetime import datetime
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Q
 
 from paperfeed.papers.models import Paper
-from paperfeed.search.backends.base import IndexState, Ranked
+from paperfeed.search.backends.base import IndexState, Ranked, SearchFilters
 from paperfeed.search.documents import IndexDocument
+from paperfeed.search.filters import filter_q
 from paperfeed.search.query import ParsedQuery
 
 DOCS = "search_document"
@@ -28,11 +28,11 @@ def _vector_literal(vector: np.ndarray) -> str:
     return "[" + ",".join(f"{x:.7g}" for x in np.asarray(vector, dtype=np.float32)) + "]"
 
 
-def _filter_sql(filters: Q | None) -> tuple[str, list]:
+def _filter_sql(filters: SearchFilters | None) -> tuple[str, list]:
     """``AND d.paper_id IN (...)`` for the papers passing ``filters`` (hidden ones never do)."""
     if filters is None:
         return "", []
-    subquery = Paper.objects.filter(filters).values("pk").query
+    subquery = Paper.objects.filter(filter_q(filters)).values("pk").query
     sql, params = subquery.get_compiler(connection=connection).as_sql()
     return f" AND d.paper_id IN ({sql})", list(params)
 
@@ -138,7 +138,7 @@ class PostgresBackend:
             rank, rank_params = match, match_params
         return match, rank, match_params, rank_params
 
-    def keyword(self, parsed: ParsedQuery, filters: Q | None, limit: int) -> Ranked:
+    def keyword(self, parsed: ParsedQuery, filters: SearchFilters | None, limit: int) -> Ranked:
         if not parsed.has_text:
             return []
         with connection.cursor() as cursor:
@@ -173,7 +173,7 @@ class PostgresBackend:
             return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
 
     def dense(
-        self, vector: np.ndarray, filters: Q | None, limit: int, exclude: set[int] | None = None
+        self, vector: np.ndarray, filters: SearchFilters | None, limit: int, exclude: set[int] | None = None
     ) -> Ranked:
         exclude = exclude or set()
         with connection.cursor() as cursor:

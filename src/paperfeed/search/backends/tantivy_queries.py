@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 import tantivy
 
-from paperfeed.search.backends.base import Ranked
+from paperfeed.search.backends.base import Ranked, SearchFilters
 from paperfeed.search.documents import IndexDocument
 from paperfeed.search.query import ParsedQuery, words_of
 from paperfeed.search.stopwords import content_words
@@ -100,7 +100,7 @@ def text_query(index: tantivy.Index, parsed: ParsedQuery) -> tantivy.Query | Non
     return tantivy.Query.boolean_query(parts)
 
 
-def filter_queries(fields: tantivy.Schema, filters: ParsedQuery) -> list[tantivy.Query]:
+def filter_queries(fields: tantivy.Schema, filters: SearchFilters) -> list[tantivy.Query]:
     """The filters as far as the index can tell; the database check above the backend is exact."""
     queries = []
     for category in filters.categories:
@@ -119,12 +119,14 @@ def filter_queries(fields: tantivy.Schema, filters: ParsedQuery) -> list[tantivy
     return queries
 
 
-def keyword_query(index: tantivy.Index, fields: tantivy.Schema, parsed: ParsedQuery) -> tantivy.Query | None:
-    """The words and phrases of ``parsed``, narrowed by its filters; None when nothing can match."""
+def keyword_query(
+    index: tantivy.Index, fields: tantivy.Schema, parsed: ParsedQuery, filters: SearchFilters | None
+) -> tantivy.Query | None:
+    """The words and phrases of ``parsed``, narrowed by ``filters``; None when nothing can match."""
     text = text_query(index, parsed)
     if text is None:
         return None
-    narrowing = filter_queries(fields, parsed)
+    narrowing = filter_queries(fields, filters) if filters is not None else []
     if not narrowing:
         return text
     return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in [text, *narrowing]])
