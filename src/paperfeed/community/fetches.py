@@ -79,7 +79,9 @@ def fetch_pending(max_ids: int = IDS_PER_FETCH) -> int:
                 failures[arxiv_id] = ("not_found", f"arXiv has no paper {arxiv_id}. Check the id.")
     for row in mine:
         code, message = failures.get(row.arxiv_id, ("", ""))
-        paper = None if code else Paper.objects.filter(arxiv_id=row.arxiv_id).first()
+        # arXiv names old-style papers without their subject class (math.GT/0309136 -> math/0309136).
+        stored_as = {row.arxiv_id, asked[row.arxiv_id]}
+        paper = None if code else Paper.objects.filter(arxiv_id__in=stored_as).first()
         if paper is None and not code:
             code, message = "not_found", f"arXiv has no paper {row.arxiv_id}. Check the id."
         if code:
