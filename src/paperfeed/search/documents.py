@@ -34,7 +34,8 @@ def documents_for(pks: Iterable[int]) -> list[IndexDocument]:
     rows = {row[0]: row for row in Paper.objects.filter(pk__in=pks).values_list(*_FIELDS)}
     authors: dict[int, list[str]] = {}
     for paper_id, name in (
-        Authorship.objects.filter(paper_id__in=pks)
+        Authorship.objects.visible()
+        .filter(paper_id__in=pks)
         .order_by("paper_id", "position")
         .values_list("paper_id", "name")
     ):
