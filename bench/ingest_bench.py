@@ -30,7 +30,7 @@ from pathlib import Path
 
 def run_import(paths: list[str], env: dict[str, str], batch_size: int | None) -> dict:
     """Run the import in a child process; return wall time, peak RSS and its summary output."""
-    # --no-index: this measures the import; indexing is measured by `paperfeed bench search`.
+    # --no-index: this measures the import; indexing is measured by bench/search/search_bench.py.
     command = [
         sys.executable,
         "-m",

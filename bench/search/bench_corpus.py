@@ -161,7 +161,10 @@ class StandInModel:
     """Predicts a model-space vector from a paper's words (see the module docstring)."""
 
     def __init__(self, fit_texts: list[str], fit_vectors: np.ndarray, seed: int = 5) -> None:
-        from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+        try:
+            from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+        except ImportError as error:
+            raise SystemExit("stand-in vectors need scikit-learn: pip install -e '.[bench]'") from error
 
         self.hasher = HashingVectorizer(
             n_features=HASH_FEATURES, alternate_sign=False, norm=None, stop_words="english"

@@ -1,0 +1,352 @@
+"""Search latency per mode and per stage, on a local index over the arXiv dumps.
+
+    export PAPERFEED_DATA_DIR=/tmp/bench-recent
+    paperfeed migrate
+    python bench/search/search_bench.py --corpus recent --workdir /tmp/bench-recent/work --embed-seconds 600
+
+Runs against the configured database (point PAPERFEED_DATA_DIR at a scratch directory): if it
+holds no papers, the ``--corpus`` dumps are imported first. The index is built once into
+``--workdir`` and reused by later runs (``--rebuild`` builds it again), so repeated runs only
+time queries. Every search goes through the same code as the site (``search_papers``,
+``related_papers``): parsing, exact lookups, the query embedding (its cache is cleared before
+each query), tantivy, the vector index, fusion, fetching rows and highlighting.
+
+Vectors are real embeddings from the cache ``--embed-seconds`` fills (in file order of the
+recent dump); every other paper gets a stand-in vector predicted from its words (see
+``bench_corpus``; needs the ``bench`` extra: ``pip install -e '.[bench]'``). The output says how
+many of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paperfeed.settings")
+
+import django  # noqa: E402
+from django.apps import apps  # noqa: E402
+
+if not apps.ready:  # imported by a test, Django is already set up
+    django.setup()
+
+import numpy as np  # noqa: E402
+from bench_corpus import OLDER, RECENT, EmbeddingCache, StandInModel, read_dump  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db.models import Max  # noqa: E402
+from django.test import override_settings  # noqa: E402
+
+from paperfeed.papers.models import Paper  # noqa: E402
+from paperfeed.search import timing  # noqa: E402
+from paperfeed.search.backends import get_backend  # noqa: E402
+from paperfeed.search.backends import vectors as vector_files  # noqa: E402
+from paperfeed.search.documents import batched, documents_for  # noqa: E402
+from paperfeed.search.embedding import get_embedder  # noqa: E402
+from paperfeed.search.public import related_papers, search_papers, warm_up  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parents[1].parent / "shared" / "data"
+BUILD_BATCH = 50_000
+MIN_FIT = 1000  # real embeddings needed to fit the stand-in map
+MAX_FIT = 20_000
+STAGES = (
+    "exact lookups",
+    "query embedding",
+    "keyword",
+    "query embedding wait",
+    "vector search",
+    "vector search wait",
+    "fusion",
+    "hydrate",
+    "highlight",
+    "stored vectors",
+)
+
+
+def ms(samples: list[float]) -> str:
+    values = sorted(s * 1000 for s in samples)
+    if not values:
+        return f"{'-':>8} {'-':>8} {'-':>8} {'-':>8}"
+    pick = lambda q: values[min(len(values) - 1, int(round(q * (len(values) - 1))))]  # noqa: E731
+    return f"{pick(0.50):8.2f} {pick(0.95):8.2f} {pick(0.99):8.2f} {statistics.mean(values):8.2f}"
+
+
+def dir_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def load_average() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def arguments() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA, help="folder with the dumps")
+    parser.add_argument(
+        "--corpus",
+        choices=["recent", "all"],
+        default="recent",
+        help="what to import into an empty database: recent (75k cs papers) or all (plus 674k older)",
+    )
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/paperfeed-search-bench"))
+    parser.add_argument(
+        "--embeddings", type=Path, help="folder of the real-embedding cache (default: the workdir)"
+    )
+    parser.add_argument("--rebuild", action="store_true", help="build the index again")
+    parser.add_argument(
+        "--embed-seconds",
+        type=float,
+        default=0,
+        help="first spend up to this long adding real embeddings of the recent dump to the cache",
+    )
+    parser.add_argument("--queries", type=Path, default=HERE / "dev_queries.jsonl")
+    parser.add_argument("--count", type=int, default=200, help="queries to time per mode (default 200)")
+    parser.add_argument("--no-recall", action="store_true", help="skip measuring HNSW recall")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    options = vars(arguments().parse_args(argv))
+    workdir: Path = options["workdir"]
+    workdir.mkdir(parents=True, exist_ok=True)
+    with override_settings(SEARCH_INDEX_DIR=workdir / "index", SEARCH_BACKEND="local"):
+        run(**options)
+
+
+def run(*, data: Path, corpus: str, workdir: Path, rebuild: bool, **options) -> None:
+    embedder = get_embedder()
+    cache_root = options["embeddings"] or workdir
+    cache = EmbeddingCache(cache_root, embedder.name, embedder.runtime, data / RECENT)
+    if options["embed_seconds"] > 0:
+        total = sum(1 for _ in read_dump(data / RECENT))
+        cache.fill(embedder, total, seconds=options["embed_seconds"], report=lambda s: print(f"  {s}"))
+    cache = EmbeddingCache.for_reading(cache_root, embedder.name, embedder.runtime, data / RECENT)
+    if not Paper.objects.exists():
+        import_dumps(data, corpus)
+    manifest_path = workdir / "index.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else None
+    visible = Paper.objects.filter(hidden=False).count()
+    if rebuild or manifest is None or manifest.get("papers") != visible or get_backend().live is None:
+        manifest = build_index(data, cache, workdir)
+        manifest_path.write_text(json.dumps(manifest, indent=1))
+        built_here = True
+    else:
+        built_here = False
+    time_queries(manifest, built_here, workdir, **options)
+
+
+# -- preparing ----------------------------------------------------------------------------------
+
+
+def import_dumps(data: Path, corpus: str) -> None:
+    files = [data / RECENT] + ([data / OLDER] if corpus == "all" else [])
+    for path in files:
+        if not path.exists():
+            raise SystemExit(f"{path} does not exist (use --data)")
+    for path in files:
+        print(f"importing {path.name} (once; later runs reuse the database)")
+        call_command("ingest", "file", str(path), "--no-index")
+
+
+def build_index(data: Path, cache: EmbeddingCache, workdir: Path) -> dict:
+    embedder = get_embedder()
+    started = time.monotonic()
+    pk_of = dict(Paper.objects.filter(hidden=False).values_list("arxiv_id", "pk"))
+    real_count = cache.done()
+    real = cache.load(real_count)
+    real_ids = [p.arxiv_id for p in read_dump(data / RECENT, limit=real_count)]
+    real_by_pk = {pk_of[a]: row for row, a in enumerate(real_ids) if a in pk_of}
+    pks = sorted(pk_of.values())
+    standin = None
+    if len(real_by_pk) < len(pks):
+        if len(real_by_pk) < MIN_FIT:
+            raise SystemExit(
+                f"only {len(real_by_pk):,} papers have real embeddings; run with --embed-seconds first "
+                f"(stand-in vectors are fitted on at least {MIN_FIT:,} of them)"
+            )
+        fit_docs = documents_for(sorted(real_by_pk)[:MAX_FIT])
+        standin = StandInModel([d.text for d in fit_docs], real[[real_by_pk[d.pk] for d in fit_docs]])
+        elapsed = time.monotonic() - started
+        print(f"stand-in model ready ({elapsed:.0f} s): fit cosine {standin.fit_cosine:.3f}")
+    watermark = Paper.objects.aggregate(newest=Max("modified_at"))["newest"]
+    backend = get_backend()
+    builder = backend.begin_rebuild(embedder.name, embedder.dim)
+    generation = builder.live
+    read_s = standin_s = write_s = 0.0
+    done = 0
+    for chunk in batched(pks, BUILD_BATCH):
+        t0 = time.monotonic()
+        docs = documents_for(chunk)
+        t1 = time.monotonic()
+        vectors = np.empty((len(docs), embedder.dim), dtype=np.float32)
+        guess = [i for i, d in enumerate(docs) if d.pk not in real_by_pk]
+        have = [i for i, d in enumerate(docs) if d.pk in real_by_pk]
+        if have:
+            vectors[have] = real[[real_by_pk[docs[i].pk] for i in have]]
+        if guess:
+            vectors[guess] = standin.predict([docs[i].text for i in guess])
+        t2 = time.monotonic()
+        generation.write(docs, vectors, [], fresh=True)
+        t3 = time.monotonic()
+        read_s, standin_s, write_s = read_s + t1 - t0, standin_s + t2 - t1, write_s + t3 - t2
+        done += len(docs)
+        print(f"  indexed {done:,}/{len(pks):,}")
+    if watermark:
+        generation.set_watermark(watermark)
+    t0 = time.monotonic()
+    backend.commit_rebuild(builder)
+    compact_s = time.monotonic() - t0
+    graph = backend.live.vectors.graph is not None
+    return {
+        "papers": len(pks),
+        "real": len(real_by_pk),
+        "standin": len(pks) - len(real_by_pk),
+        "standin_method": standin.describe() if standin else "",
+        "embedder": f"{embedder.name}; real vectors made with runtime {cache.runtime}",
+        "read_s": read_s,
+        "standin_s": standin_s,
+        "write_s": write_s,
+        "compact_s": compact_s,
+        "graph": graph,
+        "total_s": time.monotonic() - started,
+        "size": dir_size(workdir / "index"),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "load": load_average(),
+    }
+
+
+# -- timing -------------------------------------------------------------------------------------
+
+
+def time_queries(manifest: dict, built_here: bool, workdir: Path, **options) -> None:
+    load_before = load_average()
+    count = options["count"]
+    texts = [
+        json.loads(line)["query"][:250]
+        for line in options["queries"].read_text().splitlines()
+        if line.strip()
+    ]
+    random.Random(1).shuffle(texts)
+    texts = (texts * (count // max(1, len(texts)) + 1))[:count]
+    embedder = get_embedder()
+    t0 = time.monotonic()
+    warm_up()
+    warm_s = time.monotonic() - t0
+    for text in texts[:10]:  # first touches of the index pages and the database
+        search_papers(text)
+
+    def timed(run) -> tuple[list[float], list[float], dict[str, list[float]]]:
+        wall, cpu, stages = [], [], {name: [] for name in STAGES}
+        for item in items:
+            embedder._queries.clear()
+            with timing.recording() as record:
+                c0, w0 = time.process_time(), time.perf_counter()
+                run(item)
+                wall.append(time.perf_counter() - w0)
+                cpu.append(time.process_time() - c0)
+            # Hydrate is reported without the highlighting it contains.
+            record["hydrate"] = record.get("hydrate", 0.0) - record.get("highlight", 0.0)
+            for name in STAGES:
+                stages[name].append(record.get(name, 0.0))
+        return wall, cpu, stages
+
+    items = texts
+    results = {
+        mode: timed(lambda q, m=mode: search_papers(q, mode=m)) for mode in ("keyword", "dense", "hybrid")
+    }
+    embed_only = timed(lambda q: embedder.encode_query(q))[0]
+    pks = list(Paper.objects.filter(hidden=False).values_list("pk", flat=True))
+    picks = [pks[i] for i in np.random.default_rng(2).integers(0, len(pks), count)]
+    items = list(Paper.objects.in_bulk(picks).values())
+    random.Random(3).shuffle(items)
+    items = (items * 2)[:count]
+    related = timed(lambda paper: related_papers(paper, limit=10))
+    recall = None if options["no_recall"] else graph_recall(texts[:100])
+    load_after = load_average()
+
+    store = get_backend().live.vectors
+    kind = (
+        "HNSW (usearch f16, M=16, ef_add=64, ef_search>=96)" if store.graph is not None else "exact (numpy)"
+    )
+    print(f"corpus:        {manifest['papers']:,} papers in the database ({Paper.objects.count():,} rows)")
+    query_runtime = getattr(embedder, "query_runtime", embedder.runtime)
+    print(f"embedder:      {embedder.name}, runtime {query_runtime} for queries")
+    print(f"index vectors: {manifest['embedder']}")
+    print(f"vectors:       {manifest['real']:,} real embeddings; {manifest['standin']:,} stand-ins")
+    if manifest["standin"]:
+        print(f"stand-ins:     {manifest['standin_method']}")
+    print(f"vector index:  {kind}; HNSW from {vector_files.HNSW_MIN_VECTORS:,} vectors")
+    when = "in this run" if built_here else "earlier, reused"
+    print(
+        f"index build:   {manifest['total_s']:.0f} s {when} (load {manifest['load']}): read rows "
+        f"{manifest['read_s']:.0f} s, stand-ins {manifest['standin_s']:.0f} s, tantivy + vector segments "
+        f"{manifest['write_s']:.0f} s, compaction{' + HNSW graph' if manifest['graph'] else ''} "
+        f"{manifest['compact_s']:.0f} s"
+    )
+    print(f"index size:    {manifest['size'] / 1e6:,.0f} MB ({workdir / 'index'})")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"peak memory:   {peak:,.0f} MB resident in this run"
+        + (f"; {manifest['peak_mb']:,.0f} MB when the index was built" if not built_here else "")
+    )
+    print(f"warm-up:       {warm_s:.1f} s (warm_up() after the bench loaded the model: opens the index)")
+    print(f"load average:  {load_before} before timing, {load_after} after")
+    print(
+        f"queries:       {count} per mode from {options['queries'].name}, single-threaded, through "
+        "search_papers (page of 20), query embedding uncached"
+    )
+    if recall:
+        print(f"HNSW recall:   {recall}")
+    print("")
+    print(f"{'latency ms':<24} {'p50':>8} {'p95':>8} {'p99':>8} {'mean':>8}   {'CPU p50':>8} {'CPU p99':>8}")
+    print(f"{'query embedding alone':<24} {ms(embed_only)}")
+    for label, (wall, cpu, _) in [
+        ("keyword", results["keyword"]),
+        ("dense (incl. embed)", results["dense"]),
+        ("hybrid (incl. embed)", results["hybrid"]),
+        ("related papers", related),
+    ]:
+        cpu_cols = ms(cpu).split()
+        print(f"{label:<24} {ms(wall)}   {cpu_cols[0]:>8} {cpu_cols[2]:>8}")
+    for label, (_, _, stages) in [("hybrid", results["hybrid"]), ("related papers", related)]:
+        print("")
+        print(f"{label + ' by stage, ms':<24} {'p50':>8} {'p95':>8} {'p99':>8} {'mean':>8}")
+        for name in STAGES:
+            if any(stages[name]):
+                print(f"  {name:<22} {ms(stages[name])}")
+    print("")
+    print(
+        "The query is embedded on another thread while exact lookups and the keyword search run,"
+        " and related papers' vector search beside their keyword search; a 'wait' row is what is"
+        " left of that work when the keyword search is done."
+    )
+
+
+def graph_recall(texts: list[str]) -> str | None:
+    """How many of the exact 10 and 100 nearest the graph finds, for real query vectors."""
+    store = get_backend().live.vectors
+    if store.graph is None:
+        return None
+    embedder = get_embedder()
+    hits10 = hits100 = 0
+    for text in texts:
+        vector = embedder.encode_query(text)
+        exact = vector_files._exact(store.base_ids, store.base, vector, 100, None, None)
+        found = {pk for pk, _ in store.search(vector, 100)}
+        hits10 += len({pk for pk, _ in exact[:10]} & {pk for pk, _ in store.search(vector, 10)})
+        hits100 += len({pk for pk, _ in exact} & found)
+    return (
+        f"recall@10 {hits10 / (10 * len(texts)):.3f}, recall@100 {hits100 / (100 * len(texts)):.3f} "
+        f"(graph against exact search, {len(texts)} real query vectors)"
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
