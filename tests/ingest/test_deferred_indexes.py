@@ -3,9 +3,15 @@ the migrations' (also after Ctrl-C, and at the next ingest after a killed load).
 
 from __future__ import annotations
 
+import io
+import os
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from paperfeed.ingest import store
@@ -121,3 +127,44 @@ def test_the_next_ingest_rebuilds_indexes_a_killed_load_left_dropped(ingest, mon
 
     assert seen and all(set(dropped) <= names for names in seen)
     assert schema() == before
+
+
+@pytest.mark.django_db
+def test_migrate_and_so_serve_rebuild_indexes_a_load_killed_during_its_index_build_left_out():
+    before = schema()
+    dropped = _drop_secondary_indexes()  # a kill -9 during the final build leaves them so
+    assert dropped and not set(dropped) & index_names()
+    out = io.StringIO()
+
+    call_command("migrate", interactive=False, stdout=out)  # (what `paperfeed serve` runs on start)
+
+    assert schema() == before
+    assert f"Rebuilt the indexes an interrupted import had left out: {', '.join(dropped)}." in out.getvalue()
+
+
+def test_paperfeed_migrate_rebuilds_them_in_a_real_data_directory(tmp_path):
+    env = {**os.environ, "PAPERFEED_DATA_DIR": str(tmp_path / "data")}
+    env.pop("DATABASE_URL", None)
+
+    def paperfeed(*argv: str) -> subprocess.CompletedProcess:
+        done = subprocess.run(
+            [sys.executable, "-m", "paperfeed", *argv], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return done
+
+    def indexes() -> set[str]:
+        with sqlite3.connect(tmp_path / "data" / "paperfeed.sqlite3") as database:
+            return {
+                name for (name,) in database.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+            }
+
+    paperfeed("migrate")
+    before = indexes()
+    drop = "from paperfeed.ingest.deferred_indexes import _drop_secondary_indexes as d; print(','.join(d()))"
+    dropped = set(paperfeed("shell", "-c", drop).stdout.strip().splitlines()[-1].split(","))
+    assert dropped and before - indexes() == dropped
+
+    paperfeed("migrate")
+
+    assert indexes() == before

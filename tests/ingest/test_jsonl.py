@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import lzma
+import zlib
 
 import pytest
 
@@ -43,6 +45,35 @@ def test_a_truncated_xz_file_raises_after_the_readable_lines(tmp_path, monkeypat
         for number, _ in JsonlFile(path).lines():
             seen.append(number)
     assert seen and seen == list(range(1, len(seen) + 1))
+
+
+@pytest.mark.parametrize("suffix", ["gz", "xz"])
+def test_a_cut_compressed_file_gives_every_complete_line_before_the_cut(tmp_path, monkeypatch, suffix):
+    from paperfeed.ingest import jsonl
+
+    monkeypatch.setattr(jsonl, "xz_command", lambda: None)
+    text = b"".join(b'{"n": %d}\n' % i for i in range(400_000))
+    whole = gzip.compress(text) if suffix == "gz" else lzma.compress(text)
+    cut = whole[: len(whole) * 2 // 3]
+    path = tmp_path / f"cut.jsonl.{suffix}"
+    path.write_bytes(cut)
+    decoder = zlib.decompressobj(wbits=31) if suffix == "gz" else lzma.LZMADecompressor()
+    complete = decoder.decompress(cut).count(b"\n")
+    seen = []
+    with pytest.raises(EOFError):
+        for number, _ in JsonlFile(path).lines():
+            seen.append(number)
+    assert seen == list(range(1, complete + 1))
+
+
+def test_concatenated_gz_members_and_xz_streams_are_read_whole(tmp_path, monkeypatch):
+    from paperfeed.ingest import jsonl
+
+    monkeypatch.setattr(jsonl, "xz_command", lambda: None)
+    (tmp_path / "two.jsonl.gz").write_bytes(gzip.compress(b'{"a": 1}\n') + gzip.compress(b'{"b": 2}\n'))
+    (tmp_path / "two.jsonl.xz").write_bytes(lzma.compress(b'{"a": 1}\n') + lzma.compress(b'{"b": 2}\n'))
+    for name in ("two.jsonl.gz", "two.jsonl.xz"):
+        assert list(JsonlFile(tmp_path / name).lines()) == [(1, b'{"a": 1}'), (2, b'{"b": 2}')]
 
 
 def test_a_missing_file_is_reported_before_reading(tmp_path):

@@ -112,11 +112,11 @@ class _LineRows:
     def __init__(self) -> None:
         self.plain_arxiv = PlainArxivRows()
         self.repeats = _Repeats()
-        self.notes: list[str] = []  # of the last line
+        # What was left out of the last line's record (read and reset by the caller).
+        self.notes: list[str] = []
 
     def __call__(self, data: object, unsafe: bool = False) -> Prepared | None:
         """``unsafe``: the line may hold text feeds cannot carry (see ``may_hold_unsafe_text``)."""
-        self.notes = []
         # Plain arXiv lines go straight to rows; the rest (bad lines, and the rare line whose
         # text needs cleaning) the general way.
         identity = None if unsafe else self.plain_arxiv.identity(data)
@@ -126,8 +126,8 @@ class _LineRows:
         if item is None:
             # (Usernames are checked as written: one with a control character is left out.)
             record = parse_record(data)
-            self.notes = record.notes
             item = prepare_record(safe_record(record) if unsafe else record)
+            self.notes = record.notes
             identity = None
         return None if self.repeats.seen(item, identity, data if identity is not None else None) else item
 
@@ -170,8 +170,10 @@ def parse_groups(source: JsonlFile, group_lines: int = GROUP_LINES) -> Iterator[
                         group.repeated += 1
                     else:
                         group.items.append(item)
-                        if rows_of.notes:
+                    if rows_of.notes:
+                        if item is not None:
                             group.notes.extend((number, note) for note in rows_of.notes)
+                        rows_of.notes = []
                 except orjson.JSONDecodeError as error:
                     if not line.strip():
                         continue  # a blank line (looked at only here: good lines are never blank)
