@@ -69,11 +69,7 @@ def may_hold_unsafe_text(line: bytes) -> bool:
     return (
         (_MAYBE_ESCAPE(line) is not None and _UNSAFE_ESCAPE(line) is not None)
         or b"\x7f" in line
-        or (
-            not line.isascii()
-            and (b"\xc2" in line or b"\xef\xbf" in line)
-            and _UNSAFE_RAW(line) is not None
-        )
+        or (not line.isascii() and (b"\xc2" in line or b"\xef\xbf" in line) and _UNSAFE_RAW(line) is not None)
     )
 
 
