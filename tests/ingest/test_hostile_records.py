@@ -8,14 +8,14 @@ the characters feeds cannot carry, and what is stored never makes a page or feed
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from xml.etree import ElementTree
 
 import pytest
 
 from paperfeed.accounts.models import User
 from paperfeed.ingest import store
-from paperfeed.ingest.records import AuthorRecord, PaperRecord
+from paperfeed.ingest.records import AuthorRecord, ListingRecord, PaperRecord
 from paperfeed.papers.models import Authorship, Paper
 
 from .hostile_lines import arxiv_record, between_good_lines, feed_unsafe, hf_record, kaggle_record
@@ -237,13 +237,18 @@ def test_odd_types_and_ranges_are_refused_before_any_write_for_records_from_arxi
         ),
         PaperRecord(arxiv_id="2401.00023v99999999999999999999", title="Huge version in the id"),
         PaperRecord(arxiv_id="2401.00024", title="Huge version", version=2**63 + 1),
+        PaperRecord(
+            arxiv_id="2401.00025",
+            title="Listed on the last day",
+            listing=ListingRecord(date=date.max, submitted_at=datetime(2024, 1, 2, tzinfo=UTC)),
+        ),
     ]
 
     stats = store.upsert_records(records)
 
-    assert (stats.new, stats.rejected) == (1, 4)
+    assert (stats.new, stats.rejected) == (1, 5)
     reasons = " | ".join(reason for _, reason in stats.errors)
-    assert reasons.count("is out of range") == 2 and reasons.count("must be an integer") == 2
+    assert reasons.count("is out of range") == 3 and reasons.count("must be an integer") == 2
     paper = Paper.objects.get()
     assert (paper.title, paper.abstract) == ("Title with a control", "DEL")
     assert list(paper.authorships.values_list("name", flat=True)) == ["Ann Lee"]

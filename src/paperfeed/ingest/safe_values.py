@@ -134,6 +134,8 @@ def safe_record(record: PaperRecord) -> PaperRecord:
     are read: see :mod:`paperfeed.ingest.usernames`.)"""
     listing = record.listing
     if listing is not None:
+        if not EARLIEST.date() <= listing.date <= LATEST.date():
+            raise RecordError(f"the feed day is out of range: {listing.date.isoformat()}")
         listing = ListingRecord(
             date=listing.date,
             submitted_at=checked_datetime(listing.submitted_at, "submitted_at"),
