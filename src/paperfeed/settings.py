@@ -114,9 +114,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # the upgrade deadlock between two writers. A new database gets 16 KiB pages (an existing
         # one keeps its own): a bulk import writes a fifth less CPU time with them (fewer pages to
         # allocate, log and copy for rows of a kilobyte and more).
+        # busy_timeout first: switching a database to WAL takes a lock that another connection
+        # starting at the same moment may hold, and without a timeout that is "database is locked".
         "init_command": (
-            "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-            " PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;"
+            "PRAGMA busy_timeout=10000; PRAGMA page_size=16384; PRAGMA journal_mode=WAL;"
+            " PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
         "transaction_mode": "IMMEDIATE",
     }

@@ -140,6 +140,8 @@ def concurrent_database(transactional_db, tmp_path):
     path = tmp_path / "concurrent.sqlite3"
     with sqlite3.connect(path) as copy:
         memory.connection.backup(copy)
+        # Already in WAL, as a served database is: the threads should not race to switch it.
+        copy.execute("PRAGMA journal_mode=WAL")
     copy.close()
     original = connections.settings["default"]
     connections.settings["default"] = {**original, "NAME": str(path)}
