@@ -77,3 +77,11 @@ def on_this_site(url: str) -> str:
     """
     parts = urlsplit(url)
     return absolute_url(urlunsplit(("", "", parts.path, parts.query, parts.fragment)))
+
+
+def served_at(host: str, port: int) -> str:
+    """The base URL of a site served on ``host:port`` when ``PAPERFEED_BASE_URL`` is not set: the
+    address a browser on this machine opens (a wildcard address is reached through 127.0.0.1)."""
+    if host in {"0.0.0.0", "::", ""}:
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

@@ -113,7 +113,8 @@ def test_without_trusted_proxies_an_https_site_does_not_redirect_in_a_loop(tmp_p
 def test_a_dangerous_or_wrong_setting_stops_the_start_with_a_clear_error(tmp_path, variable, value, message):
     result = run_paperfeed(tmp_path, {variable: value}, "-m", "paperfeed", "check")
     assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+    assert result.stderr.startswith("paperfeed: configuration error: ") and message in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_every_response_carries_the_content_security_policy(client, db):

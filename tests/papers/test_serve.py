@@ -31,6 +31,7 @@ def test_serve_migrates_a_fresh_data_directory_and_serves_pages_and_static_files
     port = free_port()
     env = {**os.environ, "PAPERFEED_DATA_DIR": str(tmp_path / "data")}
     env.pop("DATABASE_URL", None)
+    env.pop("PAPERFEED_BASE_URL", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "paperfeed", "serve", "--port", str(port), "--workers", "2", "--threads", "2"],
         env=env,
@@ -47,8 +48,14 @@ def test_serve_migrates_a_fresh_data_directory_and_serves_pages_and_static_files
         assert css.status_code == 200 and "text/css" in css.headers["content-type"]
         api = httpx.get(f"http://127.0.0.1:{port}/api/daily_papers")
         assert api.status_code == 200 and api.json() == []
+        # With no PAPERFEED_BASE_URL, links name the address served on, and other hosts are refused.
+        feed = httpx.get(f"http://127.0.0.1:{port}/feeds/daily.atom")
+        assert f'href="http://127.0.0.1:{port}/feeds/daily.atom"' in feed.text
+        assert httpx.get(f"http://localhost:{port}/").status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{port}/", headers={"Host": "evil.example"}).status_code == 400
     finally:
         server.send_signal(signal.SIGTERM)
         output, _ = server.communicate(timeout=30)
     assert f"paperfeed is running at http://127.0.0.1:{port}/" in output
+    assert "set PAPERFEED_BASE_URL" in output
     assert server.returncode == 0, output

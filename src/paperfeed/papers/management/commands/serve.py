@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 from paperfeed.cores import usable_cores
+from paperfeed.site_url import allowed_hosts, served_at
 
 
 def default_workers() -> int:
@@ -61,7 +62,20 @@ class Command(BaseCommand):
             if database["ENGINE"].endswith("sqlite3")
             else f"PostgreSQL database {database['NAME']} on {database.get('HOST') or 'local socket'}"
         )
-        self.stdout.write(f"paperfeed is running at http://{host}:{port}/  (data: {where})")
+        address_implied = "PAPERFEED_BASE_URL" not in os.environ
+        if address_implied:
+            # Links and the hosts answered to follow the address served on (--host, --port); set
+            # before the workers are forked, so each of them has it.
+            settings.BASE_URL = served_at(host, port)
+            settings.ALLOWED_HOSTS = allowed_hosts(
+                settings.BASE_URL, os.environ.get("PAPERFEED_ALLOWED_HOSTS"), settings.DEBUG
+            )
+        self.stdout.write(f"paperfeed is running at {settings.BASE_URL}/  (data: {where})")
+        if address_implied:
+            self.stdout.write(
+                "Links in pages, feeds and mails use this address; set PAPERFEED_BASE_URL to the one"
+                " people open the site with (README, Running in production)."
+            )
         self.stdout.write(f"{workers} worker processes × {threads} threads. Press Ctrl-C to stop.")
         self.stdout.flush()
         server_options = {
