@@ -43,6 +43,13 @@ def test_an_overlong_submission_is_refused_clearly(client, alice):
     assert "too long to be an arXiv id" in response.content.decode()
 
 
+def test_a_version_number_no_paper_can_have_is_refused_clearly(client, alice):
+    client.force_login(alice)
+    response = client.post("/papers/submit", {"paper": "2411.01234v" + "9" * 40})
+    assert response.status_code == 400
+    assert "the version number is too large" in response.content.decode()
+
+
 def test_an_oversized_comment_is_a_413_page_and_saves_nothing(client, alice, make_paper, settings):
     from paperfeed.community.models import Comment
 

@@ -41,6 +41,8 @@ def test_accepts_ids_versions_and_urls(text, canonical, version):
         ("2411.123", "is not an arXiv id"),
         ("https://example.com/abs/2411.01234", "is not an arXiv id"),
         ("2411.01234; DROP TABLE papers", "is not an arXiv id"),
+        ("2411.01234v1234567", "the version number is too large"),
+        ("2411.01234v" + "9" * 5000, "the version number is too large"),
     ],
 )
 def test_refuses_malformed_ids_with_a_reason(text, reason):

@@ -23,6 +23,9 @@ _URL = re.compile(
 _PREFIX = re.compile(r"^arxiv:\s*", re.IGNORECASE)
 
 
+MAX_VERSION_DIGITS = 6
+
+
 class InvalidArxivId(ValueError):
     """Raised with a message fit to show the person who typed the id."""
 
@@ -60,6 +63,9 @@ def parse_arxiv_id(text: str) -> ArxivId:
     else:
         canonical = f"{match.group('archive')}/{match.group('oldnum')}"
     version = match.group("version")
+    # No paper has a thousand versions; a huge number would not even convert to an int.
+    if version and len(version.lstrip("0")) > MAX_VERSION_DIGITS:
+        raise InvalidArxivId(f"“{canonical}” has no such version: the version number is too large.")
     return ArxivId(id=canonical, version=int(version) if version else None)
 
 
