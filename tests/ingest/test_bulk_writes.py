@@ -17,6 +17,7 @@ from paperfeed.ingest.deferred_indexes import _drop_secondary_indexes, restore_d
 from paperfeed.ingest.file_parser import _Repeats, cyclic_gc_paused
 from paperfeed.ingest.jsonl import JsonlFile
 from paperfeed.ingest.shapes import cached_arxiv_id, parse_record
+from paperfeed.ingest.store import batches, dialect, prepare
 from paperfeed.papers.models import Authorship, Paper
 
 from .fixture_files import ALL_FIXTURES
@@ -41,7 +42,7 @@ def authorship_rows(paper: Paper) -> list[tuple]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [1, 7, 1234])
 def test_appended_rows_are_stored_exactly_however_many_and_whatever_repeats_across_them(count, monkeypatch):
-    monkeypatch.setattr(store, "_SQLITE_ROWS_PER_INSERT", 500)  # 1234 rows: two full statements and a rest
+    monkeypatch.setattr(dialect, "_SQLITE_ROWS_PER_INSERT", 500)  # 1234 rows: two full statements and a rest
     paper = Paper.objects.create(arxiv_id="2501.00001", title="T")
     rows = [
         (
@@ -55,8 +56,8 @@ def test_appended_rows_are_stored_exactly_however_many_and_whatever_repeats_acro
         for position in range(count)
     ]
     with transaction.atomic():
-        store._append_rows(
-            store._quote(Authorship._meta.db_table),
+        dialect.append_rows(
+            dialect.quote(Authorship._meta.db_table),
             ("paper_id", "position", "name", "hidden", "status", "user_id"),
             rows,
         )
@@ -69,8 +70,8 @@ def test_a_constant_that_only_looks_the_same_is_still_bound():
     long_name = "x" * 300  # too long to write into the statement
     rows = [(paper.pk, position, long_name, False, "a'b", None) for position in range(3)]
     with transaction.atomic():
-        store._append_rows(
-            store._quote(Authorship._meta.db_table),
+        dialect.append_rows(
+            dialect.quote(Authorship._meta.db_table),
             ("paper_id", "position", "name", "hidden", "status", "user_id"),
             rows,
         )
@@ -100,13 +101,13 @@ def test_a_load_into_an_empty_table_looks_up_only_papers_it_wrote_or_names_twice
     again = items[0]  # the first paper once more, in a later batch
     twice = [items[5], items[5]]  # one paper twice in one batch
     looked_up: list[list[str]] = []
-    real = store._BatchWriter._load_papers
+    real = batches._BatchWriter._load_papers
 
     def spy(self, ids):
         looked_up.append(sorted(ids))
         return real(self, ids)
 
-    monkeypatch.setattr(store._BatchWriter, "_load_papers", spy)
+    monkeypatch.setattr(batches._BatchWriter, "_load_papers", spy)
     stats = store.upsert_prepared([*items[:5], again, *twice, *items[6:]], batch_size=5)
 
     assert looked_up == [sorted([again[0], items[5][0]])]
@@ -128,7 +129,7 @@ def test_a_paper_another_writer_inserted_into_the_empty_table_meanwhile_is_merge
         title="Changed by the other writer", source_updated=None
     )
     # The load began when the table was empty; the other writer's paper came in since.
-    monkeypatch.setattr(store.FreshLoad, "begin", classmethod(lambda cls: cls()))
+    monkeypatch.setattr(batches.FreshLoad, "begin", classmethod(lambda cls: cls()))
 
     stats = store.upsert_prepared(items, batch_size=4)
 
@@ -142,11 +143,11 @@ def test_a_paper_another_writer_inserted_into_the_empty_table_meanwhile_is_merge
 def test_a_prepared_record_gives_back_the_values_it_merges_exactly_as_the_record_gave_them(path):
     for line in path.read_text(encoding="utf-8").splitlines():
         record = parse_record(json.loads(line))
-        fields = store.record_fields(record)
+        fields = prepare.record_fields(record)
         id_version = cached_arxiv_id(record.arxiv_id).version
         if id_version and (fields["version"] or 0) < id_version:
             fields["version"] = id_version  # "2411.01234v3" says version 3
-        assert store.record_values(store.prepare_record(record)) == tuple(fields.values())
+        assert prepare.record_values(store.prepare_record(record)) == tuple(fields.values())
 
 
 def test_a_line_that_repeats_the_papers_previous_line_is_spotted_and_no_other():

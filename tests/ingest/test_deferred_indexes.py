@@ -14,8 +14,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from paperfeed.ingest import store
 from paperfeed.ingest.deferred_indexes import SAVED_TABLE, _drop_secondary_indexes
+from paperfeed.ingest.store import batches
 from paperfeed.papers.models import Paper
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -39,13 +39,13 @@ def index_names() -> set[str]:
 def indexes_seen_while_writing(monkeypatch) -> list[set[str]]:
     """Record the index names present each time a batch writes its authorships."""
     seen: list[set[str]] = []
-    real = store._BatchWriter._write_authorships
+    real = batches._BatchWriter._write_authorships
 
     def spy(self, by_paper):
         seen.append(index_names())
         return real(self, by_paper)
 
-    monkeypatch.setattr(store._BatchWriter, "_write_authorships", spy)
+    monkeypatch.setattr(batches._BatchWriter, "_write_authorships", spy)
     return seen
 
 
@@ -88,7 +88,7 @@ def test_a_load_into_tables_that_hold_papers_keeps_every_index(ingest, monkeypat
 def test_ctrl_c_during_a_load_still_rebuilds_the_indexes(ingest, monkeypatch):
     before = schema()
     writes = {"n": 0}
-    real = store._BatchWriter._write_authorships
+    real = batches._BatchWriter._write_authorships
 
     def interrupt_in_second_batch(self, by_paper):
         writes["n"] += 1
@@ -96,7 +96,7 @@ def test_ctrl_c_during_a_load_still_rebuilds_the_indexes(ingest, monkeypatch):
             raise KeyboardInterrupt
         return real(self, by_paper)
 
-    monkeypatch.setattr(store._BatchWriter, "_write_authorships", interrupt_in_second_batch)
+    monkeypatch.setattr(batches._BatchWriter, "_write_authorships", interrupt_in_second_batch)
     with pytest.raises(KeyboardInterrupt):
         ingest(HF, batch_size=5)
 

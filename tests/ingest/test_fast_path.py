@@ -16,6 +16,7 @@ from paperfeed.accounts.models import User
 from paperfeed.community.models import Vote
 from paperfeed.ingest import file_parser, store
 from paperfeed.ingest.shapes import parse_record
+from paperfeed.ingest.store import batches
 from paperfeed.papers.models import Authorship, Listing, Paper
 
 from .fixture_files import ALL_FIXTURES, FIXTURES
@@ -53,7 +54,7 @@ def database_snapshot() -> dict:
     return {"papers": papers, "authors": authors, "listings": listings, "users": users}
 
 
-class _MergeOnlyWriter(store._BatchWriter):
+class _MergeOnlyWriter(batches._BatchWriter):
     def __init__(self, now: datetime, fast_path: bool = True, **options) -> None:
         super().__init__(now, fast_path=False)
 
@@ -71,7 +72,7 @@ def test_new_papers_get_exactly_the_rows_the_merge_path_gives(monkeypatch):
     by_fast_path = database_snapshot()
 
     wipe()
-    monkeypatch.setattr(store, "_BatchWriter", _MergeOnlyWriter)
+    monkeypatch.setattr(batches, "_BatchWriter", _MergeOnlyWriter)
     merged = store.upsert_records(records, batch_size=7)
     assert (merged.new, merged.updated, merged.unchanged) == (fast.new, fast.updated, fast.unchanged)
     assert database_snapshot() == by_fast_path
@@ -122,7 +123,7 @@ def test_an_interruption_while_inserting_new_papers_leaves_whole_batches_and_a_r
     ingest, monkeypatch
 ):
     calls = {"n": 0}
-    real = store._BatchWriter._insert_new_papers
+    real = batches._BatchWriter._insert_new_papers
 
     def crash_in_second_batch(self, items):
         calls["n"] += 1
@@ -131,14 +132,14 @@ def test_an_interruption_while_inserting_new_papers_leaves_whole_batches_and_a_r
             raise KeyboardInterrupt  # Ctrl-C after the second batch's papers were sent
         return pks
 
-    monkeypatch.setattr(store._BatchWriter, "_insert_new_papers", crash_in_second_batch)
+    monkeypatch.setattr(batches._BatchWriter, "_insert_new_papers", crash_in_second_batch)
     path = FIXTURES / "arxiv_cs_2025_2026.jsonl"
     with pytest.raises(KeyboardInterrupt):
         ingest(path, batch_size=4)
     assert Paper.objects.count() == 4
     assert all(paper.authorships.exists() for paper in Paper.objects.all())
 
-    monkeypatch.setattr(store._BatchWriter, "_insert_new_papers", real)
+    monkeypatch.setattr(batches._BatchWriter, "_insert_new_papers", real)
     run = ingest(path, batch_size=4)
     assert not run.failed
     assert "6 new, 0 updated, 4 unchanged" in run.stdout
@@ -153,14 +154,14 @@ def test_a_paper_inserted_by_another_writer_meanwhile_makes_the_batch_merge_inst
     store.upsert_records(records[:1])
     before = database_snapshot()
     # As if the paper had not been there when the batch looked, then appeared before the insert.
-    real = store._BatchWriter._load_papers
+    real = batches._BatchWriter._load_papers
     looks = {"n": 0}
 
     def blind_first_look(self, ids):
         looks["n"] += 1
         return {} if looks["n"] == 1 else real(self, ids)
 
-    monkeypatch.setattr(store._BatchWriter, "_load_papers", blind_first_look)
+    monkeypatch.setattr(batches._BatchWriter, "_load_papers", blind_first_look)
     stats = store.upsert_records(records)
     assert looks["n"] == 2  # the fast path failed on the duplicate and the batch was merged
     assert (stats.new, stats.updated, stats.unchanged) == (9, 0, 1)

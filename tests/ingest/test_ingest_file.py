@@ -14,6 +14,7 @@ from django.db import connection
 
 from paperfeed.accounts.models import User
 from paperfeed.ingest import store
+from paperfeed.ingest.store import batches
 from paperfeed.papers.models import Authorship, Listing, Paper
 
 from .fixture_files import ALL_FIXTURES, FIXTURES
@@ -306,7 +307,7 @@ def test_an_interrupted_import_leaves_no_half_written_paper_and_a_rerun_complete
     ingest, monkeypatch, fixture_lines
 ):
     writes = {"n": 0}
-    real = store._BatchWriter._write_authorships
+    real = batches._BatchWriter._write_authorships
 
     def crash_in_second_batch(self, by_paper):
         writes["n"] += 1
@@ -315,7 +316,7 @@ def test_an_interrupted_import_leaves_no_half_written_paper_and_a_rerun_complete
             raise KeyboardInterrupt  # Ctrl-C after the papers and authorships of batch 2 were sent
         return real(self, by_paper)
 
-    monkeypatch.setattr(store._BatchWriter, "_write_authorships", crash_in_second_batch)
+    monkeypatch.setattr(batches._BatchWriter, "_write_authorships", crash_in_second_batch)
     with pytest.raises(KeyboardInterrupt):
         ingest(FIXTURES / "hf_daily_papers.jsonl", batch_size=5)
     # Batch 1 committed whole; batch 2 rolled back whole.
@@ -324,7 +325,7 @@ def test_an_interrupted_import_leaves_no_half_written_paper_and_a_rerun_complete
     for paper in Paper.objects.all():
         assert paper.authorships.exists()
 
-    monkeypatch.setattr(store._BatchWriter, "_write_authorships", real)
+    monkeypatch.setattr(batches._BatchWriter, "_write_authorships", real)
     run = ingest(FIXTURES / "hf_daily_papers.jsonl", batch_size=5)
     assert not run.failed
     assert "7 new, 0 updated, 5 unchanged" in run.stdout

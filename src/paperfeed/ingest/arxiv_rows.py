@@ -18,31 +18,29 @@ from typing import Any
 from paperfeed.ingest.records import RecordError
 from paperfeed.ingest.safe_values import column_range
 from paperfeed.ingest.shapes import (
-    _categories,
-    _required_id,
-    _str_list,
-    _timestamp,
     cached_arxiv_id,
+    category_list,
     detect_shape,
+    parse_timestamp,
     repair_float_id,
+    required_id,
     split_authors,
+    string_list,
 )
-from paperfeed.ingest.store import (
-    _DATA_FIELDS,
-    _MAX_AUTHOR_NAME,
-    _MAX_CATEGORIES,
-    _MAX_DOI,
+from paperfeed.ingest.store.authors import MAX_AUTHOR_NAME
+from paperfeed.ingest.store.dialect import datetime_adapter
+from paperfeed.ingest.store.prepare import (
+    DATA_FIELDS,
+    MAX_CATEGORIES,
+    MAX_DOI,
     Prepared,
-    _datetime_adapter,
-    _url_or_none,
     absent_fields,
+    url_or_none,
 )
 from paperfeed.ingest.text import is_single_spaced, normalize_space
 from paperfeed.papers import links
 from paperfeed.papers.arxiv_ids import InvalidArxivId
-
-# The look find_github_repo and find_project_page take first: text that fails it links nowhere.
-mentions_github = links._mentions_github
+from paperfeed.papers.links import mentions_github
 
 # Ids already in canonical form, which parse_arxiv_id gives back unchanged (and the version):
 # new-style with a real month (5-digit numbers from 1501 on) and old-style without a subject
@@ -60,18 +58,18 @@ _MAX_VERSION_DIGITS = len(str(_MAX_VERSION)) - 1
 # Dates remembered per import: arXiv dumps hold a few thousand distinct days.
 _MAX_REMEMBERED_TIMES = 50_000
 _NO_TIME: tuple[None, None] = (None, None)
-# Where in store._DATA_FIELDS the fields a plain arXiv record may leave out are ("version" is 0).
+# Where in prepare.DATA_FIELDS the fields a plain arXiv record may leave out are ("version" is 0).
 _ABSTRACT, _CATEGORIES, _PUBLISHED, _UPDATED, _COMMENT, _JOURNAL_REF, _DOI, _GITHUB_REPO = map(
-    _DATA_FIELDS.index,
+    DATA_FIELDS.index,
     ("abstract", "categories", "published", "updated", "arxiv_comment", "journal_ref", "doi", "github_repo"),
 )
-_PROJECT_PAGE, _SOURCE_UPDATED = map(_DATA_FIELDS.index, ("project_page", "source_updated"))
-# The fields such a record may give; the bits of the others are always set (see store.Prepared).
+_PROJECT_PAGE, _SOURCE_UPDATED = map(DATA_FIELDS.index, ("project_page", "source_updated"))
+# The fields such a record may give; the bits of the others are always set (see prepare.Prepared).
 _GIVEN = frozenset(
     {"version", "title", "abstract", "categories", "published", "updated", "arxiv_comment", "journal_ref"}
     | {"doi", "github_repo", "project_page", "source_updated"}
 )
-_NEVER_GIVEN = absent_fields(name if name in _GIVEN else None for name in _DATA_FIELDS)
+_NEVER_GIVEN = absent_fields(name if name in _GIVEN else None for name in DATA_FIELDS)
 
 
 # What the rows of a plain arXiv line depend on besides its other fields: its id and version.
@@ -87,7 +85,7 @@ class PlainArxivRows:
 
     def __init__(self, adapt_datetime: Callable[[datetime | None], object] | None = None) -> None:
         # The database form of a datetime, as the store writes it (looked up once, not per line).
-        self.adapt = adapt_datetime or _datetime_adapter()
+        self.adapt = adapt_datetime or datetime_adapter()
         self._times: dict[str, tuple[datetime, object]] = {}
 
     def __call__(self, data: Any) -> Prepared | None:
@@ -109,7 +107,7 @@ class PlainArxivRows:
                 return arxiv_id, int(number) or None if number else None
             if (repaired := _repaired_float_id(raw_id)) is not None:
                 return repaired, None
-            parsed = cached_arxiv_id(_required_id(raw_id, repair=True))
+            parsed = cached_arxiv_id(required_id(raw_id, repair=True))
             if parsed.version is not None and parsed.version > _MAX_VERSION:
                 return None
             return parsed.id, parsed.version or None
@@ -125,12 +123,12 @@ class PlainArxivRows:
             return None  # the general path raises the error, with its usual message
 
     def _time(self, value: Any, what: str) -> tuple[datetime, object] | tuple[None, None]:
-        """(aware datetime, its database form) of a timestamp field, as ``_timestamp`` reads it."""
+        """(aware datetime, its database form) of a timestamp field, as ``parse_timestamp`` reads it."""
         if type(value) is str:
             known = self._times.get(value)
             if known is not None:
                 return known
-        parsed = _timestamp(value, what)
+        parsed = parse_timestamp(value, what)
         if parsed is None:
             return _NO_TIME
         if len(self._times) >= _MAX_REMEMBERED_TIMES:
@@ -146,18 +144,18 @@ class PlainArxivRows:
         title = get("title")
         if type(title) is not str or not title.strip():
             raise _NotPlain
-        # Authors as names alone (every arXiv author is a plain one: see store.Prepared).
+        # Authors as names alone (every arXiv author is a plain one: see store.authors).
         authors = get("authors")
         author_names = None
         if type(authors) is str:
             # split_authors gives single-spaced, non-empty names.
             names = split_authors(authors)
-            if names and max(map(len, names)) > _MAX_AUTHOR_NAME:
-                names = [name[:_MAX_AUTHOR_NAME] for name in names]
+            if names and max(map(len, names)) > MAX_AUTHOR_NAME:
+                names = [name[:MAX_AUTHOR_NAME] for name in names]
             author_names = tuple(names)
         elif authors is not None:
-            names = _str_list(authors, "authors")
-            author_names = tuple(" ".join(name.split())[:_MAX_AUTHOR_NAME] for name in names if name.strip())
+            names = string_list(authors, "authors")
+            author_names = tuple(" ".join(name.split())[:MAX_AUTHOR_NAME] for name in names if name.strip())
         if not author_names:
             author_names = None
 
@@ -182,15 +180,15 @@ class PlainArxivRows:
         if doi is not None:
             if type(doi) is not str:
                 raise _NotPlain
-            doi = doi.strip()[:_MAX_DOI]
+            doi = doi.strip()[:MAX_DOI]
         categories = _joined_categories(get("categories"))
         github_repo = project_page = None
         if (abstract and mentions_github(abstract)) or (comment and mentions_github(comment)):
-            github_repo = _url_or_none("github_repo", links.find_github_repo(comment, abstract))
-            project_page = _url_or_none("project_page", links.find_project_page(comment, abstract))
+            github_repo = url_or_none("github_repo", links.find_github_repo(comment, abstract))
+            project_page = url_or_none("project_page", links.find_project_page(comment, abstract))
         title = normalize_space(title)
 
-        # The fields a plain arXiv record leaves out (see store.Prepared): those it never has,
+        # The fields a plain arXiv record leaves out (see prepare.Prepared): those it never has,
         # and those this one lacks.
         absent = (
             _NEVER_GIVEN
@@ -206,7 +204,7 @@ class PlainArxivRows:
             | (project_page is None) << _PROJECT_PAGE
             | (fresh[0] is None) << _SOURCE_UPDATED
         )
-        # What store._new_paper_row makes of these values.
+        # What store.prepare_record makes of these values (its INSERT parameters).
         new_row = (
             arxiv_id,
             version,
@@ -257,20 +255,20 @@ def _plain_text(value: Any) -> str | None:
 
 
 def _joined_categories(value: Any) -> str | None:
-    """The ``categories`` column of a record's categories, as ``store.record_fields`` makes it."""
+    """The ``categories`` column of a record's categories, as ``prepare.record_fields`` makes it."""
     joined = None
     if type(value) is list:
         try:
             joined = " ".join(value)
         except TypeError:
-            joined = None  # not all strings: _categories says why
+            joined = None  # not all strings: category_list says why
     if joined is None or not is_single_spaced(joined):
         # (Single-spaced, the list holds no blank names and none with spaces at its ends.)
-        names = _categories(value)
+        names = category_list(value)
         if names is None:
             return None
         joined = " ".join(names)
-    categories = joined[:_MAX_CATEGORIES]
-    if categories and len(categories) == _MAX_CATEGORIES and " " in categories:
+    categories = joined[:MAX_CATEGORIES]
+    if categories and len(categories) == MAX_CATEGORIES and " " in categories:
         categories = categories.rsplit(" ", 1)[0]  # never keep half a category
     return categories

@@ -101,7 +101,9 @@ def repair_float_id(value: str) -> str | None:
     return f"{yymm}.{number:0{width}d}"
 
 
-def _required_id(value: Any, *, repair: bool = False) -> str:
+def required_id(value: Any, *, repair: bool = False) -> str:
+    """A record's arXiv id as given, checked; with ``repair``, one a spreadsheet turned into a
+    number (``704.001``) is given back in canonical form. :class:`RecordError` says what is wrong."""
     if value is None or value == "":
         raise RecordError("missing arXiv id")
     if repair and isinstance(value, float | int) and not isinstance(value, bool):
@@ -125,7 +127,7 @@ def _required_title(value: Any) -> str:
     return title
 
 
-def _timestamp(value: Any, what: str) -> datetime | None:
+def parse_timestamp(value: Any, what: str) -> datetime | None:
     """An ISO 8601 timestamp or date; dates are taken as midnight UTC."""
     if value in (None, ""):
         return None
@@ -150,7 +152,8 @@ def _int(value: Any, what: str, column: str) -> int | None:
     return checked_int(value, what, column)
 
 
-def _str_list(value: Any, what: str) -> list[str] | None:
+def string_list(value: Any, what: str) -> list[str] | None:
+    """A list of strings, or ``None`` for none; :class:`RecordError` naming ``what`` for anything else."""
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -158,10 +161,11 @@ def _str_list(value: Any, what: str) -> list[str] | None:
     return value
 
 
-def _categories(value: Any) -> list[str] | None:
+def category_list(value: Any) -> list[str] | None:
+    """A record's categories, given as one space-separated string or as a list of strings."""
     if isinstance(value, str):
         return value.split()
-    found = _str_list(value, "categories")
+    found = string_list(value, "categories")
     return None if found is None else [c.strip() for c in found if c.strip()]
 
 
@@ -238,12 +242,12 @@ def _hf_authors(value: Any, notes: list[str]) -> list[AuthorRecord]:
 
 def parse_hf(data: dict) -> PaperRecord:
     paper = data["paper"]
-    arxiv_id = _required_id(paper.get("id"))
+    arxiv_id = required_id(paper.get("id"))
     title = _required_title(paper.get("title") or data.get("title"))
-    snapshot = _timestamp(data.get("_snapshot"), "_snapshot")
-    submitted_at = _timestamp(paper.get("submittedOnDailyAt"), "paper.submittedOnDailyAt") or _timestamp(
-        data.get("publishedAt"), "publishedAt"
-    )
+    snapshot = parse_timestamp(data.get("_snapshot"), "_snapshot")
+    submitted_at = parse_timestamp(
+        paper.get("submittedOnDailyAt"), "paper.submittedOnDailyAt"
+    ) or parse_timestamp(data.get("publishedAt"), "publishedAt")
     notes: list[str] = []
     submitter = _hf_user(data.get("submittedBy"), "name", "submitter", notes) or _hf_user(
         paper.get("submittedOnDailyBy"), "user", "submitter", notes
@@ -259,15 +263,15 @@ def parse_hf(data: dict) -> PaperRecord:
         title=title,
         abstract=_text(paper.get("summary") or data.get("summary"), "paper.summary"),
         authors=_hf_authors(paper.get("authors", []), notes),
-        published=_timestamp(paper.get("publishedAt"), "paper.publishedAt"),
+        published=parse_timestamp(paper.get("publishedAt"), "paper.publishedAt"),
         github_repo=_text(paper.get("githubRepo"), "paper.githubRepo"),
         github_stars=_int(paper.get("githubStars"), "paper.githubStars", "github_stars"),
         project_page=_text(paper.get("projectPage"), "paper.projectPage"),
         ai_summary=_text(paper.get("ai_summary"), "paper.ai_summary"),
-        ai_keywords=_str_list(paper.get("ai_keywords"), "paper.ai_keywords"),
+        ai_keywords=string_list(paper.get("ai_keywords"), "paper.ai_keywords"),
         organization=organization if isinstance(organization, dict) else None,
         thumbnail=absolute_hf_url(thumbnail) or None,
-        media_urls=_str_list(media_urls, "mediaUrls"),
+        media_urls=string_list(media_urls, "mediaUrls"),
         upvotes=_int(paper.get("upvotes"), "paper.upvotes", "imported_upvotes"),
         num_comments=_int(data.get("numComments"), "numComments", "imported_comment_count"),
         listing=listing,
@@ -281,21 +285,21 @@ def parse_hf(data: dict) -> PaperRecord:
 
 
 def parse_arxiv(data: dict) -> PaperRecord:
-    arxiv_id = _required_id(data.get("id"), repair=True)
+    arxiv_id = required_id(data.get("id"), repair=True)
     title = _required_title(data.get("title"))
     authors = data.get("authors")
-    names = split_authors(authors) if isinstance(authors, str) else _str_list(authors, "authors")
+    names = split_authors(authors) if isinstance(authors, str) else string_list(authors, "authors")
     # "listed": the day the paper was announced; "created": the day v1 was submitted.
-    listed = _timestamp(data.get("listed"), "listed")
-    created = _timestamp(data.get("created"), "created")
-    published = _timestamp(data.get("published"), "published") or created or listed
-    updated = _timestamp(data.get("updated"), "updated")
+    listed = parse_timestamp(data.get("listed"), "listed")
+    created = parse_timestamp(data.get("created"), "created")
+    published = parse_timestamp(data.get("published"), "published") or created or listed
+    updated = parse_timestamp(data.get("updated"), "updated")
     return PaperRecord(
         arxiv_id=arxiv_id,
         title=title,
         abstract=_text(data.get("abstract"), "abstract"),
         authors=None if names is None else _author_records(names),
-        categories=_categories(data.get("categories")),
+        categories=category_list(data.get("categories")),
         published=published,
         updated=updated,
         comments=_text(data.get("comment", data.get("comments")), "comment"),
@@ -328,7 +332,7 @@ def _kaggle_name(parts: Any) -> str:
 
 
 def parse_kaggle(data: dict) -> PaperRecord:
-    arxiv_id = _required_id(data.get("id"), repair=True)
+    arxiv_id = required_id(data.get("id"), repair=True)
     title = _required_title(data.get("title"))
     versions = data.get("versions") or []
     if not isinstance(versions, list):
@@ -345,13 +349,13 @@ def parse_kaggle(data: dict) -> PaperRecord:
         version=numbered[-1][0] if numbered else None,
         abstract=_text(data.get("abstract"), "abstract"),
         authors=_author_records(names) or None,
-        categories=_categories(data.get("categories")),
+        categories=category_list(data.get("categories")),
         published=numbered[0][1] if numbered else None,
         updated=numbered[-1][1] if numbered else None,
         comments=_text(data.get("comments"), "comments"),
         journal_ref=_text(data.get("journal-ref"), "journal-ref"),
         doi=_text(data.get("doi"), "doi"),
-        source_updated=_timestamp(data.get("update_date"), "update_date")
+        source_updated=parse_timestamp(data.get("update_date"), "update_date")
         or (numbered[-1][1] if numbered else None),
         extra={"submitter": data["submitter"]} if isinstance(data.get("submitter"), str) else {},
     )

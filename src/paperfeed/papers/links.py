@@ -38,7 +38,9 @@ _GITHUB_IO = re.compile(
 )
 
 
-def _mentions_github(text: str) -> bool:
+def mentions_github(text: str) -> bool:
+    """Might ``text`` link to GitHub? The look every finder here takes first: text that fails it
+    links nowhere."""
     # A cheap first look (most abstracts link nowhere); case-insensitive regex search is slow.
     # "ithub" covers github and Github, "itHub" GitHub and gitHub.
     return "ithub" in text or "itHub" in text or "ITHUB" in text
@@ -84,7 +86,7 @@ def normalize_github_repo(url: str | None) -> str | None:
 def find_github_repo(*texts: str | None) -> str | None:
     """The first valid repository linked from ``texts`` (searched in the order given)."""
     for text in texts:
-        if not text or not _mentions_github(text):
+        if not text or not mentions_github(text):
             continue
         for match in _GITHUB_REPO.finditer(text):
             url = _repo_url(match.group("owner"), match.group("repo"))
@@ -101,7 +103,7 @@ def _project_url(host: str, path: str | None) -> str:
 def find_project_page(*texts: str | None) -> str | None:
     """The first ``*.github.io`` page linked from ``texts``, as an https URL."""
     for text in texts:
-        if not text or not _mentions_github(text):
+        if not text or not mentions_github(text):
             continue
         match = _GITHUB_IO.search(text)
         if match:
