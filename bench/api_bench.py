@@ -10,7 +10,7 @@ per route:
   one connection at a time.
 
 Anonymous reads of the daily feed and of paper JSON are kept in each web process's memory until
-the feed changes (api/read_cache.py). Over HTTP the requests spread over the server's workers,
+the feed changes (core/read_cache.py). Over HTTP the requests spread over the server's workers,
 each storing its own answers, so the first request of a URL in each worker is worked out.
 
     python bench/api_bench.py

@@ -227,7 +227,7 @@ def main() -> None:
     )
     with contextlib.ExitStack() as stack:
         if args.postgres:
-            from paperfeed.devdb import postgres
+            from paperfeed.core.devdb import postgres
 
             env["DATABASE_URL"] = stack.enter_context(postgres())
         os.environ.update(env)

@@ -7,10 +7,10 @@ from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 
-from paperfeed.client_address import parse_proxies
-from paperfeed.datadir import data_dir, secret_key
-from paperfeed.logs import logging_config
-from paperfeed.site_url import allowed_hosts, base_url_parts, origin
+from paperfeed.core.client_address import parse_proxies
+from paperfeed.core.datadir import data_dir, secret_key
+from paperfeed.core.logs import logging_config
+from paperfeed.core.site_url import allowed_hosts, base_url_parts, origin
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "ninja",
     "csp",
+    "paperfeed.core",
     "paperfeed.papers",
     "paperfeed.community",
     "paperfeed.ingest",
@@ -67,10 +68,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: everything after it (the HTTPS redirect, every rate limit) sees the real client.
-    "paperfeed.client_address.ClientAddressMiddleware",
+    "paperfeed.core.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before any view reads request.GET: control characters in a query string are dropped.
-    "paperfeed.papers.query_text.QueryControlCharactersMiddleware",
+    "paperfeed.core.query_text.QueryControlCharactersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,7 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "paperfeed.papers.context.site",
+                "paperfeed.core.context.site",
             ],
         },
     },
@@ -128,7 +129,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # The default cache backs rate limits: a database table so every web process shares it. "pages"
-# holds rendered feed pages for visitors, keyed by the feed version (api/feed_version.py, shared
+# holds rendered feed pages for visitors, keyed by the feed version (core/feed_version.py, shared
 # through the database); memory of each web process is enough, since a page of an old version is
 # never asked for again.
 CACHES = {

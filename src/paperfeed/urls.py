@@ -12,6 +12,6 @@ urlpatterns = [
     path("", include("paperfeed.papers.urls")),
 ]
 
-handler400 = "paperfeed.papers.errors.bad_request"
-handler404 = "paperfeed.papers.errors.not_found"
-handler500 = "paperfeed.papers.errors.server_error"
+handler400 = "paperfeed.core.errors.bad_request"
+handler404 = "paperfeed.core.errors.not_found"
+handler500 = "paperfeed.core.errors.server_error"

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from paperfeed.site_url import allowed_hosts
+from paperfeed.core.site_url import allowed_hosts
 from testkit import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db

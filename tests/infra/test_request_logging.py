@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import path
 
-from paperfeed.logs import ClientErrorsAsInfo
+from paperfeed.core.logs import ClientErrorsAsInfo
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from paperfeed.client_address import TrustedProxies, parse_proxies
+from paperfeed.core.client_address import TrustedProxies, parse_proxies
 from testkit import DEFAULT_PASSWORD
 
 PROXY = "10.0.0.2"

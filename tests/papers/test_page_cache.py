@@ -14,9 +14,9 @@ from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client, RequestFactory
 
-from paperfeed.api import feed_version
 from paperfeed.community.models import Comment
 from paperfeed.community.votes import set_vote
+from paperfeed.core import feed_version
 from paperfeed.papers.models import Listing, Paper
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
 
-from paperfeed.site_url import on_this_site
+from paperfeed.core.site_url import on_this_site
 
 
 @dataclass(frozen=True)

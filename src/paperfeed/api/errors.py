@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from paperfeed.papers.errors import too_big_message
+from paperfeed.core.errors import too_big_message
 
 logger = logging.getLogger(__name__)
 

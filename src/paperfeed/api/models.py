@@ -1,5 +1,4 @@
-"""Personal access tokens (the secret is shown once and only its SHA-256 digest is stored),
-and the feed version that cached feed pages and JSON are keyed by (see feed_version.py)."""
+"""Personal access tokens (the secret is shown once and only its SHA-256 digest is stored)."""
 
 from __future__ import annotations
 
@@ -21,12 +20,3 @@ class AccessToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…) of {self.user}"
-
-
-class FeedVersion(models.Model):
-    """One row whose ``stamp`` changes with every write to a table the feed reads."""
-
-    stamp = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"feed version {self.stamp}"

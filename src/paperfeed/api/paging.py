@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
-from paperfeed.site_url import absolute_url
+from paperfeed.core.site_url import absolute_url
 
 # Beyond this offset no list has items; answering [] at once keeps huge ``p`` values
 # away from the database (SQLite offsets are 64-bit).

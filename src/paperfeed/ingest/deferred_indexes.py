@@ -23,7 +23,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-from paperfeed.cores import usable_cores
+from paperfeed.core.cores import usable_cores
 from paperfeed.papers.models import Authorship, Paper
 
 SAVED_TABLE = "ingest_deferred_index"

@@ -14,3 +14,10 @@ class PapersConfig(AppConfig):
 
         if "arxiv" not in get_converters():
             register_converter(ArxivIdConverter, "arxiv")
+
+        from paperfeed.core import feed_version
+        from paperfeed.papers.models import Authorship, Listing, Paper
+
+        feed_version.watch(Paper, Listing, Authorship)
+        # The PostgreSQL import writes papers past Django's cursors; their modified_at still moves.
+        feed_version.watch_newest(Paper, "modified_at")

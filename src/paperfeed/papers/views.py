@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from paperfeed.community.context import paper_page_context, voted_paper_ids
-from paperfeed.papers import feed, page_cache
+from paperfeed.core import read_cache
+from paperfeed.papers import feed
 from paperfeed.papers.bibtex import to_bibtex
 from paperfeed.papers.models import Authorship, Listing, Paper
 from paperfeed.papers.periods import (
@@ -34,16 +35,16 @@ PAGE_TIMEOUT = 300
 TRENDING_PAGE_TIMEOUT = 60
 
 
-@page_cache.cached_for_visitors(PAGE_TIMEOUT)
+@read_cache.cached_for_visitors(PAGE_TIMEOUT)
 def home(request: HttpRequest) -> HttpResponse:
     latest = feed.latest_feed_day()
     if latest is None:
         context = {"nav": "daily", "paper_count": Paper.objects.count()}
-        return render(request, "papers/empty.html", {**context, **page_cache.template_context(request)})
+        return render(request, "papers/empty.html", {**context, **read_cache.template_context(request)})
     return _period_page(request, day_period(latest), is_home=True)
 
 
-@page_cache.cached_for_visitors(PAGE_TIMEOUT)
+@read_cache.cached_for_visitors(PAGE_TIMEOUT)
 def day(request: HttpRequest, day: str) -> HttpResponse:
     try:
         return _period_page(request, day_period(parse_day(day)))
@@ -60,7 +61,7 @@ def pick_day(request: HttpRequest) -> HttpResponse:
     return redirect("papers:day", day=chosen.isoformat())
 
 
-@page_cache.cached_for_visitors(PAGE_TIMEOUT)
+@read_cache.cached_for_visitors(PAGE_TIMEOUT)
 def week(request: HttpRequest, week: str) -> HttpResponse:
     try:
         return _period_page(request, parse_week(week))
@@ -68,7 +69,7 @@ def week(request: HttpRequest, week: str) -> HttpResponse:
         raise _no_such_period(error) from None
 
 
-@page_cache.cached_for_visitors(PAGE_TIMEOUT)
+@read_cache.cached_for_visitors(PAGE_TIMEOUT)
 def month(request: HttpRequest, month: str) -> HttpResponse:
     try:
         return _period_page(request, parse_month(month))
@@ -76,7 +77,7 @@ def month(request: HttpRequest, month: str) -> HttpResponse:
         raise _no_such_period(error) from None
 
 
-@page_cache.cached_for_visitors(TRENDING_PAGE_TIMEOUT)
+@read_cache.cached_for_visitors(TRENDING_PAGE_TIMEOUT)
 def trending(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("cat", "").strip() or None
     all_trending = feed.trending_listings()
@@ -92,7 +93,7 @@ def trending(request: HttpRequest) -> HttpResponse:
         "category": category,
         "categories": _category_counts(all_trending),
         "show_date": True,
-        **page_cache.template_context(request),
+        **read_cache.template_context(request),
     }
     _decorate(request, page)
     return render(request, "papers/feed.html", context)
@@ -153,7 +154,7 @@ def _period_page(request: HttpRequest, period: Period, is_home: bool = False) ->
         "next_url": _neighbour_url(period, previous=False),
         "period_tabs": _period_tabs(period),
         "show_date": period.kind != "day",
-        **page_cache.template_context(request),
+        **read_cache.template_context(request),
     }
     _decorate(request, page)
     return render(request, "papers/feed.html", context)

@@ -17,9 +17,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 
+from paperfeed.core.site_url import absolute_url, on_this_site
 from paperfeed.papers import feed
 from paperfeed.papers.models import Authorship, Listing, Paper
-from paperfeed.site_url import absolute_url, on_this_site
 from paperfeed.syndication.generators import TextAtomFeed, TextRssFeed
 from paperfeed.syndication.queries import (
     FeedInputError,

@@ -10,7 +10,7 @@
 
 from django.urls import path
 
-from paperfeed.api.read_cache import cached_for_anonymous_reads
+from paperfeed.core.read_cache import cached_for_anonymous_reads
 from paperfeed.syndication.feeds import (
     FORMATS,
     AuthorFeed,

@@ -10,10 +10,10 @@ from ninja.decorators import decorate_view
 
 from paperfeed.api.listing_query import FeedRequest, check_category, page_of_listings, parse_period
 from paperfeed.api.paging import MAX_OFFSET, add_next_link
-from paperfeed.api.read_cache import cached_for_anonymous_reads
 from paperfeed.api.responses import json_response
 from paperfeed.api.schemas import ErrorOut, FeedItem
 from paperfeed.api.serializers import feed_items
+from paperfeed.core.read_cache import cached_for_anonymous_reads
 
 router = Router(tags=["Daily papers"])
 

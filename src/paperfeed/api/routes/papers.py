@@ -8,11 +8,11 @@ from ninja.decorators import decorate_view
 
 from paperfeed.api.errors import ApiError
 from paperfeed.api.lookup import visible_paper, visible_paper_row
-from paperfeed.api.read_cache import cached_for_anonymous_reads
 from paperfeed.api.responses import json_response
 from paperfeed.api.routes.search import SEARCH_UNAVAILABLE
 from paperfeed.api.schemas import ErrorOut, FeedItem, PaperDetail
 from paperfeed.api.serializers import feed_items, paper_detail, paper_row
+from paperfeed.core.read_cache import cached_for_anonymous_reads
 
 router = Router(tags=["Papers"])
 

@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
+from paperfeed.core.schema import migrate_if_needed
 from paperfeed.ingest import cli_arxiv, cli_file
 from paperfeed.ingest.upkeep import disk_full_message, is_disk_full, repair_after_interruption
-from paperfeed.schema import migrate_if_needed
 
 
 class Command(BaseCommand):

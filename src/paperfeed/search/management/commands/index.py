@@ -7,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from paperfeed.schema import migrate_if_needed
+from paperfeed.core.schema import migrate_if_needed
 from paperfeed.search import sync
 
 

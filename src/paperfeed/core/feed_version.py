@@ -11,8 +11,13 @@ The version has two parts, read in one query:
   bulk operations, admin actions and raw SQL on Django cursors, in this process or any
   other (``paperfeed ingest``, ``paperfeed worker``). The stamp is written in the writer's
   own transaction, so readers see the new stamp exactly when they can see the new data.
-- the newest ``Paper.modified_at``, which also catches writes that bypass Django's cursors
-  (the PostgreSQL ingest path writes papers through a plain psycopg cursor).
+- the newest value of each column registered with ``watch_newest`` (``Paper.modified_at``),
+  which also catches writes that bypass Django's cursors (the PostgreSQL ingest path writes
+  papers through a plain psycopg cursor).
+
+This module knows no domain model: each app says in its ``AppConfig.ready()`` which of its
+models the feed shows (``watch(Paper, Listing)``), the way warehouse's domains register their
+cache keys with its origin cache.
 """
 
 from __future__ import annotations
@@ -23,28 +28,34 @@ import secrets
 from django.db import DatabaseError
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|TRUNCATE)\b", re.IGNORECASE)
 ROW_ID = 1
 
+_watched_tables: set[str] = set()
+_newest_columns: dict[tuple[str, str], None] = {}  # (table, column), in registration order
 
-def _names(connection: BaseDatabaseWrapper) -> tuple[str, str]:
-    from paperfeed.api.models import FeedVersion
-    from paperfeed.papers.models import Paper
 
-    q = connection.ops.quote_name
-    return q(FeedVersion._meta.db_table), q(Paper._meta.db_table)
+def watch(*models: type[Model]) -> None:
+    """Writes to these models' tables change what feed pages and feed JSON show."""
+    _watched_tables.update(model._meta.db_table for model in models)
+
+
+def watch_newest(model: type[Model], field_name: str) -> None:
+    """The newest value of this field is part of the version (catches writes past Django's cursors)."""
+    _newest_columns[(model._meta.db_table, model._meta.get_field(field_name).column)] = None
 
 
 def watched_tables() -> tuple[str, ...]:
-    """Tables whose rows appear on feed pages or in feed JSON."""
-    from django.contrib.auth import get_user_model
+    """Tables whose rows appear on feed pages or in feed JSON, as the apps registered them."""
+    return tuple(sorted(_watched_tables))
 
-    from paperfeed.community.models import Comment, Vote
-    from paperfeed.papers.models import Authorship, Listing, Paper
 
-    models = (Paper, Listing, Authorship, Vote, Comment, get_user_model())
-    return tuple(model._meta.db_table for model in models)
+def _version_table(connection: BaseDatabaseWrapper) -> str:
+    from paperfeed.core.models import FeedVersion
+
+    return connection.ops.quote_name(FeedVersion._meta.db_table)
 
 
 def current(connection: BaseDatabaseWrapper = default_connection) -> str | None:
@@ -54,20 +65,18 @@ def current(connection: BaseDatabaseWrapper = default_connection) -> str | None:
     data already in it) gives it one. None when the table is missing (migrations not applied):
     then nothing should be cached.
     """
-    version_table, paper_table = _names(connection)
-    sql = (
-        f"SELECT (SELECT stamp FROM {version_table} WHERE id = %s),"
-        f" (SELECT MAX(modified_at) FROM {paper_table})"
-    )
+    q = connection.ops.quote_name
+    newest = "".join(f", (SELECT MAX({q(column)}) FROM {q(table)})" for table, column in _newest_columns)
+    sql = f"SELECT (SELECT stamp FROM {_version_table(connection)} WHERE id = %s){newest}"
     try:
         with connection.cursor() as cursor:
             cursor.execute(sql, [ROW_ID])
-            stamp, newest = cursor.fetchone()
+            stamp, *newest_values = cursor.fetchone()
         if stamp is None:
             stamp = bump(connection)
     except DatabaseError:
         return None
-    return f"{stamp}:{newest}"
+    return ":".join(str(part) for part in (stamp, *newest_values))
 
 
 def bump(connection: BaseDatabaseWrapper = default_connection) -> int:
@@ -76,7 +85,7 @@ def bump(connection: BaseDatabaseWrapper = default_connection) -> int:
     One plain statement on the writer's connection: no savepoint, which SQLite refuses while
     the write it follows still has rows to hand back (INSERT ... RETURNING).
     """
-    version_table, _ = _names(connection)
+    version_table = _version_table(connection)
     sql = (
         f"INSERT INTO {version_table} (id, stamp) VALUES (%s, %s)"
         f" ON CONFLICT (id) DO UPDATE SET stamp = excluded.stamp"
@@ -92,7 +101,6 @@ class WriteWatcher:
 
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
         self.connection = connection
-        self.tables: tuple[str, ...] | None = None
         self.ready = False  # the FeedVersion table exists (not yet, early in a fresh migrate)
 
     def __call__(self, execute, sql, params, many, context):
@@ -102,13 +110,11 @@ class WriteWatcher:
         return result
 
     def _touches_watched(self, sql: str) -> bool:
-        if self.tables is None:
-            self.tables = watched_tables()
-        return any(table in sql for table in self.tables)
+        return any(table in sql for table in _watched_tables)
 
     def _table_ready(self) -> bool:
         if not self.ready:
-            from paperfeed.api.models import FeedVersion
+            from paperfeed.core.models import FeedVersion
 
             with self.connection.cursor() as cursor:
                 self.ready = FeedVersion._meta.db_table in self.connection.introspection.table_names(cursor)

