@@ -10,15 +10,16 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, timedelta
-from itertools import count
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+import factories
+from fake_arxiv import FakeArxiv
 from smtpkit import LoopbackSmtpServer, send_django_mail_to
-from testkit import CHROMIUM, CHROMIUM_ARGS, DEFAULT_PASSWORD, SESSION_DATA_DIR
+from testkit import CHROMIUM, CHROMIUM_ARGS, SESSION_DATA_DIR
 
 # Settings are already loaded (pytest-django loads them before any conftest): point the run-time
 # setting at the session's directory too.
@@ -28,8 +29,6 @@ settings.SEARCH_INDEX_ON_INGEST = False
 # Submitted papers are fetched from arXiv by the test that asks for it (a thread in the test
 # process would share the in-memory SQLite database with the test's open transaction).
 settings.ARXIV_FETCH_IN_WEB = False
-
-_numbers = count(1)
 
 
 def pytest_unconfigure(config) -> None:
@@ -84,43 +83,23 @@ def make_paper(db) -> Callable[..., object]:
     """Create a paper with its authors; ``listed_on=<date>`` also puts it on that day's feed.
 
     Any Paper field can be given; ``upvotes`` sets both the imported and the total count.
+    See :func:`factories.paper`.
     """
-    from paperfeed.papers.models import Authorship, Paper
-
-    def make(
-        title: str | None = None,
-        *,
-        authors: tuple[str, ...] | list[str] = ("Ada Lovelace", "Alan Turing"),
-        upvotes: int = 0,
-        listed_on: date | None = None,
-        submitted_by=None,
-        **fields,
-    ) -> Paper:
-        number = next(_numbers)
-        title = title or f"Paper number {number}"
-        fields.setdefault("arxiv_id", f"2502.{number % 100000:05d}")
-        fields.setdefault("abstract", f"We study {title.lower()} and report what we found.")
-        fields.setdefault("categories", "cs.LG")
-        fields.setdefault("published", datetime.now(UTC) - timedelta(days=2))
-        paper = Paper.objects.create(title=title, imported_upvotes=upvotes, upvotes=upvotes, **fields)
-        Authorship.objects.bulk_create(
-            Authorship(paper=paper, position=position, name=name) for position, name in enumerate(authors)
-        )
-        if listed_on is not None:
-            make_listing_for(paper, listed_on, submitted_by=submitted_by)
-        return paper
-
-    return make
+    return factories.paper
 
 
-def make_listing_for(paper, on: date, *, submitted_by=None, submitted_at: datetime | None = None, **fields):
-    from paperfeed.papers.models import Listing
+@pytest.fixture
+def add_paper(db) -> Callable[..., object]:
+    """``make_paper`` for tests that fix their dates: titled "A paper", published 1 March 2025,
+    with a 2503 arXiv id; ``on=<date>`` lists it on that day's feed."""
 
-    if submitted_at is None:
-        submitted_at = datetime.combine(on, datetime.min.time(), tzinfo=UTC) + timedelta(hours=8)
-    return Listing.objects.create(
-        paper=paper, date=on, submitted_at=submitted_at, submitted_by=submitted_by, **fields
-    )
+    def add(title: str = "A paper", *, on: date | None = None, **fields) -> object:
+        fields.setdefault("arxiv_id", factories.arxiv_id("2503"))
+        fields.setdefault("abstract", f"The abstract of {title}.")
+        fields.setdefault("published", factories.FIXED_PUBLISHED)
+        return factories.paper(title, listed_on=on, **fields)
+
+    return add
 
 
 @pytest.fixture
@@ -128,7 +107,7 @@ def make_listing(db) -> Callable[..., object]:
     """Put a paper on the feed: ``make_listing(paper, on=date, submitted_by=user, submitted_at=...)``."""
 
     def make(paper, on: date | None = None, **fields):
-        return make_listing_for(paper, on or datetime.now(UTC).date(), **fields)
+        return factories.listing(paper, on or datetime.now(UTC).date(), **fields)
 
     return make
 
@@ -136,21 +115,19 @@ def make_listing(db) -> Callable[..., object]:
 @pytest.fixture
 def make_user(db) -> Callable[..., object]:
     """Create a user who logs in with ``DEFAULT_PASSWORD``; ``verified=False`` leaves the email unverified."""
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth import get_user_model
+    return factories.user
 
-    def make(username: str | None = None, *, email: str | None = None, verified: bool = True, **fields):
-        number = next(_numbers)
-        username = username or f"reader{number}"
-        email = email or f"{username}@example.org"
-        password = fields.pop("password", DEFAULT_PASSWORD)
-        user = get_user_model().objects.create_user(
-            username=username, email=email, password=password, **fields
-        )
-        EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
-        return user
 
-    return make
+@pytest.fixture
+def make_subscriber(db) -> Callable[..., object]:
+    """A confirmed daily digest subscriber (``confirmed=False`` leaves it waiting for confirmation)."""
+    return factories.subscriber
+
+
+@pytest.fixture
+def recent() -> Callable[[float], datetime]:
+    """``recent(days)``: the moment that many days ago, for papers inside or outside a window."""
+    return factories.ago
 
 
 @pytest.fixture
@@ -172,6 +149,25 @@ def smtp_server(settings) -> Iterator[LoopbackSmtpServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def fake_arxiv(settings, monkeypatch) -> Iterator[FakeArxiv]:
+    """A running :class:`fake_arxiv.FakeArxiv` (API and OAI-PMH) with the arXiv settings pointed at
+    it; the client's waits are recorded in ``fake_arxiv.waits`` instead of slept."""
+    from paperfeed.ingest import arxiv_api, http
+
+    fake = FakeArxiv().start()
+    settings.ARXIV_API_URL = fake.api_url
+    settings.ARXIV_OAI_URL = fake.oai_url
+    settings.ARXIV_API_DELAY_SECONDS = 0
+    settings.ARXIV_TIMEOUT_SECONDS = 5
+    monkeypatch.setattr(http, "pause", fake.pause)
+    monkeypatch.setattr(arxiv_api, "_next_free_at", None)
+    try:
+        yield fake
+    finally:
+        fake.stop_answering()
 
 
 @pytest.fixture(scope="module")

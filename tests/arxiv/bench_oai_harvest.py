@@ -100,7 +100,7 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from arxiv.fake_arxiv import FakeArxiv
+    from fake_arxiv import FakeArxiv
     from paperfeed.ingest import oaipmh
     from paperfeed.ingest.arxiv_harvest import HarvestWindow, harvest
 

@@ -1,11 +1,10 @@
-"""Fixtures for the arXiv tests: the fake arXiv server and the three-page OAI-PMH harvest it serves."""
+"""Fixtures for the arXiv tests: the three-page OAI-PMH harvest the fake arXiv server serves."""
 
 from __future__ import annotations
 
 import pytest
 
-from arxiv.fake_arxiv import FakeArxiv, fixture_bytes
-from arxiv.fake_arxiv import fake_arxiv as fake_arxiv  # the fixture, for every test here
+from fake_arxiv import FakeArxiv, fixture_bytes
 
 # The window the hand-written pages answer: set cs, 2025-03-18 to 2025-03-19.
 FIRST_PAGE = {

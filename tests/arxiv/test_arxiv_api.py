@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from arxiv.fake_arxiv import fixture_bytes
+from fake_arxiv import fixture_bytes
 from paperfeed.ingest import arxiv_api
 from paperfeed.ingest.arxiv_api import ArxivResponseError, ArxivUnreachable, fetch_paper, lookup_papers
 from paperfeed.papers.arxiv_ids import InvalidArxivId

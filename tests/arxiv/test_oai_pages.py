@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from arxiv.fake_arxiv import fixture_bytes
+from fake_arxiv import fixture_bytes
 from paperfeed.ingest import oaipmh
 
 

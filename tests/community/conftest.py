@@ -1,16 +1,9 @@
-"""Fixtures for community tests: people, papers, listings."""
+"""Fixtures for community tests: people, the fake arXiv asked once, a database and a site that
+threads use at the same moment."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from itertools import count
-
 import pytest
-from django.utils import timezone
-
-from paperfeed.papers.models import Authorship, Listing, Paper
-
-_numbers = count(1)
 
 
 @pytest.fixture
@@ -28,56 +21,6 @@ def staff(make_user):
     return make_user("moderator", is_staff=True, is_superuser=True)
 
 
-@pytest.fixture
-def add_paper(db):
-    """Create a paper, optionally listed on the feed on day ``on``."""
-
-    def add(
-        title: str = "A paper",
-        *,
-        on: date | None = None,
-        upvotes: int = 0,
-        published: datetime | None = None,
-        authors: tuple[str, ...] = ("Ada Lovelace", "Alan Turing"),
-        submitted_by=None,
-        **fields,
-    ) -> Paper:
-        number = next(_numbers)
-        paper = Paper.objects.create(
-            arxiv_id=fields.pop("arxiv_id", f"2503.{number:05d}"),
-            title=title,
-            abstract=fields.pop("abstract", f"The abstract of {title}."),
-            categories=fields.pop("categories", "cs.LG"),
-            imported_upvotes=upvotes,
-            upvotes=upvotes,
-            published=published or datetime(2025, 3, 1, tzinfo=UTC),
-            **fields,
-        )
-        Authorship.objects.bulk_create(
-            Authorship(paper=paper, position=i, name=name) for i, name in enumerate(authors)
-        )
-        if on is not None:
-            Listing.objects.create(
-                paper=paper,
-                date=on,
-                submitted_at=datetime.combine(on, time(9, 0), tzinfo=UTC),
-                submitted_by=submitted_by,
-            )
-        return paper
-
-    return add
-
-
-@pytest.fixture
-def recent(db):
-    """A moment ``days`` ago, for papers inside or outside the submission window."""
-
-    def ago(days: float) -> datetime:
-        return timezone.now() - timedelta(days=days)
-
-    return ago
-
-
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hashing strength is not under test here; a fast hasher keeps the suite quick."""
@@ -85,38 +28,19 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
-def fake_arxiv(settings):
-    """A loopback arXiv API; settings point the client at it. Add papers to ``fake_arxiv.papers``."""
-    pytest.importorskip("paperfeed.ingest.arxiv_api", reason="the arXiv API client is not in this tree")
-    from .fake_arxiv import FakeArxiv
-
-    server = FakeArxiv()
-    server.start()
-    settings.ARXIV_API_URL = server.url
-    settings.ARXIV_API_DELAY_SECONDS = 0
+def fake_arxiv(fake_arxiv, settings):
+    """The shared fake arXiv, asked once per fetch: these tests are about what a failed fetch
+    shows, not about retries (tests/arxiv covers those)."""
     settings.ARXIV_RETRY_ATTEMPTS = 1
     settings.ARXIV_RETRY_BACKOFF_SECONDS = 0
-    settings.ARXIV_TIMEOUT_SECONDS = 5
-    try:
-        yield server
-    finally:
-        server.stop()
+    return fake_arxiv
 
 
 @pytest.fixture
-def arxiv_down(settings):
-    """Point the arXiv client at a loopback port nobody listens on."""
-    import socket
-
-    pytest.importorskip("paperfeed.ingest.arxiv_api", reason="the arXiv API client is not in this tree")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings.ARXIV_API_URL = f"http://127.0.0.1:{port}/api/query"
-    settings.ARXIV_API_DELAY_SECONDS = 0
-    settings.ARXIV_RETRY_ATTEMPTS = 1
-    settings.ARXIV_RETRY_BACKOFF_SECONDS = 0
-    settings.ARXIV_TIMEOUT_SECONDS = 2
+def arxiv_down(fake_arxiv):
+    """arXiv not answering: its port refuses connections."""
+    fake_arxiv.stop_answering()
+    return fake_arxiv
 
 
 @pytest.fixture

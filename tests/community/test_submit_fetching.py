@@ -22,12 +22,13 @@ def submit(client, text, **extra):
 
 
 def on_arxiv(fake_arxiv, arxiv_id: str, published, title: str = "Learning to   Fetch") -> None:
-    fake_arxiv.papers[arxiv_id] = {
-        "title": title,
-        "published": published,
-        "authors": ["Grace Hopper", "Edsger Dijkstra"],
-        "version": 2,
-    }
+    fake_arxiv.add_entry(
+        arxiv_id,
+        version=2,
+        title=title,
+        published=published.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        authors=["Grace Hopper", "Edsger Dijkstra"],
+    )
 
 
 def test_an_unknown_paper_is_fetched_after_the_answer_and_then_listed(client, alice, fake_arxiv, recent):
@@ -54,7 +55,7 @@ def test_an_unknown_paper_is_fetched_after_the_answer_and_then_listed(client, al
     assert list(paper.authorships.values_list("name", flat=True)) == ["Grace Hopper", "Edsger Dijkstra"]
     assert paper.listing.submitted_by == alice
     assert "is on today&#x27;s feed" in client.get(done["Location"]).content.decode()
-    assert len(fake_arxiv.requests) == 1 and "id_list=2411.05678" in fake_arxiv.requests[0]
+    assert [asked["id_list"] for asked in fake_arxiv.api_requests()] == ["2411.05678"]
 
 
 @pytest.mark.parametrize(

@@ -21,13 +21,11 @@ UNKNOWN = [f"2411.{n:05d}" for n in range(1, 11)]
 @pytest.fixture
 def slow_arxiv(fake_arxiv, settings, recent):
     """arXiv with the ten papers, answering each request after 2 s, paced 3 s apart as arXiv asks."""
+    published = recent(days=1).strftime("%Y-%m-%dT%H:%M:%SZ")
     for arxiv_id in UNKNOWN:
-        fake_arxiv.papers[arxiv_id] = {
-            "title": f"Paper {arxiv_id}",
-            "published": recent(days=1),
-            "authors": ["A. B."],
-        }
+        fake_arxiv.add_entry(arxiv_id, title=f"Paper {arxiv_id}", published=published, authors=["A. B."])
     fake_arxiv.delay = 2.0
+    fake_arxiv.really_wait = True  # the pacing is part of what a served site goes through
     settings.ARXIV_API_DELAY_SECONDS = 3
     settings.ARXIV_FETCH_IN_WEB = True
     settings.SUBMISSIONS_PER_DAY = len(UNKNOWN)

@@ -52,21 +52,6 @@ def trending_papers(make_paper):
     ]
 
 
-@pytest.fixture
-def make_subscriber(db):
-    """A confirmed daily subscriber (``confirmed=False`` leaves it waiting for confirmation)."""
-    from django.utils import timezone
-
-    from paperfeed.digests.models import Subscription
-
-    def make(email: str, *, confirmed: bool = True, **fields) -> Subscription:
-        return Subscription.objects.create(
-            email=email, confirmed_at=timezone.now() if confirmed else None, **fields
-        )
-
-    return make
-
-
 @pytest.fixture(autouse=True)
 def claim_timeout(settings):
     settings.DIGEST_CLAIM_TIMEOUT = 900

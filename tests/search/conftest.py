@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from itertools import count
 
 import pytest
 from django.db import connection
 from django.urls import include, path
 
-from paperfeed.papers.models import Authorship, Paper
-
-_numbers = count(1)
+import factories
 
 # The site's URLs plus search, in case the project's urls.py does not include search yet.
 urlpatterns = [
@@ -40,31 +37,13 @@ def search_backend(request, settings, db):
 
 @pytest.fixture
 def make_paper(db):
-    def make(
-        title: str,
-        abstract: str,
-        *,
-        authors: tuple[str, ...] = ("Ada Lovelace",),
-        categories: str = "cs.LG",
-        published: datetime | None = None,
-        upvotes: int = 0,
-        **fields,
-    ) -> Paper:
-        number = next(_numbers)
-        paper = Paper.objects.create(
-            arxiv_id=fields.pop("arxiv_id", f"2504.{number:05d}"),
-            title=title,
-            abstract=abstract,
-            categories=categories,
-            published=published or datetime(2025, 4, 1, tzinfo=UTC),
-            upvotes=upvotes,
-            imported_upvotes=upvotes,
-            **fields,
-        )
-        Authorship.objects.bulk_create(
-            Authorship(paper=paper, position=i, name=n) for i, n in enumerate(authors)
-        )
-        return paper
+    """The shared paper factory with the search tests' defaults: a title and an abstract to find,
+    one author, published 1 April 2025, a 2504 arXiv id."""
+
+    def make(title: str, abstract: str, *, authors: tuple[str, ...] = ("Ada Lovelace",), **fields):
+        fields.setdefault("arxiv_id", factories.arxiv_id("2504"))
+        fields.setdefault("published", datetime(2025, 4, 1, tzinfo=UTC))
+        return factories.paper(title, abstract, authors=authors, **fields)
 
     return make
 

@@ -1,18 +1,20 @@
 """A stand-in for arXiv on 127.0.0.1: the Atom API at /api/query and OAI-PMH at /oai.
 
 A real ``http.server`` in a thread, answering in arXiv's formats from hand-written fixtures
-(tests/arxiv/fixtures) or from entries registered by a test. Use the ``fake_arxiv`` fixture;
-it points ``settings.ARXIV_API_URL`` / ``ARXIV_OAI_URL`` at the server, turns the API pacing
-delay off and records waits (``fake_arxiv.waits``) instead of sleeping. From another test area::
-
-    from arxiv.fake_arxiv import fake_arxiv  # noqa: F401  (in your conftest.py)
+(tests/arxiv/fixtures) or from entries registered by a test. Use the ``fake_arxiv`` fixture
+(tests/conftest.py): it points ``settings.ARXIV_API_URL`` / ``ARXIV_OAI_URL`` at the server, turns
+the API pacing delay off and records waits (``fake_arxiv.waits``) instead of sleeping::
 
     def test_submit(fake_arxiv, ...):
         fake_arxiv.add_entry("2411.01234", title="A paper", authors=["Ada Lovelace"])
         fake_arxiv.add_entry_fixture("1706.03762v7")   # fixtures/atom/1706.03762v7.xml
         fake_arxiv.reject_id("2411.0123")               # arXiv's "Error" entry for that id
         fake_arxiv.queue_api(503, headers={"Retry-After": "1"})  # next API call gets a 503
+        fake_arxiv.delay = 2.0                          # every API answer takes 2 s (a slow arXiv)
+        fake_arxiv.really_wait = True                   # waits are slept, not only recorded
         fake_arxiv.stop_answering()                     # connection refused from now on
+
+Scripts without pytest use ``FakeArxiv().start()`` and the ``api_url`` / ``oai_url`` properties.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
@@ -28,9 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlsplit
 
-import pytest
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parent / "arxiv" / "fixtures"
 
 # How arXiv itself checks ids in id_list (versions allowed); anything else gets an "Error" entry.
 _ARXIV_ACCEPTS = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
@@ -134,6 +134,8 @@ class FakeArxiv:
     def __init__(self) -> None:
         self.requests: list[Seen] = []
         self.waits: list[float] = []  # waits the client asked for (Retry-After, backoff, pacing)
+        self.really_wait = False  # True: the client sleeps its waits too (a test of real pacing)
+        self.delay = 0.0  # seconds every API answer takes: a slow arXiv
         self._entries: dict[str, dict[int, str]] = {}  # id without version -> version -> <entry>
         self._rejected: dict[str, str] = {}  # id as sent -> arXiv's reason
         self._api_queue: list[Reply] = []
@@ -162,6 +164,12 @@ class FakeArxiv:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+
+    def pause(self, seconds: float) -> None:
+        """Stands in for ``paperfeed.ingest.http.pause``: record the wait, sleep it only if asked."""
+        self.waits.append(seconds)
+        if self.really_wait and seconds > 0:
+            time.sleep(seconds)
 
     @property
     def api_url(self) -> str:
@@ -240,7 +248,9 @@ class FakeArxiv:
             if path == "/api/query":
                 if self._api_queue:
                     return self._api_queue.pop(0)
-                return self._api_answer(params)
+                reply = self._api_answer(params)
+                reply.delay = self.delay
+                return reply
             if path == "/oai":
                 return self._oai_answer(params)
         return Reply(404, b"Not Found", {"Content-Type": "text/plain"})
@@ -323,21 +333,3 @@ def _handler_for(fake: FakeArxiv) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
-
-
-@pytest.fixture
-def fake_arxiv(settings, monkeypatch) -> Iterator[FakeArxiv]:
-    """A running :class:`FakeArxiv` with the arXiv settings pointed at it."""
-    from paperfeed.ingest import arxiv_api, http
-
-    fake = FakeArxiv().start()
-    settings.ARXIV_API_URL = fake.api_url
-    settings.ARXIV_OAI_URL = fake.oai_url
-    settings.ARXIV_API_DELAY_SECONDS = 0
-    settings.ARXIV_TIMEOUT_SECONDS = 5
-    monkeypatch.setattr(http, "pause", fake.waits.append)
-    monkeypatch.setattr(arxiv_api, "_next_free_at", None)
-    try:
-        yield fake
-    finally:
-        fake.stop_answering()
