@@ -114,13 +114,13 @@ def test_repeated_queries_are_answered_from_the_cache():
 
 def test_an_unknown_runtime_is_refused_with_the_choices(monkeypatch):
     monkeypatch.setenv("PAPERFEED_EMBEDDING_RUNTIME", "tensorrt")
-    with pytest.raises(ValueError, match="torch-bf16, onnx-int8, onnx, torch, not 'tensorrt'"):
+    with pytest.raises(ValueError, match="torch-bf16, onnx-int8, onnx, torch, got 'tensorrt'"):
         embedding.runtime_name()
 
 
 def test_a_bad_token_cap_is_refused(monkeypatch):
     monkeypatch.setenv("PAPERFEED_EMBEDDING_MAX_TOKENS", "lots")
-    with pytest.raises(ValueError, match="whole number of 8 or more, not 'lots'"):
+    with pytest.raises(ValueError, match="whole number of 8 or more, got 'lots'"):
         embedding.max_tokens()
     monkeypatch.setenv("PAPERFEED_EMBEDDING_MAX_TOKENS", "128")
     assert embedding.max_tokens() == 128

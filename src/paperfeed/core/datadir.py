@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from paperfeed.core import config
+
 # Files that hold secrets (the database holds sessions, tokens and password hashes): SQLite gives
 # its -wal and -shm files the mode of the database file, so tightening that covers them.
 PRIVATE_FILES = ("paperfeed.sqlite3", "paperfeed.sqlite3-wal", "paperfeed.sqlite3-shm", "secret_key")
@@ -19,7 +21,7 @@ def data_dir() -> Path:
     with looser modes are tightened.
     """
     os.umask(0o077)
-    path = Path(os.environ.get("PAPERFEED_DATA_DIR", "data")).resolve()
+    path = Path(config.value("PAPERFEED_DATA_DIR")).resolve()
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     _tighten(path, 0o700)
     for name in PRIVATE_FILES:
@@ -37,7 +39,7 @@ def _tighten(path: Path, mode: int) -> None:
 
 def secret_key(directory: Path) -> str:
     """Return ``PAPERFEED_SECRET_KEY`` or a key generated once into the data directory."""
-    from_env = os.environ.get("PAPERFEED_SECRET_KEY")
+    from_env = config.value("PAPERFEED_SECRET_KEY")
     if from_env:
         return from_env
     key_file = directory / "secret_key"

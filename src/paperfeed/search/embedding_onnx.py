@@ -23,15 +23,16 @@ from pathlib import Path
 
 import numpy as np
 
-INTRA_OP_THREADS = int(os.environ.get("PAPERFEED_EMBEDDING_THREADS", "0"))  # 0: onnxruntime decides
+from paperfeed.core import config
+
+INTRA_OP_THREADS = config.value("PAPERFEED_EMBEDDING_THREADS")  # 0: onnxruntime decides
 
 
 def cache_dir() -> Path:
     from django.conf import settings
 
-    configured = getattr(settings, "SEARCH_MODEL_CACHE_DIR", None) or os.environ.get(
-        "PAPERFEED_MODEL_CACHE_DIR"
-    )
+    # Read when asked, not from Django settings: tests and tools point it elsewhere while running.
+    configured = config.value("PAPERFEED_MODEL_CACHE_DIR")
     return Path(configured) if configured else Path(settings.DATA_DIR) / "models"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.conf import settings
@@ -14,12 +13,12 @@ _cache: dict[tuple, SearchBackend] = {}
 
 
 def index_dir() -> Path:
-    configured = getattr(settings, "SEARCH_INDEX_DIR", None) or os.environ.get("PAPERFEED_SEARCH_INDEX_DIR")
+    configured = settings.SEARCH_INDEX_DIR
     return Path(configured) if configured else Path(settings.DATA_DIR) / "index"
 
 
 def backend_name() -> str:
-    configured = getattr(settings, "SEARCH_BACKEND", None) or os.environ.get("PAPERFEED_SEARCH_BACKEND")
+    configured = settings.SEARCH_BACKEND
     if configured:
         if configured not in {"local", "postgres"}:
             raise ValueError(f"SEARCH_BACKEND must be 'local' or 'postgres', not {configured!r}")

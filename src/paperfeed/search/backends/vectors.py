@@ -16,9 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
+from paperfeed.core import config
+
 # From this many vectors an HNSW graph answers unfiltered queries (exact search reads every
 # vector: about 13 ms at 75k on the shared two cores, against about 1 ms for the graph).
-HNSW_MIN_VECTORS = int(os.environ.get("PAPERFEED_SEARCH_HNSW_MIN", "50000"))
+HNSW_MIN_VECTORS = config.value("PAPERFEED_SEARCH_HNSW_MIN")
 HNSW_EXPANSION_SEARCH = 96
 HNSW_CONNECTIVITY = 16
 HNSW_EXPANSION_ADD = 64
