@@ -9,7 +9,7 @@ urlpatterns = [
     path("", include("paperfeed.syndication.urls")),
     path("", include("paperfeed.digests.urls")),
     path("", include("paperfeed.community.urls")),
-    path("", include("paperfeed.papers.urls")),
+    path("", include("paperfeed.web.urls")),
 ]
 
 handler400 = "paperfeed.core.errors.bad_request"

@@ -6,6 +6,21 @@ from django.contrib import admin, messages
 
 from paperfeed.community.models import Collection, CollectionItem, Comment, Vote
 from paperfeed.community.votes import recount_upvotes
+from paperfeed.papers.admin import PaperAdmin
+from paperfeed.papers.models import Paper
+
+
+class PaperWithVotesAdmin(PaperAdmin):
+    """Papers as papers/admin.py moderates them; upvotes count local votes, which live here."""
+
+    def save_model(self, request, obj: Paper, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if "imported_upvotes" in form.changed_data:
+            recount_upvotes([obj.pk])  # upvotes = imported + local votes
+
+
+admin.site.unregister(Paper)
+admin.site.register(Paper, PaperWithVotesAdmin)
 
 
 @admin.register(Comment)

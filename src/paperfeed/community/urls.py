@@ -2,8 +2,6 @@
 
 from django.urls import path, re_path
 
-# Importing the papers URLs registers the "arxiv" path converter used below (once, there).
-import paperfeed.papers.urls  # noqa: F401
 from paperfeed.community.views import collections, comments, profiles, submit, votes
 
 app_name = "community"

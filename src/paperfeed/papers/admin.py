@@ -37,13 +37,6 @@ class PaperAdmin(admin.ModelAdmin):
     inlines = (ListingInline, AuthorshipInline)
     actions = ("hide", "unhide")
 
-    def save_model(self, request, obj: Paper, form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if "imported_upvotes" in form.changed_data:
-            from paperfeed.community.votes import recount_upvotes
-
-            recount_upvotes([obj.pk])  # upvotes = imported + local votes
-
     @admin.action(description="Hide the selected papers (off every feed and page)")
     def hide(self, request, queryset):
         _set_hidden(self, request, queryset, True, "paper")

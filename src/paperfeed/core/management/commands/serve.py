@@ -9,13 +9,20 @@ process instead.
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from paperfeed.core import config
+from paperfeed.core.cores import usable_cores
 from paperfeed.core.site_url import allowed_hosts, served_at
+
+
+def default_workers() -> int:
+    """One process per core (at least two): measured on 2 cores, more processes only added switching."""
+    return max(2, usable_cores())
 
 
 class Command(BaseCommand):
@@ -27,13 +34,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=config.value("PAPERFEED_WEB_WORKERS"),
+            default=int(os.environ.get("PAPERFEED_WEB_WORKERS") or default_workers()),
             help="Worker processes (default: PAPERFEED_WEB_WORKERS, else one per CPU core, at least 2).",
         )
         parser.add_argument(
             "--threads",
             type=int,
-            default=config.value("PAPERFEED_WEB_THREADS"),
+            default=int(os.environ.get("PAPERFEED_WEB_THREADS") or 4),
             help="Threads per worker process (default: PAPERFEED_WEB_THREADS, else 4).",
         )
         parser.add_argument("--no-migrate", action="store_true", help="Do not apply migrations on start.")
@@ -55,13 +62,13 @@ class Command(BaseCommand):
             if database["ENGINE"].endswith("sqlite3")
             else f"PostgreSQL database {database['NAME']} on {database.get('HOST') or 'local socket'}"
         )
-        address_implied = not config.is_set("PAPERFEED_BASE_URL")
+        address_implied = "PAPERFEED_BASE_URL" not in os.environ
         if address_implied:
             # Links and the hosts answered to follow the address served on (--host, --port); set
             # before the workers are forked, so each of them has it.
             settings.BASE_URL = served_at(host, port)
             settings.ALLOWED_HOSTS = allowed_hosts(
-                settings.BASE_URL, config.value("PAPERFEED_ALLOWED_HOSTS"), settings.DEBUG
+                settings.BASE_URL, os.environ.get("PAPERFEED_ALLOWED_HOSTS"), settings.DEBUG
             )
         self.stdout.write(f"paperfeed is running at {settings.BASE_URL}/  (data: {where})")
         if address_implied:
@@ -86,24 +93,21 @@ class Command(BaseCommand):
             "forwarded_allow_ips": ",".join(settings.TRUSTED_PROXIES),
             # Each worker loads the search model and opens the index as it starts (not the master
             # before forking), so the first search does not wait for them.
-            "post_worker_init": lambda worker: warm_up_search(),
+            "post_worker_init": lambda worker: warm_up_apps(),
         }
         if not serve_with_gunicorn(application, server_options):
             from waitress import serve
 
             self.stderr.write("gunicorn is not installed: serving with waitress in one process instead.")
-            warm_up_search()
+            warm_up_apps()
             serve(application, host=host, port=port, threads=workers * threads, ident="paperfeed")
 
 
-def warm_up_search() -> None:
-    """Load the search model and index on a background thread, if this site has search."""
-    from django.apps import apps
+def warm_up_apps() -> None:
+    """Start what the apps registered to load before visitors come (search's model and index)."""
+    from paperfeed.core import warm_up
 
-    if apps.is_installed("paperfeed.search"):
-        from paperfeed.search.public import warm_up
-
-        warm_up(background=True)
+    warm_up.run_all()
 
 
 def serve_with_gunicorn(application, options: dict) -> bool:

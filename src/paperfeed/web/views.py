@@ -1,4 +1,5 @@
-"""The daily feed (day, week, month, trending) and paper pages."""
+"""The daily feed (day, week, month, trending) and paper pages: papers with their community
+state (votes, comments) and related papers from search."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from paperfeed.papers import views
+from paperfeed.web import views
 
 app_name = "papers"
 urlpatterns = [
