@@ -1,45 +1,29 @@
-"""Django settings for paperfeed: every knob is an environment variable (see README)."""
+"""Django settings for paperfeed: every knob is an environment variable declared in core/config.py."""
 
 from __future__ import annotations
 
-import os
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 
+from paperfeed.core import config
 from paperfeed.core.client_address import parse_proxies
 from paperfeed.core.datadir import data_dir, secret_key
 from paperfeed.core.logs import logging_config
 from paperfeed.core.site_url import allowed_hosts, base_url_parts, origin
 
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
-
-
 DATA_DIR = data_dir()
 SECRET_KEY = secret_key(DATA_DIR)
-DEBUG = env_bool("PAPERFEED_DEBUG")
+DEBUG = config.value("PAPERFEED_DEBUG")
 # The site's address: every absolute link (mails, feeds, API) is built from it, and its host is the
 # one the site answers to (see site_url.py).
-BASE_URL = os.environ.get("PAPERFEED_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+BASE_URL = config.value("PAPERFEED_BASE_URL").rstrip("/")
 BASE_SCHEME = base_url_parts(BASE_URL)[0]
-ALLOWED_HOSTS = allowed_hosts(BASE_URL, os.environ.get("PAPERFEED_ALLOWED_HOSTS"), DEBUG)
-CSRF_TRUSTED_ORIGINS = [
-    origin(BASE_URL),
-    *(o.strip() for o in os.environ.get("PAPERFEED_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()),
-]
+ALLOWED_HOSTS = allowed_hosts(BASE_URL, config.value("PAPERFEED_ALLOWED_HOSTS"), DEBUG)
+CSRF_TRUSTED_ORIGINS = [origin(BASE_URL), *config.value("PAPERFEED_CSRF_TRUSTED_ORIGINS")]
 # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (client_address.py).
-TRUSTED_PROXIES = parse_proxies(os.environ.get("PAPERFEED_TRUSTED_PROXIES"))
-SITE_NAME = os.environ.get("PAPERFEED_SITE_NAME", "paperfeed")
+TRUSTED_PROXIES = parse_proxies(config.value("PAPERFEED_TRUSTED_PROXIES"))
+SITE_NAME = config.value("PAPERFEED_SITE_NAME")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -106,8 +90,9 @@ TEMPLATES = [
 # SQLite in the data directory unless DATABASE_URL names another database.
 SQLITE_PATH = DATA_DIR / "paperfeed.sqlite3"
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{SQLITE_PATH}", conn_max_age=env_int("PAPERFEED_DB_CONN_MAX_AGE", 60)
+    "default": dj_database_url.parse(
+        config.value("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}",
+        conn_max_age=config.value("PAPERFEED_DB_CONN_MAX_AGE"),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -141,7 +126,7 @@ CACHES = {
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "paperfeed-pages",
-        "OPTIONS": {"MAX_ENTRIES": env_int("PAPERFEED_PAGE_CACHE_ENTRIES", 200)},
+        "OPTIONS": {"MAX_ENTRIES": config.value("PAPERFEED_PAGE_CACHE_ENTRIES")},
     },
 }
 
@@ -167,8 +152,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "api", "papers", "static", "feeds", "staff"]
 ACCOUNT_RATE_LIMITS = {
-    "signup": os.environ.get("PAPERFEED_RATE_SIGNUP", "20/h/ip"),
-    "login": os.environ.get("PAPERFEED_RATE_LOGIN", "30/m/ip"),
+    "signup": config.value("PAPERFEED_RATE_SIGNUP"),
+    "login": config.value("PAPERFEED_RATE_LOGIN"),
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
@@ -182,26 +167,39 @@ ALLAUTH_TRUSTED_PROXY_COUNT = 0
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = None
 
 # Community rules.
-SUBMISSIONS_PER_DAY = env_int("PAPERFEED_SUBMISSIONS_PER_DAY", 5)
-SUBMISSION_WINDOW_DAYS = env_int("PAPERFEED_SUBMISSION_WINDOW_DAYS", 14)
-COMMENTS_PER_MINUTE = env_int("PAPERFEED_COMMENTS_PER_MINUTE", 5)
-SUBMIT_ATTEMPTS_PER_MINUTE = env_int("PAPERFEED_SUBMIT_ATTEMPTS_PER_MINUTE", 10)
+SUBMISSIONS_PER_DAY = config.value("PAPERFEED_SUBMISSIONS_PER_DAY")
+SUBMISSION_WINDOW_DAYS = config.value("PAPERFEED_SUBMISSION_WINDOW_DAYS")
+COMMENTS_PER_MINUTE = config.value("PAPERFEED_COMMENTS_PER_MINUTE")
+SUBMIT_ATTEMPTS_PER_MINUTE = config.value("PAPERFEED_SUBMIT_ATTEMPTS_PER_MINUTE")
 
 # `paperfeed ingest ...` makes what it imported searchable before it returns.
-SEARCH_INDEX_ON_INGEST = env_bool("PAPERFEED_INDEX_ON_INGEST", True)
+SEARCH_INDEX_ON_INGEST = config.value("PAPERFEED_INDEX_ON_INGEST")
+# None: chosen by the database (search/backends/__init__.py); the index directory is in DATA_DIR.
+SEARCH_BACKEND = config.value("PAPERFEED_SEARCH_BACKEND")
+SEARCH_INDEX_DIR = config.value("PAPERFEED_SEARCH_INDEX_DIR")
 
 # arXiv endpoints: overridable so tests can point them at a local fixture server.
-ARXIV_API_URL = os.environ.get("PAPERFEED_ARXIV_API_URL", "https://export.arxiv.org/api/query")
-ARXIV_OAI_URL = os.environ.get("PAPERFEED_ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai")
-ARXIV_TIMEOUT_SECONDS = float(os.environ.get("PAPERFEED_ARXIV_TIMEOUT", "20"))
+ARXIV_API_URL = config.value("PAPERFEED_ARXIV_API_URL")
+ARXIV_OAI_URL = config.value("PAPERFEED_ARXIV_OAI_URL")
+ARXIV_TIMEOUT_SECONDS = config.value("PAPERFEED_ARXIV_TIMEOUT")
 # arXiv asks API clients to wait 3 s between calls.
-ARXIV_API_DELAY_SECONDS = float(os.environ.get("PAPERFEED_ARXIV_API_DELAY", "3"))
-ARXIV_RETRY_ATTEMPTS = int(os.environ.get("PAPERFEED_ARXIV_RETRY_ATTEMPTS", "5"))
-ARXIV_RETRY_BACKOFF_SECONDS = float(os.environ.get("PAPERFEED_ARXIV_RETRY_BACKOFF", "5"))
+ARXIV_API_DELAY_SECONDS = config.value("PAPERFEED_ARXIV_API_DELAY")
+ARXIV_RETRY_ATTEMPTS = config.value("PAPERFEED_ARXIV_RETRY_ATTEMPTS")
+ARXIV_RETRY_BACKOFF_SECONDS = config.value("PAPERFEED_ARXIV_RETRY_BACKOFF")
 # Submitted papers the database lacks are fetched from arXiv outside the request: by a thread in
 # each web process (turn it off to leave them to `paperfeed worker`), at most this many waiting.
-ARXIV_FETCH_IN_WEB = env_bool("PAPERFEED_ARXIV_FETCH_IN_WEB", True)
-ARXIV_FETCH_QUEUE_MAX = env_int("PAPERFEED_ARXIV_FETCH_QUEUE", 100)
+ARXIV_FETCH_IN_WEB = config.value("PAPERFEED_ARXIV_FETCH_IN_WEB")
+ARXIV_FETCH_QUEUE_MAX = config.value("PAPERFEED_ARXIV_FETCH_QUEUE")
+
+# Digests (digests/conf.py reads these).
+DIGEST_RATE_PER_SECOND = config.value("PAPERFEED_DIGEST_RATE")
+DIGEST_BATCH_SIZE = config.value("PAPERFEED_DIGEST_BATCH")
+DIGEST_RETRY_BACKOFF = config.value("PAPERFEED_DIGEST_RETRY_BACKOFF")
+DIGEST_MAX_ATTEMPTS = config.value("PAPERFEED_DIGEST_MAX_ATTEMPTS")
+DIGEST_CLAIM_TIMEOUT = config.value("PAPERFEED_DIGEST_CLAIM_TIMEOUT")
+DIGEST_BOUNCE_LIMIT = config.value("PAPERFEED_DIGEST_BOUNCE_LIMIT")
+DIGEST_SUBSCRIBE_PER_HOUR = config.value("PAPERFEED_SUBSCRIBE_PER_HOUR")
+DIGEST_CONFIRMATIONS_PER_DAY = config.value("PAPERFEED_CONFIRMATIONS_PER_DAY")
 
 
 def email_settings(smtp_url: str | None) -> dict:
@@ -222,8 +220,8 @@ def email_settings(smtp_url: str | None) -> dict:
     }
 
 
-globals().update(email_settings(os.environ.get("PAPERFEED_SMTP_URL")))
-DEFAULT_FROM_EMAIL = os.environ.get("PAPERFEED_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
+globals().update(email_settings(config.value("PAPERFEED_SMTP_URL")))
+DEFAULT_FROM_EMAIL = config.value("PAPERFEED_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "en-us"
@@ -249,15 +247,16 @@ if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-SESSION_COOKIE_SECURE = env_bool("PAPERFEED_SECURE_COOKIES", HTTPS)
+# Defaults follow the base URL and the trusted proxies (core/config.py).
+SESSION_COOKIE_SECURE = config.value("PAPERFEED_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Behind a TLS proxy the app only knows a request was HTTPS from a trusted proxy's header: without
 # trusted proxies a redirect would loop, so it is on by default only with them.
-SECURE_SSL_REDIRECT = env_bool("PAPERFEED_SSL_REDIRECT", HTTPS and bool(TRUSTED_PROXIES))
+SECURE_SSL_REDIRECT = config.value("PAPERFEED_SSL_REDIRECT")
 SECURE_SSL_HOST = urlsplit(BASE_URL).netloc if HTTPS else None
-SECURE_HSTS_SECONDS = env_int("PAPERFEED_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PAPERFEED_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("PAPERFEED_HSTS_PRELOAD")
+SECURE_HSTS_SECONDS = config.value("PAPERFEED_HSTS_SECONDS")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = config.value("PAPERFEED_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = config.value("PAPERFEED_HSTS_PRELOAD")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Scripts only from the site's own files (no inline script, no eval). Inline styles are allowed:
@@ -276,4 +275,4 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = logging_config(os.environ.get("PAPERFEED_LOG_LEVEL", "WARNING"))
+LOGGING = logging_config(config.value("PAPERFEED_LOG_LEVEL"))

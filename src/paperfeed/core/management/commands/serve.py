@@ -9,20 +9,13 @@ process instead.
 
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from paperfeed.core.cores import usable_cores
+from paperfeed.core import config
 from paperfeed.core.site_url import allowed_hosts, served_at
-
-
-def default_workers() -> int:
-    """One process per core (at least two): measured on 2 cores, more processes only added switching."""
-    return max(2, usable_cores())
 
 
 class Command(BaseCommand):
@@ -34,13 +27,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("PAPERFEED_WEB_WORKERS") or default_workers()),
+            default=config.value("PAPERFEED_WEB_WORKERS"),
             help="Worker processes (default: PAPERFEED_WEB_WORKERS, else one per CPU core, at least 2).",
         )
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("PAPERFEED_WEB_THREADS") or 4),
+            default=config.value("PAPERFEED_WEB_THREADS"),
             help="Threads per worker process (default: PAPERFEED_WEB_THREADS, else 4).",
         )
         parser.add_argument("--no-migrate", action="store_true", help="Do not apply migrations on start.")
@@ -62,13 +55,13 @@ class Command(BaseCommand):
             if database["ENGINE"].endswith("sqlite3")
             else f"PostgreSQL database {database['NAME']} on {database.get('HOST') or 'local socket'}"
         )
-        address_implied = "PAPERFEED_BASE_URL" not in os.environ
+        address_implied = not config.is_set("PAPERFEED_BASE_URL")
         if address_implied:
             # Links and the hosts answered to follow the address served on (--host, --port); set
             # before the workers are forked, so each of them has it.
             settings.BASE_URL = served_at(host, port)
             settings.ALLOWED_HOSTS = allowed_hosts(
-                settings.BASE_URL, os.environ.get("PAPERFEED_ALLOWED_HOSTS"), settings.DEBUG
+                settings.BASE_URL, config.value("PAPERFEED_ALLOWED_HOSTS"), settings.DEBUG
             )
         self.stdout.write(f"paperfeed is running at {settings.BASE_URL}/  (data: {where})")
         if address_implied:
