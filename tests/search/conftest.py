@@ -6,23 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
-from django.urls import include, path
 
 import factories
-
-# The site's URLs plus search, in case the project's urls.py does not include search yet.
-urlpatterns = [
-    path("", include("paperfeed.search.urls")),
-    path("", include("paperfeed.urls")),
-]
 
 
 @pytest.fixture(autouse=True)
 def search_settings(settings, tmp_path):
     settings.SEARCH_INDEX_DIR = tmp_path / "index"
-    if "paperfeed.search" not in settings.INSTALLED_APPS:
-        settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "paperfeed.search"]
-    settings.ROOT_URLCONF = __name__
     return settings
 
 
