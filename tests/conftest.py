@@ -1,4 +1,5 @@
-"""Fixtures every test area can use: factories for papers, listings and users, a loopback SMTP server.
+"""Fixtures every test area can use: papers, listings, users and subscribers (wrapping the plain
+functions of factories.py), a loopback SMTP server, the fake arXiv of fake_arxiv.py, a browser.
 
 The session gets its own data directory, so tests never touch ``./data``: ``PAPERFEED_DATA_DIR``
 is set for subprocesses and ``settings.DATA_DIR`` points at it for code that reads it at run time.
