@@ -1,4 +1,4 @@
-"""The digests' scheduled job, run by ``paperfeed worker`` (the arXiv harvest is the ingest command's to test)."""
+"""The digests' scheduled job, run by ``paperfeed worker`` (the ingest command tests the arXiv harvest)."""
 
 from __future__ import annotations
 
