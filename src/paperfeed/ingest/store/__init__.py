@@ -57,15 +57,7 @@ def upsert_records(
     ``errors`` instead of being written. With ``collect_ids=False`` ``changed_ids`` stays empty
     (saves memory on very large imports).
     """
-    total = UpsertStats()
-    for batch in _chunks(records, batch_size):
-        stats = upsert_batch(batch)
-        if not collect_ids:
-            stats.changed_ids = []
-        total.add(stats)
-        if on_batch is not None:
-            on_batch(stats, len(batch))
-    return total
+    return _in_batches(records, batch_size, upsert_batch, on_batch, collect_ids)
 
 
 def upsert_prepared(
@@ -77,18 +69,16 @@ def upsert_prepared(
 ) -> UpsertStats:
     """Like :func:`upsert_records` for records already turned into rows by :func:`prepare_record`
     (which a file import does in another process, while this one writes)."""
-    total = UpsertStats()
     fresh_load = FreshLoad.begin()
-    for batch in _chunks(items, batch_size):
+
+    def write(batch: list[Prepared]) -> UpsertStats:
+        nonlocal fresh_load
         stats = write_prepared_batch(batch, fresh_load)
         if fresh_load is not None and fresh_load.too_large:
             fresh_load = None  # from now on every batch looks its papers up
-        if not collect_ids:
-            stats.changed_ids = []
-        total.add(stats)
-        if on_batch is not None:
-            on_batch(stats, len(batch))
-    return total
+        return stats
+
+    return _in_batches(items, batch_size, write, on_batch, collect_ids)
 
 
 def upsert_batch(records: list[PaperRecord]) -> UpsertStats:
@@ -104,6 +94,25 @@ def upsert_batch(records: list[PaperRecord]) -> UpsertStats:
     stats = write_prepared_batch(items) if items else UpsertStats()
     stats.add(rejected)
     return stats
+
+
+def _in_batches(
+    items: Iterable,
+    batch_size: int,
+    write: Callable[[list], UpsertStats],
+    on_batch: Callable[[UpsertStats, int], None] | None,
+    collect_ids: bool,
+) -> UpsertStats:
+    """``write`` each batch of ``items`` (one transaction each), adding up what they did."""
+    total = UpsertStats()
+    for batch in _chunks(items, batch_size):
+        stats = write(batch)
+        if not collect_ids:
+            stats.changed_ids = []
+        total.add(stats)
+        if on_batch is not None:
+            on_batch(stats, len(batch))
+    return total
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
