@@ -1,7 +1,7 @@
 """A stand-in for arXiv on 127.0.0.1: the Atom API at /api/query and OAI-PMH at /oai.
 
 A real ``http.server`` in a thread, answering in arXiv's formats from hand-written fixtures
-(tests/arxiv/fixtures) or from entries registered by a test. Use the ``fake_arxiv`` fixture
+(tests/ingest/fixtures) or from entries registered by a test. Use the ``fake_arxiv`` fixture
 (tests/conftest.py): it points ``settings.ARXIV_API_URL`` / ``ARXIV_OAI_URL`` at the server, turns
 the API pacing delay off and records waits (``fake_arxiv.waits``) instead of sleeping::
 
@@ -30,7 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlsplit
 
-FIXTURES = Path(__file__).resolve().parent / "arxiv" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent / "ingest" / "fixtures"
 
 # How arXiv itself checks ids in id_list (versions allowed); anything else gets an "Error" entry.
 _ARXIV_ACCEPTS = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")

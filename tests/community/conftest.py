@@ -30,7 +30,7 @@ def fast_password_hashing(settings):
 @pytest.fixture
 def fake_arxiv(fake_arxiv, settings):
     """The shared fake arXiv, asked once per fetch: these tests are about what a failed fetch
-    shows, not about retries (tests/arxiv covers those)."""
+    shows, not about retries (tests/ingest covers those)."""
     settings.ARXIV_RETRY_ATTEMPTS = 1
     settings.ARXIV_RETRY_BACKOFF_SECONDS = 0
     return fake_arxiv

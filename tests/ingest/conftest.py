@@ -1,4 +1,5 @@
-"""Helpers for the ingest tests: fixture files, writing JSONL (plain/gz/xz), running the command."""
+"""Helpers for the ingest tests: fixture files, writing JSONL (plain/gz/xz), running the command,
+and the fake arXiv serving an OAI-PMH harvest window."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+
+from fake_arxiv import FakeArxiv
+
+from .oai_window import serve_oai_window
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -69,3 +74,9 @@ def write_jsonl(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture
+def oai_window(fake_arxiv: FakeArxiv) -> FakeArxiv:
+    """The fake server answering the cs window with three pages chained by resumption tokens."""
+    return serve_oai_window(fake_arxiv)

@@ -1,6 +1,6 @@
 """Benchmark: harvest real arXiv metadata over OAI-PMH from the fake server into a fresh database.
 
-    python tests/arxiv/bench_oai_harvest.py [--pages 10] [--page-size 1000]
+    python tests/ingest/bench_oai_harvest.py [--pages 10] [--page-size 1000]
 
 Pages are rendered in arXiv's OAI-PMH ``arXiv`` format from ../shared/data/arxiv_cs_2025_2026.jsonl.xz
 and chained by resumption tokens, as arXiv serves them (1000 records a page). Prints parse speed

@@ -35,7 +35,7 @@ def test_a_test_run_that_collects_no_tests_counts_as_a_failure():
     result = run(
         "bash",
         "scripts/test",
-        "tests/infra",
+        "tests/core",
         "-k",
         "no_test_has_this_name",
         env={"PAPERFEED_TEST_DATABASES": "sqlite", "PAPERFEED_TEST_WORKERS": "1", "PYTHON": sys.executable},
@@ -49,7 +49,7 @@ def test_an_unknown_database_name_is_refused():
     result = run(
         "bash",
         "scripts/test",
-        "tests/infra",
+        "tests/core",
         "-k",
         "no_test_has_this_name",
         env={"PAPERFEED_TEST_DATABASES": "oracle", "PYTHON": sys.executable},

@@ -8,12 +8,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from arxiv.conftest import FIRST_PAGE, SECOND_PAGE, THIRD_PAGE, WINDOW_ARGS, WINDOW_IDS
 from fake_arxiv import fixture_bytes
 from paperfeed.ingest import arxiv_harvest
 from paperfeed.ingest.arxiv_harvest import HarvestFailed, HarvestWindow, harvest
 from paperfeed.ingest.models import HarvestCheckpoint
 from paperfeed.papers.models import Paper
+
+from .oai_window import FIRST_PAGE, SECOND_PAGE, THIRD_PAGE, WINDOW_ARGS, WINDOW_IDS
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,7 @@
-"""Fixtures for the arXiv tests: the three-page OAI-PMH harvest the fake arXiv server serves."""
+"""The three-page OAI-PMH harvest the fake arXiv server serves (the ``oai_window`` fixture of
+tests/ingest/conftest.py), and the requests and papers the arXiv harvest tests expect of it."""
 
 from __future__ import annotations
-
-import pytest
 
 from fake_arxiv import FakeArxiv, fixture_bytes
 
@@ -29,9 +28,8 @@ WINDOW_IDS = {
 }
 
 
-@pytest.fixture
-def oai_window(fake_arxiv: FakeArxiv) -> FakeArxiv:
-    """The fake server answering the cs window with three pages chained by resumption tokens."""
+def serve_oai_window(fake_arxiv: FakeArxiv) -> FakeArxiv:
+    """Make the fake server answer the cs window with three pages chained by resumption tokens."""
     fake_arxiv.set_oai(FIRST_PAGE, fixture_bytes("oai/page1.xml"))
     fake_arxiv.set_oai(SECOND_PAGE, fixture_bytes("oai/page2.xml"))
     fake_arxiv.set_oai(THIRD_PAGE, fixture_bytes("oai/page3.xml"))
