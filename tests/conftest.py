@@ -1,6 +1,9 @@
 """Fixtures every test area can use: papers, listings, users and subscribers (wrapping the plain
 functions of factories.py), a loopback SMTP server, the fake arXiv of fake_arxiv.py, a browser.
 
+Papers come from one factory, ``make_paper``; ``make_dated_paper`` is the same factory with fixed
+dates and ids, for tests that count days from 1 March 2025.
+
 The session gets its own data directory, so tests never touch ``./data``: ``PAPERFEED_DATA_DIR``
 is set for subprocesses and ``settings.DATA_DIR`` points at it for code that reads it at run time.
 (``./scripts/test`` also sets the variable before Django starts, so even the settings module sees it.)
@@ -90,7 +93,7 @@ def make_paper(db) -> Callable[..., object]:
 
 
 @pytest.fixture
-def add_paper(db) -> Callable[..., object]:
+def make_dated_paper(db) -> Callable[..., object]:
     """``make_paper`` for tests that fix their dates: titled "A paper", published 1 March 2025,
     with a 2503 arXiv id; ``on=<date>`` lists it on that day's feed."""
 

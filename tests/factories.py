@@ -1,6 +1,6 @@
 """Plain functions that create papers, listings, users and subscribers: ``from factories import ...``.
 
-The fixtures in tests/conftest.py (``make_paper``, ``add_paper``, ``make_listing``, ``make_user``,
+The fixtures in tests/conftest.py (``make_paper``, ``make_dated_paper``, ``make_listing``, ``make_user``,
 ``make_subscriber``, ``recent``) wrap these; call them directly where a fixture does not fit
 (a helper function, a benchmark). They need the database, so only from tests that have it.
 """
@@ -14,7 +14,7 @@ from testkit import DEFAULT_PASSWORD
 
 _numbers = count(1)
 
-# The day add_paper's papers are published on: tests that fix their dates count from it.
+# The day make_dated_paper's papers are published on: tests that fix their dates count from it.
 FIXED_PUBLISHED = datetime(2025, 3, 1, tzinfo=UTC)
 
 

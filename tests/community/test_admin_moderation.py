@@ -25,8 +25,8 @@ def run_action(client, model_path, action, ids):
     )
 
 
-def test_moderators_hide_and_unhide_a_paper(moderator, client, add_paper):
-    paper = add_paper("Spam paper", on=date(2025, 3, 18))
+def test_moderators_hide_and_unhide_a_paper(moderator, client, make_dated_paper):
+    paper = make_dated_paper("Spam paper", on=date(2025, 3, 18))
     response = run_action(moderator, "papers/paper", "hide", [paper.pk])
     assert "Hid 1 paper(s)." in response.content.decode()
     paper.refresh_from_db()
@@ -35,32 +35,32 @@ def test_moderators_hide_and_unhide_a_paper(moderator, client, add_paper):
     assert "Spam paper" not in client.get("/papers/date/2025-03-18").content.decode()
 
 
-def test_moderators_unhide_a_paper(moderator, add_paper):
-    paper = add_paper(hidden=True)
+def test_moderators_unhide_a_paper(moderator, make_dated_paper):
+    paper = make_dated_paper(hidden=True)
     run_action(moderator, "papers/paper", "unhide", [paper.pk])
     paper.refresh_from_db()
     assert not paper.hidden
 
 
-def test_moderators_take_a_listing_off_the_feed_and_back(moderator, add_paper):
-    paper = add_paper("Off-topic", on=date(2025, 3, 18))
+def test_moderators_take_a_listing_off_the_feed_and_back(moderator, make_dated_paper):
+    paper = make_dated_paper("Off-topic", on=date(2025, 3, 18))
     run_action(moderator, "papers/listing", "hide", [paper.listing.pk])
     assert Listing.objects.get().hidden
     run_action(moderator, "papers/listing", "unhide", [paper.listing.pk])
     assert not Listing.objects.get().hidden
 
 
-def test_papers_are_found_by_arxiv_id_and_title(moderator, add_paper):
-    add_paper("Attention Is All You Need", arxiv_id="1706.03762")
-    add_paper("Something else", arxiv_id="2411.01234")
+def test_papers_are_found_by_arxiv_id_and_title(moderator, make_dated_paper):
+    make_dated_paper("Attention Is All You Need", arxiv_id="1706.03762")
+    make_dated_paper("Something else", arxiv_id="2411.01234")
     by_id = moderator.get("/admin/papers/paper/?q=1706.03762").content.decode()
     assert "Attention Is All You Need" in by_id and "Something else" not in by_id
     by_title = moderator.get("/admin/papers/paper/?q=attention").content.decode()
     assert "1706.03762" in by_title and "2411.01234" not in by_title
 
 
-def test_moderators_hide_comments_in_bulk_and_filter_them(moderator, client, alice, add_paper):
-    paper = add_paper()
+def test_moderators_hide_comments_in_bulk_and_filter_them(moderator, client, alice, make_dated_paper):
+    paper = make_dated_paper()
     spam = [Comment.objects.create(paper=paper, author=alice, body=f"buy pills {n}") for n in range(2)]
     Comment.objects.create(paper=paper, author=alice, body="a real thought")
     response = run_action(moderator, "community/comment", "hide", [c.pk for c in spam])
@@ -74,8 +74,8 @@ def test_moderators_hide_comments_in_bulk_and_filter_them(moderator, client, ali
     assert Comment.objects.visible().count() == 2
 
 
-def test_deleting_votes_in_the_admin_keeps_the_counter_right(moderator, alice, bob, add_paper):
-    paper = add_paper(upvotes=10)
+def test_deleting_votes_in_the_admin_keeps_the_counter_right(moderator, alice, bob, make_dated_paper):
+    paper = make_dated_paper(upvotes=10)
     from paperfeed.community.votes import set_vote
 
     set_vote(alice, paper, True)
@@ -88,8 +88,8 @@ def test_deleting_votes_in_the_admin_keeps_the_counter_right(moderator, alice, b
     assert not Vote.objects.exists() and paper.upvotes == 10
 
 
-def test_the_admin_pages_for_every_model_render(moderator, alice, add_paper):
-    paper = add_paper(on=date(2025, 3, 18))
+def test_the_admin_pages_for_every_model_render(moderator, alice, make_dated_paper):
+    paper = make_dated_paper(on=date(2025, 3, 18))
     Comment.objects.create(paper=paper, author=alice, body="hello")
     for path in ("papers/paper", "papers/listing", "papers/authorship", "community/comment",
                  "community/collection", "community/vote"):  # fmt: skip
@@ -103,8 +103,8 @@ def test_moderators_deactivate_a_user(moderator, alice):
     assert not alice.is_active
 
 
-def test_non_staff_cannot_reach_the_admin(client, alice, add_paper):
-    comment = Comment.objects.create(paper=add_paper(), author=alice, body="mine")
+def test_non_staff_cannot_reach_the_admin(client, alice, make_dated_paper):
+    comment = Comment.objects.create(paper=make_dated_paper(), author=alice, body="mine")
     client.force_login(alice)
     assert client.get("/admin/community/comment/").status_code == 302
     run_action(client, "community/comment", "hide", [comment.pk])

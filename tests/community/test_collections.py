@@ -38,8 +38,8 @@ def test_an_overlong_title_is_refused_clearly(client, alice):
     assert "at most 120 characters; this one has 121" in response.content.decode()
 
 
-def test_creating_from_a_paper_page_adds_the_paper_and_returns_there(client, alice, add_paper):
-    paper = add_paper("Flow matching")
+def test_creating_from_a_paper_page_adds_the_paper_and_returns_there(client, alice, make_dated_paper):
+    paper = make_dated_paper("Flow matching")
     client.force_login(alice)
     response = client.post(
         "/collections/new",
@@ -49,8 +49,8 @@ def test_creating_from_a_paper_page_adds_the_paper_and_returns_there(client, ali
     assert list(Collection.objects.get().papers.all()) == [paper]
 
 
-def test_the_public_page_lists_its_papers_as_cards(client, reading_list, add_paper):
-    first, second = add_paper("First paper", upvotes=12), add_paper("Second paper")
+def test_the_public_page_lists_its_papers_as_cards(client, reading_list, make_dated_paper):
+    first, second = make_dated_paper("First paper", upvotes=12), make_dated_paper("Second paper")
     CollectionItem.objects.create(collection=reading_list, paper=first)
     CollectionItem.objects.create(collection=reading_list, paper=second)
     response = client.get(f"/collections/{reading_list.pk}")
@@ -63,8 +63,10 @@ def test_the_public_page_lists_its_papers_as_cards(client, reading_list, add_pap
     assert "/edit" not in html  # only the owner sees the edit links
 
 
-def test_hidden_papers_do_not_show_in_collections(client, reading_list, add_paper):
-    CollectionItem.objects.create(collection=reading_list, paper=add_paper("Removed spam", hidden=True))
+def test_hidden_papers_do_not_show_in_collections(client, reading_list, make_dated_paper):
+    CollectionItem.objects.create(
+        collection=reading_list, paper=make_dated_paper("Removed spam", hidden=True)
+    )
     assert "Removed spam" not in client.get(f"/collections/{reading_list.pk}").content.decode()
 
 
@@ -84,8 +86,8 @@ def test_an_unknown_collection_is_404(client):
     assert client.get("/collections/424242").status_code == 404
 
 
-def test_owners_add_and_remove_papers(client, alice, reading_list, add_paper):
-    paper = add_paper()
+def test_owners_add_and_remove_papers(client, alice, reading_list, make_dated_paper):
+    paper = make_dated_paper()
     client.force_login(alice)
     back = f"{paper.get_absolute_url()}#collections-heading"
     response = client.post(f"/collections/{reading_list.pk}/add", {"paper": paper.arxiv_id, "next": back})
@@ -97,8 +99,8 @@ def test_owners_add_and_remove_papers(client, alice, reading_list, add_paper):
     assert not reading_list.items.exists()
 
 
-def test_adding_accepts_an_arxiv_url_and_explains_a_bad_id(client, alice, reading_list, add_paper):
-    paper = add_paper(arxiv_id="2411.01234")
+def test_adding_accepts_an_arxiv_url_and_explains_a_bad_id(client, alice, reading_list, make_dated_paper):
+    paper = make_dated_paper(arxiv_id="2411.01234")
     client.force_login(alice)
     client.post(f"/collections/{reading_list.pk}/add", {"paper": "https://arxiv.org/abs/2411.01234v3"})
     assert list(reading_list.papers.all()) == [paper]
@@ -108,8 +110,8 @@ def test_adding_accepts_an_arxiv_url_and_explains_a_bad_id(client, alice, readin
     assert client.post(f"/collections/{reading_list.pk}/add", {"paper": "2501.99999"}).status_code == 404
 
 
-def test_only_the_owner_changes_a_collection(client, bob, reading_list, add_paper):
-    paper = add_paper()
+def test_only_the_owner_changes_a_collection(client, bob, reading_list, make_dated_paper):
+    paper = make_dated_paper()
     client.force_login(bob)
     pk = reading_list.pk
     assert client.get(f"/collections/{pk}/edit").status_code == 403
@@ -137,8 +139,8 @@ def test_owners_edit_a_collection_and_can_make_it_private(client, alice, reading
     assert reading_list.title == "Weekend reading" and reading_list.is_public is False  # unchecked box
 
 
-def test_owners_delete_a_collection_but_not_its_papers(client, alice, reading_list, add_paper):
-    paper = add_paper()
+def test_owners_delete_a_collection_but_not_its_papers(client, alice, reading_list, make_dated_paper):
+    paper = make_dated_paper()
     CollectionItem.objects.create(collection=reading_list, paper=paper)
     client.force_login(alice)
     assert client.get(f"/collections/{reading_list.pk}/delete").status_code == 200
@@ -149,9 +151,9 @@ def test_owners_delete_a_collection_but_not_its_papers(client, alice, reading_li
 
 
 def test_the_paper_page_lists_public_collections_and_offers_yours(
-    client, alice, bob, reading_list, add_paper
+    client, alice, bob, reading_list, make_dated_paper
 ):
-    paper = add_paper()
+    paper = make_dated_paper()
     CollectionItem.objects.create(collection=reading_list, paper=paper)
     secret = Collection.objects.create(owner=alice, title="Secret stash", is_public=False)
     CollectionItem.objects.create(collection=secret, paper=paper)

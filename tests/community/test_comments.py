@@ -17,8 +17,8 @@ def post(client, paper, body, parent=None):
     return client.post(f"/papers/{paper.arxiv_id}/comments", data)
 
 
-def test_a_comment_is_posted_and_shown_with_markdown(client, alice, add_paper):
-    paper = add_paper()
+def test_a_comment_is_posted_and_shown_with_markdown(client, alice, make_dated_paper):
+    paper = make_dated_paper()
     client.force_login(alice)
     response = post(client, paper, "Nice **result**; see [the code](https://github.com/x/y).")
     comment = Comment.objects.get()
@@ -31,8 +31,8 @@ def test_a_comment_is_posted_and_shown_with_markdown(client, alice, add_paper):
     assert "Alice Liddell" in html
 
 
-def test_an_xss_attempt_is_stored_as_written_but_shown_harmless(client, alice, add_paper):
-    paper = add_paper()
+def test_an_xss_attempt_is_stored_as_written_but_shown_harmless(client, alice, make_dated_paper):
+    paper = make_dated_paper()
     client.force_login(alice)
     attack = "<script>alert('x')</script> [click](javascript:alert(1)) <img src=x onerror=alert(2)>"
     post(client, paper, attack)
@@ -44,8 +44,8 @@ def test_an_xss_attempt_is_stored_as_written_but_shown_harmless(client, alice, a
     assert "<a " not in body  # the javascript: link is not made a link
 
 
-def test_a_reply_hangs_under_its_comment(client, alice, bob, add_paper):
-    paper = add_paper()
+def test_a_reply_hangs_under_its_comment(client, alice, bob, make_dated_paper):
+    paper = make_dated_paper()
     client.force_login(alice)
     post(client, paper, "Top-level question")
     top = Comment.objects.get()
@@ -58,8 +58,8 @@ def test_a_reply_hangs_under_its_comment(client, alice, bob, add_paper):
     assert "An answer" in replies
 
 
-def test_a_reply_to_a_reply_attaches_to_the_top_level_comment(client, alice, bob, add_paper):
-    paper = add_paper()
+def test_a_reply_to_a_reply_attaches_to_the_top_level_comment(client, alice, bob, make_dated_paper):
+    paper = make_dated_paper()
     top = Comment.objects.create(paper=paper, author=alice, body="top")
     first = Comment.objects.create(paper=paper, author=bob, parent=top, body="first reply")
     client.force_login(alice)
@@ -67,8 +67,8 @@ def test_a_reply_to_a_reply_attaches_to_the_top_level_comment(client, alice, bob
     assert Comment.objects.get(body="reply to the reply").parent == top
 
 
-def test_replying_to_a_comment_on_another_paper_is_refused(client, alice, add_paper):
-    paper, other = add_paper(), add_paper()
+def test_replying_to_a_comment_on_another_paper_is_refused(client, alice, make_dated_paper):
+    paper, other = make_dated_paper(), make_dated_paper()
     elsewhere = Comment.objects.create(paper=other, author=alice, body="elsewhere")
     client.force_login(alice)
     response = post(client, paper, "sneaky", parent=elsewhere)
@@ -77,8 +77,8 @@ def test_replying_to_a_comment_on_another_paper_is_refused(client, alice, add_pa
     assert not Comment.objects.filter(body="sneaky").exists()
 
 
-def test_an_empty_comment_gets_a_clear_error(client, alice, add_paper):
-    paper = add_paper()
+def test_an_empty_comment_gets_a_clear_error(client, alice, make_dated_paper):
+    paper = make_dated_paper()
     client.force_login(alice)
     response = post(client, paper, "   ")
     assert response.status_code == 400
@@ -86,8 +86,8 @@ def test_an_empty_comment_gets_a_clear_error(client, alice, add_paper):
     assert not Comment.objects.exists()
 
 
-def test_a_too_long_comment_gets_a_clear_error_and_keeps_the_text(client, alice, add_paper):
-    paper = add_paper()
+def test_a_too_long_comment_gets_a_clear_error_and_keeps_the_text(client, alice, make_dated_paper):
+    paper = make_dated_paper()
     client.force_login(alice)
     response = post(client, paper, "x" * 10_001)
     html = response.content.decode()
@@ -97,9 +97,9 @@ def test_a_too_long_comment_gets_a_clear_error_and_keeps_the_text(client, alice,
     assert not Comment.objects.exists()
 
 
-def test_the_rate_limit_stops_a_burst_with_429(client, alice, add_paper, settings):
+def test_the_rate_limit_stops_a_burst_with_429(client, alice, make_dated_paper, settings):
     settings.COMMENTS_PER_MINUTE = 3
-    paper = add_paper()
+    paper = make_dated_paper()
     client.force_login(alice)
     for n in range(3):
         assert post(client, paper, f"comment {n}").status_code == 302
@@ -111,17 +111,17 @@ def test_the_rate_limit_stops_a_burst_with_429(client, alice, add_paper, setting
     assert Comment.objects.count() == 3
 
 
-def test_the_rate_limit_counts_only_the_last_minute(client, alice, add_paper, settings):
+def test_the_rate_limit_counts_only_the_last_minute(client, alice, make_dated_paper, settings):
     settings.COMMENTS_PER_MINUTE = 1
-    paper = add_paper()
+    paper = make_dated_paper()
     old = Comment.objects.create(paper=paper, author=alice, body="earlier")
     Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(seconds=61))
     client.force_login(alice)
     assert post(client, paper, "a minute later").status_code == 302
 
 
-def test_anonymous_visitors_see_a_log_in_link_instead_of_a_form(client, add_paper):
-    paper = add_paper()
+def test_anonymous_visitors_see_a_log_in_link_instead_of_a_form(client, make_dated_paper):
+    paper = make_dated_paper()
     html = client.get(f"/papers/{paper.arxiv_id}").content.decode()
     assert "to comment" in html and "/accounts/login/?next=" in html
     assert 'id="new-comment"' not in html
@@ -130,8 +130,8 @@ def test_anonymous_visitors_see_a_log_in_link_instead_of_a_form(client, add_pape
     assert not Comment.objects.exists()
 
 
-def test_authors_edit_their_own_comments(client, alice, add_paper):
-    paper = add_paper()
+def test_authors_edit_their_own_comments(client, alice, make_dated_paper):
+    paper = make_dated_paper()
     comment = Comment.objects.create(paper=paper, author=alice, body="tpyo")
     client.force_login(alice)
     form = client.get(f"/comments/{comment.pk}/edit")
@@ -143,8 +143,8 @@ def test_authors_edit_their_own_comments(client, alice, add_paper):
     assert "edited" in client.get(f"/papers/{paper.arxiv_id}").content.decode()
 
 
-def test_nobody_edits_or_deletes_someone_elses_comment(client, alice, bob, add_paper):
-    paper = add_paper()
+def test_nobody_edits_or_deletes_someone_elses_comment(client, alice, bob, make_dated_paper):
+    paper = make_dated_paper()
     comment = Comment.objects.create(paper=paper, author=alice, body="mine")
     client.force_login(bob)
     assert client.get(f"/comments/{comment.pk}/edit").status_code == 403
@@ -156,8 +156,8 @@ def test_nobody_edits_or_deletes_someone_elses_comment(client, alice, bob, add_p
     assert comment.body == "mine" and not comment.deleted
 
 
-def test_the_edit_and_delete_links_show_only_on_your_own_comments(client, alice, bob, add_paper):
-    paper = add_paper()
+def test_the_edit_and_delete_links_show_only_on_your_own_comments(client, alice, bob, make_dated_paper):
+    paper = make_dated_paper()
     comment = Comment.objects.create(paper=paper, author=alice, body="mine")
     client.force_login(bob)
     assert f"/comments/{comment.pk}/edit" not in client.get(f"/papers/{paper.arxiv_id}").content.decode()
@@ -165,8 +165,8 @@ def test_the_edit_and_delete_links_show_only_on_your_own_comments(client, alice,
     assert f"/comments/{comment.pk}/edit" in client.get(f"/papers/{paper.arxiv_id}").content.decode()
 
 
-def test_a_deleted_comment_without_replies_is_gone(client, alice, add_paper):
-    paper = add_paper()
+def test_a_deleted_comment_without_replies_is_gone(client, alice, make_dated_paper):
+    paper = make_dated_paper()
     comment = Comment.objects.create(paper=paper, author=alice, body="regrettable")
     client.force_login(alice)
     assert client.get(f"/comments/{comment.pk}/delete").status_code == 200  # the confirmation page
@@ -175,8 +175,8 @@ def test_a_deleted_comment_without_replies_is_gone(client, alice, add_paper):
     assert "regrettable" not in html and "Comment deleted" not in html
 
 
-def test_a_deleted_comment_with_replies_leaves_a_tombstone(client, alice, bob, add_paper):
-    paper = add_paper()
+def test_a_deleted_comment_with_replies_leaves_a_tombstone(client, alice, bob, make_dated_paper):
+    paper = make_dated_paper()
     top = Comment.objects.create(paper=paper, author=alice, body="regrettable")
     Comment.objects.create(paper=paper, author=bob, parent=top, body="a reply worth keeping")
     client.force_login(alice)
@@ -186,8 +186,8 @@ def test_a_deleted_comment_with_replies_leaves_a_tombstone(client, alice, bob, a
     assert "Comment deleted." in html and "a reply worth keeping" in html
 
 
-def test_a_deleted_comment_cannot_be_edited_or_replied_to(client, alice, add_paper):
-    paper = add_paper()
+def test_a_deleted_comment_cannot_be_edited_or_replied_to(client, alice, make_dated_paper):
+    paper = make_dated_paper()
     top = Comment.objects.create(paper=paper, author=alice, body="gone", deleted=True)
     client.force_login(alice)
     assert client.post(f"/comments/{top.pk}/edit", {"body": "back"}).status_code == 404
@@ -195,8 +195,8 @@ def test_a_deleted_comment_cannot_be_edited_or_replied_to(client, alice, add_pap
     assert response.status_code == 400 and "takes no new replies" in response.content.decode()
 
 
-def test_hidden_comments_are_not_shown_or_counted(client, alice, bob, add_paper):
-    paper = add_paper(on=date(2025, 3, 18), imported_comment_count=2)
+def test_hidden_comments_are_not_shown_or_counted(client, alice, bob, make_dated_paper):
+    paper = make_dated_paper(on=date(2025, 3, 18), imported_comment_count=2)
     Comment.objects.create(paper=paper, author=alice, body="spam spam spam", hidden=True)
     Comment.objects.create(paper=paper, author=bob, body="a fine comment")
     html = client.get(f"/papers/{paper.arxiv_id}").content.decode()
@@ -204,8 +204,8 @@ def test_hidden_comments_are_not_shown_or_counted(client, alice, bob, add_paper)
     assert 'Discussion <span class="count-pill">3</span>' in html  # 2 imported + 1 visible
 
 
-def test_a_hidden_comment_with_replies_shows_a_moderation_note(client, alice, bob, add_paper):
-    paper = add_paper()
+def test_a_hidden_comment_with_replies_shows_a_moderation_note(client, alice, bob, make_dated_paper):
+    paper = make_dated_paper()
     top = Comment.objects.create(paper=paper, author=alice, body="spam", hidden=True)
     Comment.objects.create(paper=paper, author=bob, parent=top, body="this is spam")
     html = client.get(f"/papers/{paper.arxiv_id}").content.decode()
@@ -220,8 +220,8 @@ def test_unknown_papers_and_comments_are_404(client, alice):
     assert client.post("/comments/999999/delete").status_code == 404
 
 
-def test_a_malformed_reply_target_is_explained_and_the_text_kept(client, alice, add_paper):
-    paper = add_paper()
+def test_a_malformed_reply_target_is_explained_and_the_text_kept(client, alice, make_dated_paper):
+    paper = make_dated_paper()
     client.force_login(alice)
     response = client.post(f"/papers/{paper.arxiv_id}/comments", {"body": "my reply", "parent": "abc"})
     html = response.content.decode()

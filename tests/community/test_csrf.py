@@ -9,8 +9,8 @@ from paperfeed.papers.models import Listing
 pytestmark = pytest.mark.django_db
 
 
-def test_posts_without_the_csrf_token_are_refused_and_change_nothing(alice, add_paper, recent):
-    paper = add_paper(published=recent(days=1))
+def test_posts_without_the_csrf_token_are_refused_and_change_nothing(alice, make_dated_paper, recent):
+    paper = make_dated_paper(published=recent(days=1))
     comment = Comment.objects.create(paper=paper, author=alice, body="kept")
     shelf = Collection.objects.create(owner=alice, title="Shelf")
     strict = Client(enforce_csrf_checks=True)

@@ -18,8 +18,8 @@ def request_for(user, path="/papers/x"):
     return request
 
 
-def test_voted_paper_ids_are_the_users_votes_among_the_given_papers(alice, bob, add_paper):
-    a, b, c = add_paper(), add_paper(), add_paper()
+def test_voted_paper_ids_are_the_users_votes_among_the_given_papers(alice, bob, make_dated_paper):
+    a, b, c = make_dated_paper(), make_dated_paper(), make_dated_paper()
     Vote.objects.create(user=alice, paper=a)
     Vote.objects.create(user=alice, paper=c)
     Vote.objects.create(user=bob, paper=b)
@@ -27,8 +27,8 @@ def test_voted_paper_ids_are_the_users_votes_among_the_given_papers(alice, bob, 
     assert voted_paper_ids(AnonymousUser(), [a.pk, b.pk, c.pk]) == set()
 
 
-def test_the_paper_page_context_for_a_visitor(add_paper, alice):
-    paper = add_paper(imported_comment_count=4)
+def test_the_paper_page_context_for_a_visitor(make_dated_paper, alice):
+    paper = make_dated_paper(imported_comment_count=4)
     Comment.objects.create(paper=paper, author=alice, body="hi")
     shelf = Collection.objects.create(owner=alice, title="Shelf")
     CollectionItem.objects.create(collection=shelf, paper=paper)
@@ -42,8 +42,8 @@ def test_the_paper_page_context_for_a_visitor(add_paper, alice):
     assert context["my_collections"] == []
 
 
-def test_the_paper_page_context_for_a_signed_in_reader(add_paper, alice):
-    paper = add_paper()
+def test_the_paper_page_context_for_a_signed_in_reader(make_dated_paper, alice):
+    paper = make_dated_paper()
     Vote.objects.create(user=alice, paper=paper)
     holding = Collection.objects.create(owner=alice, title="A holds it", is_public=False)
     CollectionItem.objects.create(collection=holding, paper=paper)
@@ -58,8 +58,8 @@ def test_the_paper_page_context_for_a_signed_in_reader(add_paper, alice):
     assert context["paper_collections"] == []  # private collections are not listed publicly
 
 
-def test_feed_cards_carry_an_upvote_form_for_every_paper(client, alice, add_paper):
-    papers = [add_paper(f"Paper {n}", on=date(2025, 3, 18)) for n in range(3)]
+def test_feed_cards_carry_an_upvote_form_for_every_paper(client, alice, make_dated_paper):
+    papers = [make_dated_paper(f"Paper {n}", on=date(2025, 3, 18)) for n in range(3)]
     Vote.objects.create(user=alice, paper=papers[1])
     client.force_login(alice)
     html = client.get("/papers/date/2025-03-18").content.decode()

@@ -13,9 +13,9 @@ def tab_count(html: str, label: str) -> str:
     return html.split(f'>{label} <span class="count-pill">', 1)[1].split("<", 1)[0]
 
 
-def test_a_profile_lists_what_the_person_submitted(client, alice, add_paper):
-    add_paper("Alice's find", on=date(2025, 3, 18), submitted_by=alice)
-    add_paper("Someone else's find", on=date(2025, 3, 18))
+def test_a_profile_lists_what_the_person_submitted(client, alice, make_dated_paper):
+    make_dated_paper("Alice's find", on=date(2025, 3, 18), submitted_by=alice)
+    make_dated_paper("Someone else's find", on=date(2025, 3, 18))
     response = client.get("/u/alice")
     html = response.content.decode()
     assert response.status_code == 200
@@ -24,8 +24,8 @@ def test_a_profile_lists_what_the_person_submitted(client, alice, add_paper):
     assert tab_count(html, "Submitted") == "1"
 
 
-def test_the_upvoted_tab_lists_upvoted_papers_newest_vote_first(client, alice, add_paper):
-    first, second = add_paper("Voted first"), add_paper("Voted second")
+def test_the_upvoted_tab_lists_upvoted_papers_newest_vote_first(client, alice, make_dated_paper):
+    first, second = make_dated_paper("Voted first"), make_dated_paper("Voted second")
     Vote.objects.create(user=alice, paper=first)
     Vote.objects.create(user=alice, paper=second)
     html = client.get("/u/alice?tab=upvoted").content.decode()
@@ -50,23 +50,23 @@ def test_people_see_their_own_private_collections(client, alice):
     assert tab_count(html, "Collections") == "1"
 
 
-def test_collection_cards_count_their_visible_papers(client, alice, add_paper):
+def test_collection_cards_count_their_visible_papers(client, alice, make_dated_paper):
     shelf = Collection.objects.create(owner=alice, title="Shelf")
-    for paper in (add_paper(), add_paper(), add_paper(hidden=True)):
+    for paper in (make_dated_paper(), make_dated_paper(), make_dated_paper(hidden=True)):
         CollectionItem.objects.create(collection=shelf, paper=paper)
     assert "2 papers" in client.get("/u/alice?tab=collections").content.decode()
 
 
-def test_imported_users_show_their_submissions(client, make_user, add_paper):
+def test_imported_users_show_their_submissions(client, make_user, make_dated_paper):
     imported = make_user("akhaliq", imported=True, fullname="AK")
-    add_paper("Imported pick", on=date(2024, 6, 3), submitted_by=imported)
+    make_dated_paper("Imported pick", on=date(2024, 6, 3), submitted_by=imported)
     html = client.get("/u/akhaliq").content.decode()
     assert "Imported pick" in html and "imported account" in html
 
 
-def test_hidden_papers_and_listings_stay_off_profiles(client, alice, add_paper):
-    add_paper("Hidden paper", on=date(2025, 3, 18), submitted_by=alice, hidden=True)
-    listed = add_paper("Hidden listing", on=date(2025, 3, 18), submitted_by=alice)
+def test_hidden_papers_and_listings_stay_off_profiles(client, alice, make_dated_paper):
+    make_dated_paper("Hidden paper", on=date(2025, 3, 18), submitted_by=alice, hidden=True)
+    listed = make_dated_paper("Hidden listing", on=date(2025, 3, 18), submitted_by=alice)
     listed.listing.hidden = True
     listed.listing.save()
     html = client.get("/u/alice").content.decode()

@@ -14,9 +14,9 @@ from paperfeed.papers.models import Listing
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("concurrent_database")]
 
 
-def test_a_burst_of_comments_gets_exactly_the_limit_through(alice, add_paper, settings):
+def test_a_burst_of_comments_gets_exactly_the_limit_through(alice, make_dated_paper, settings):
     settings.COMMENTS_PER_MINUTE = 5
-    paper = add_paper()
+    paper = make_dated_paper()
 
     _, errors = run_together([lambda n=n: post_comment(alice, paper, f"Comment {n}") for n in range(12)])
 
@@ -25,9 +25,11 @@ def test_a_burst_of_comments_gets_exactly_the_limit_through(alice, add_paper, se
     assert all(isinstance(e, CommentError) and e.code == "rate_limited" for e in errors), errors
 
 
-def test_a_burst_of_comments_from_different_people_is_not_limited_together(make_user, add_paper, settings):
+def test_a_burst_of_comments_from_different_people_is_not_limited_together(
+    make_user, make_dated_paper, settings
+):
     settings.COMMENTS_PER_MINUTE = 1
-    paper = add_paper()
+    paper = make_dated_paper()
     people = [make_user() for _ in range(6)]
 
     _, errors = run_together([lambda p=p: post_comment(p, paper, "First!") for p in people])
@@ -43,9 +45,9 @@ def test_a_burst_of_attempts_counts_every_attempt():
     assert sorted(results) == [False] * 6 + [True] * 4
 
 
-def test_a_burst_of_submissions_stays_within_the_daily_cap(alice, add_paper, recent, settings):
+def test_a_burst_of_submissions_stays_within_the_daily_cap(alice, make_dated_paper, recent, settings):
     settings.SUBMISSIONS_PER_DAY = 3
-    papers = [add_paper(published=recent(days=1)) for _ in range(8)]
+    papers = [make_dated_paper(published=recent(days=1)) for _ in range(8)]
 
     _, errors = run_together([lambda p=p: submit_paper(alice, p.arxiv_id) for p in papers])
 

@@ -28,8 +28,8 @@ def test_the_submit_page_explains_the_rules(client, alice):
     assert "override_window" not in html  # the override is for staff only
 
 
-def test_a_recent_paper_goes_on_todays_feed(client, alice, add_paper, recent):
-    paper = add_paper("Fresh results", arxiv_id="2411.01234", published=recent(days=3))
+def test_a_recent_paper_goes_on_todays_feed(client, alice, make_dated_paper, recent):
+    paper = make_dated_paper("Fresh results", arxiv_id="2411.01234", published=recent(days=3))
     client.force_login(alice)
     response = submit(client, "2411.01234")
     assert response.status_code == 302 and response["Location"] == "/papers/2411.01234"
@@ -50,8 +50,8 @@ def test_a_recent_paper_goes_on_todays_feed(client, alice, add_paper, recent):
         " arXiv:2411.01234 ",
     ],
 )
-def test_ids_versions_and_links_are_all_accepted(client, alice, add_paper, recent, text):
-    paper = add_paper(arxiv_id="2411.01234", published=recent(days=1))
+def test_ids_versions_and_links_are_all_accepted(client, alice, make_dated_paper, recent, text):
+    paper = make_dated_paper(arxiv_id="2411.01234", published=recent(days=1))
     client.force_login(alice)
     assert submit(client, text).status_code == 302
     assert Listing.objects.filter(paper=paper).exists()
@@ -72,8 +72,10 @@ def test_an_empty_field_gets_a_clear_message(client, alice):
     assert "Enter an arXiv id" in response.content.decode()
 
 
-def test_a_paper_already_on_the_feed_links_to_it(client, alice, bob, add_paper, recent):
-    add_paper(arxiv_id="2411.01234", published=recent(days=2), on=timezone.now().date(), submitted_by=bob)
+def test_a_paper_already_on_the_feed_links_to_it(client, alice, bob, make_dated_paper, recent):
+    make_dated_paper(
+        arxiv_id="2411.01234", published=recent(days=2), on=timezone.now().date(), submitted_by=bob
+    )
     client.force_login(alice)
     response = submit(client, "2411.01234")
     html = response.content.decode()
@@ -83,8 +85,8 @@ def test_a_paper_already_on_the_feed_links_to_it(client, alice, bob, add_paper, 
     assert Listing.objects.get().submitted_by == bob
 
 
-def test_a_paper_older_than_the_window_is_refused(client, alice, add_paper, recent):
-    add_paper(arxiv_id="2411.01234", published=recent(days=20))
+def test_a_paper_older_than_the_window_is_refused(client, alice, make_dated_paper, recent):
+    make_dated_paper(arxiv_id="2411.01234", published=recent(days=20))
     client.force_login(alice)
     response = submit(client, "2411.01234")
     assert response.status_code == 400
@@ -92,15 +94,15 @@ def test_a_paper_older_than_the_window_is_refused(client, alice, add_paper, rece
     assert not Listing.objects.exists()
 
 
-def test_the_window_follows_the_setting(client, alice, add_paper, recent, settings):
+def test_the_window_follows_the_setting(client, alice, make_dated_paper, recent, settings):
     settings.SUBMISSION_WINDOW_DAYS = 30
-    add_paper(arxiv_id="2411.01234", published=recent(days=20))
+    make_dated_paper(arxiv_id="2411.01234", published=recent(days=20))
     client.force_login(alice)
     assert submit(client, "2411.01234").status_code == 302
 
 
-def test_staff_may_override_the_window(client, staff, add_paper, recent):
-    add_paper(arxiv_id="1706.03762", published=datetime(2017, 6, 12, tzinfo=UTC))
+def test_staff_may_override_the_window(client, staff, make_dated_paper, recent):
+    make_dated_paper(arxiv_id="1706.03762", published=datetime(2017, 6, 12, tzinfo=UTC))
     client.force_login(staff)
     assert "override_window" in client.get("/papers/submit").content.decode()
     assert submit(client, "1706.03762").status_code == 400  # the override is a deliberate choice
@@ -108,8 +110,8 @@ def test_staff_may_override_the_window(client, staff, add_paper, recent):
     assert Listing.objects.get().submitted_by == staff
 
 
-def test_the_override_does_nothing_for_non_staff(client, alice, add_paper):
-    add_paper(arxiv_id="1706.03762", published=datetime(2017, 6, 12, tzinfo=UTC))
+def test_the_override_does_nothing_for_non_staff(client, alice, make_dated_paper):
+    make_dated_paper(arxiv_id="1706.03762", published=datetime(2017, 6, 12, tzinfo=UTC))
     client.force_login(alice)
     assert submit(client, "1706.03762", override_window="on").status_code == 400
     assert not Listing.objects.exists()
@@ -122,15 +124,15 @@ def test_a_paper_without_a_date_cannot_be_checked_against_the_window(client, ali
     assert response.status_code == 400 and "no known publication date" in response.content.decode()
 
 
-def test_a_hidden_paper_cannot_be_submitted(client, alice, add_paper, recent):
-    add_paper(arxiv_id="2411.01234", published=recent(days=1), hidden=True)
+def test_a_hidden_paper_cannot_be_submitted(client, alice, make_dated_paper, recent):
+    make_dated_paper(arxiv_id="2411.01234", published=recent(days=1), hidden=True)
     client.force_login(alice)
     response = submit(client, "2411.01234")
     assert response.status_code == 400 and "removed by a moderator" in response.content.decode()
 
 
-def test_at_most_five_submissions_a_day(client, alice, add_paper, recent):
-    papers = [add_paper(published=recent(days=1)) for _ in range(6)]
+def test_at_most_five_submissions_a_day(client, alice, make_dated_paper, recent):
+    papers = [make_dated_paper(published=recent(days=1)) for _ in range(6)]
     client.force_login(alice)
     for paper in papers[:5]:
         assert submit(client, paper.arxiv_id).status_code == 302
@@ -140,19 +142,19 @@ def test_at_most_five_submissions_a_day(client, alice, add_paper, recent):
     assert Listing.objects.filter(submitted_by=alice).count() == 5
 
 
-def test_yesterdays_submissions_do_not_count_against_today(client, alice, add_paper, recent, settings):
+def test_yesterdays_submissions_do_not_count_against_today(client, alice, make_dated_paper, recent, settings):
     settings.SUBMISSIONS_PER_DAY = 1
-    old = add_paper(published=recent(days=3))
+    old = make_dated_paper(published=recent(days=3))
     yesterday = timezone.now() - timedelta(days=1)
     Listing.objects.create(paper=old, date=yesterday.date(), submitted_at=yesterday, submitted_by=alice)
-    new = add_paper(published=recent(days=1))
+    new = make_dated_paper(published=recent(days=1))
     client.force_login(alice)
     assert submit(client, new.arxiv_id).status_code == 302
 
 
-def test_staff_have_no_daily_cap(client, staff, add_paper, recent, settings):
+def test_staff_have_no_daily_cap(client, staff, make_dated_paper, recent, settings):
     settings.SUBMISSIONS_PER_DAY = 1
-    papers = [add_paper(published=recent(days=1)) for _ in range(3)]
+    papers = [make_dated_paper(published=recent(days=1)) for _ in range(3)]
     client.force_login(staff)
     for paper in papers:
         assert submit(client, paper.arxiv_id).status_code == 302
@@ -168,8 +170,8 @@ def test_too_many_attempts_in_a_minute_are_refused_with_429(client, alice, setti
     assert "Too many submission attempts: at most 3 a minute" in response.content.decode()
 
 
-def test_the_rules_are_one_function_other_front_ends_can_call(alice, add_paper, recent):
-    add_paper(arxiv_id="2411.01234", published=recent(days=1))
+def test_the_rules_are_one_function_other_front_ends_can_call(alice, make_dated_paper, recent):
+    make_dated_paper(arxiv_id="2411.01234", published=recent(days=1))
     listing = submit_paper(alice, "2411.01234")
     assert listing.paper.arxiv_id == "2411.01234"
     with pytest.raises(SubmissionError) as broken:

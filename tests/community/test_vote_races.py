@@ -10,16 +10,16 @@ from paperfeed.papers.models import Paper
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("concurrent_database")]
 
 
-def test_simultaneous_votes_by_one_person_count_once(alice, add_paper):
-    paper = add_paper(upvotes=5)
+def test_simultaneous_votes_by_one_person_count_once(alice, make_dated_paper):
+    paper = make_dated_paper(upvotes=5)
     _, errors = run_together([lambda: set_vote(alice, paper, True) for _ in range(6)])
     assert errors == []
     assert Vote.objects.filter(user=alice, paper=paper).count() == 1
     assert Paper.objects.get(pk=paper.pk).upvotes == 6
 
 
-def test_simultaneous_votes_by_different_people_all_count(make_user, add_paper):
-    paper = add_paper(upvotes=0)
+def test_simultaneous_votes_by_different_people_all_count(make_user, make_dated_paper):
+    paper = make_dated_paper(upvotes=0)
     people = [make_user() for _ in range(6)]
     _, errors = run_together([lambda person=person: set_vote(person, paper, True) for person in people])
     assert errors == []

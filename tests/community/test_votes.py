@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}
 
 
-def test_an_upvote_adds_a_vote_and_counts_on_top_of_imported_upvotes(client, alice, add_paper):
-    paper = add_paper("Counting", upvotes=41)
+def test_an_upvote_adds_a_vote_and_counts_on_top_of_imported_upvotes(client, alice, make_dated_paper):
+    paper = make_dated_paper("Counting", upvotes=41)
     client.force_login(alice)
     response = client.post(f"/papers/{paper.arxiv_id}/upvote", {"action": "up"}, **JSON)
     assert response.status_code == 200
@@ -23,8 +23,8 @@ def test_an_upvote_adds_a_vote_and_counts_on_top_of_imported_upvotes(client, ali
     assert Vote.objects.filter(user=alice, paper=paper).count() == 1
 
 
-def test_posting_without_an_action_toggles_the_vote(client, alice, add_paper):
-    paper = add_paper(upvotes=3)
+def test_posting_without_an_action_toggles_the_vote(client, alice, make_dated_paper):
+    paper = make_dated_paper(upvotes=3)
     client.force_login(alice)
     url = f"/papers/{paper.arxiv_id}/upvote"
     assert client.post(url, **JSON).json() == {"voted": True, "upvotes": 4}
@@ -32,8 +32,8 @@ def test_posting_without_an_action_toggles_the_vote(client, alice, add_paper):
     assert client.post(url, **JSON).json() == {"voted": True, "upvotes": 4}
 
 
-def test_a_double_click_on_upvote_counts_once(client, alice, add_paper):
-    paper = add_paper(upvotes=0)
+def test_a_double_click_on_upvote_counts_once(client, alice, make_dated_paper):
+    paper = make_dated_paper(upvotes=0)
     client.force_login(alice)
     url = f"/papers/{paper.arxiv_id}/upvote"
     client.post(url, {"action": "up"}, **JSON)
@@ -42,16 +42,16 @@ def test_a_double_click_on_upvote_counts_once(client, alice, add_paper):
     assert Vote.objects.count() == 1
 
 
-def test_removing_a_vote_that_is_not_there_changes_nothing(client, alice, add_paper):
-    paper = add_paper(upvotes=7)
+def test_removing_a_vote_that_is_not_there_changes_nothing(client, alice, make_dated_paper):
+    paper = make_dated_paper(upvotes=7)
     client.force_login(alice)
     response = client.post(f"/papers/{paper.arxiv_id}/upvote", {"action": "remove"}, **JSON)
     assert response.json() == {"voted": False, "upvotes": 7}
 
 
-def test_a_vote_racing_an_existing_row_is_treated_as_already_voted(alice, add_paper):
+def test_a_vote_racing_an_existing_row_is_treated_as_already_voted(alice, make_dated_paper):
     """Another request inserted the row first: the unique constraint fires, the counter stays right."""
-    paper = add_paper(upvotes=10)
+    paper = make_dated_paper(upvotes=10)
     Vote.objects.create(user=alice, paper=paper)  # the other request's vote, counter not yet bumped
     paper.upvotes = 11
     paper.save(update_fields=["upvotes"])
@@ -59,8 +59,8 @@ def test_a_vote_racing_an_existing_row_is_treated_as_already_voted(alice, add_pa
     assert Vote.objects.filter(user=alice, paper=paper).count() == 1
 
 
-def test_votes_from_different_people_add_up(client, alice, bob, add_paper):
-    paper = add_paper(upvotes=0)
+def test_votes_from_different_people_add_up(client, alice, bob, make_dated_paper):
+    paper = make_dated_paper(upvotes=0)
     for person in (alice, bob):
         client.force_login(person)
         client.post(f"/papers/{paper.arxiv_id}/upvote", {"action": "up"}, **JSON)
@@ -68,8 +68,8 @@ def test_votes_from_different_people_add_up(client, alice, bob, add_paper):
     assert paper.upvotes == 2
 
 
-def test_without_javascript_the_vote_redirects_back_to_the_page(client, alice, add_paper):
-    paper = add_paper(on=date(2025, 3, 18))
+def test_without_javascript_the_vote_redirects_back_to_the_page(client, alice, make_dated_paper):
+    paper = make_dated_paper(on=date(2025, 3, 18))
     client.force_login(alice)
     response = client.post(
         f"/papers/{paper.arxiv_id}/upvote", {"action": "up", "next": "/papers/date/2025-03-18"}
@@ -79,15 +79,15 @@ def test_without_javascript_the_vote_redirects_back_to_the_page(client, alice, a
     assert Vote.objects.filter(user=alice, paper=paper).exists()
 
 
-def test_a_next_url_to_another_site_is_ignored(client, alice, add_paper):
-    paper = add_paper()
+def test_a_next_url_to_another_site_is_ignored(client, alice, make_dated_paper):
+    paper = make_dated_paper()
     client.force_login(alice)
     response = client.post(f"/papers/{paper.arxiv_id}/upvote", {"next": "https://evil.example/phish"})
     assert response["Location"] == f"/papers/{paper.arxiv_id}"
 
 
-def test_anonymous_visitors_are_sent_to_log_in_and_nothing_is_counted(client, add_paper):
-    paper = add_paper(upvotes=5)
+def test_anonymous_visitors_are_sent_to_log_in_and_nothing_is_counted(client, make_dated_paper):
+    paper = make_dated_paper(upvotes=5)
     response = client.post(f"/papers/{paper.arxiv_id}/upvote", {"next": "/papers/trending"})
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
@@ -99,41 +99,41 @@ def test_anonymous_visitors_are_sent_to_log_in_and_nothing_is_counted(client, ad
     assert paper.upvotes == 5 and not Vote.objects.exists()
 
 
-def test_voting_needs_a_post(client, alice, add_paper):
-    paper = add_paper()
+def test_voting_needs_a_post(client, alice, make_dated_paper):
+    paper = make_dated_paper()
     client.force_login(alice)
     assert client.get(f"/papers/{paper.arxiv_id}/upvote").status_code == 405
     assert not Vote.objects.exists()
 
 
-def test_voting_needs_the_csrf_token(alice, add_paper):
+def test_voting_needs_the_csrf_token(alice, make_dated_paper):
     from django.test import Client
 
-    paper = add_paper()
+    paper = make_dated_paper()
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(alice)
     assert strict.post(f"/papers/{paper.arxiv_id}/upvote", {"action": "up"}).status_code == 403
     assert not Vote.objects.exists()
 
 
-def test_an_unknown_action_is_a_clear_400(client, alice, add_paper):
-    paper = add_paper()
+def test_an_unknown_action_is_a_clear_400(client, alice, make_dated_paper):
+    paper = make_dated_paper()
     client.force_login(alice)
     response = client.post(f"/papers/{paper.arxiv_id}/upvote", {"action": "sideways"}, **JSON)
     assert response.status_code == 400
     assert "Unknown vote action" in response.json()["error"]
 
 
-def test_unknown_and_hidden_papers_cannot_be_voted_on(client, alice, add_paper):
-    hidden = add_paper(hidden=True)
+def test_unknown_and_hidden_papers_cannot_be_voted_on(client, alice, make_dated_paper):
+    hidden = make_dated_paper(hidden=True)
     client.force_login(alice)
     assert client.post("/papers/2501.99999/upvote").status_code == 404
     assert client.post(f"/papers/{hidden.arxiv_id}/upvote").status_code == 404
     assert not Vote.objects.exists()
 
 
-def test_the_button_shows_the_count_and_the_pressed_state(client, alice, add_paper):
-    paper = add_paper("Pressed", upvotes=1234, on=date(2025, 3, 18))
+def test_the_button_shows_the_count_and_the_pressed_state(client, alice, make_dated_paper):
+    paper = make_dated_paper("Pressed", upvotes=1234, on=date(2025, 3, 18))
     client.force_login(alice)
     page = client.get(f"/papers/{paper.arxiv_id}").content.decode()
     assert 'aria-pressed="false"' in page and "1,234" in page

@@ -26,9 +26,9 @@ def search_backend(request, settings, db):
 
 
 @pytest.fixture
-def make_paper(db):
-    """The shared paper factory with the search tests' defaults: a title and an abstract to find,
-    one author, published 1 April 2025, a 2504 arXiv id."""
+def make_search_paper(db):
+    """The shared paper factory (``make_paper``) with the search tests' defaults: a title and an
+    abstract to find, one author, published 1 April 2025, a 2504 arXiv id."""
 
     def make(title: str, abstract: str, *, authors: tuple[str, ...] = ("Ada Lovelace",), **fields):
         fields.setdefault("arxiv_id", factories.arxiv_id("2504"))
@@ -126,7 +126,7 @@ CORPUS = [
 
 
 @pytest.fixture
-def corpus(make_paper, search_backend):
+def corpus(make_search_paper, search_backend):
     """The papers above, indexed: a dict from key to Paper."""
     from paperfeed.search import sync
 
@@ -134,6 +134,6 @@ def corpus(make_paper, search_backend):
     for spec in CORPUS:
         spec = dict(spec)
         key = spec.pop("key")
-        papers[key] = make_paper(spec.pop("title"), spec.pop("abstract"), **spec)
+        papers[key] = make_search_paper(spec.pop("title"), spec.pop("abstract"), **spec)
     sync.rebuild()
     return papers

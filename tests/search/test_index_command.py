@@ -17,32 +17,32 @@ def run(*args) -> str:
     return out.getvalue()
 
 
-def test_status_before_any_build_says_to_rebuild(search_backend, make_paper):
-    make_paper("A paper about lattices", "Lattice cryptography.")
+def test_status_before_any_build_says_to_rebuild(search_backend, make_search_paper):
+    make_search_paper("A paper about lattices", "Lattice cryptography.")
     out = run("status")
     assert "(no index yet)" in out
     assert "run `paperfeed index rebuild`" in out
 
 
-def test_rebuild_then_status_reports_counts_and_up_to_date(search_backend, make_paper):
+def test_rebuild_then_status_reports_counts_and_up_to_date(search_backend, make_search_paper):
     for i in range(3):
-        make_paper(f"Lattice paper {i}", "Lattice cryptography.")
+        make_search_paper(f"Lattice paper {i}", "Lattice cryptography.")
     assert "Rebuilt the index with 3 papers" in run("rebuild")
     out = run("status")
     assert "documents:        3 (vectors: 3)" in out
     assert "stale:            0" in out
     assert "Up to date." in out
-    make_paper("One more lattice paper", "Lattice cryptography.")
+    make_search_paper("One more lattice paper", "Lattice cryptography.")
     assert "stale:            1" in run("status")
     assert "Indexed 1 papers" in run("catch-up")
     assert "Up to date." in run("status")
 
 
-def test_a_crash_while_writing_vectors_leaves_the_index_usable(settings, make_paper, monkeypatch):
+def test_a_crash_while_writing_vectors_leaves_the_index_usable(settings, make_search_paper, monkeypatch):
     settings.SEARCH_BACKEND = "local"
-    make_paper("Lattice cryptography basics", "Learning with errors.")
+    make_search_paper("Lattice cryptography basics", "Learning with errors.")
     sync.rebuild()
-    make_paper("Isogeny cryptography", "Supersingular isogeny graphs.")
+    make_search_paper("Isogeny cryptography", "Supersingular isogeny graphs.")
 
     from paperfeed.search.backends import local_generation
 
@@ -66,10 +66,10 @@ def test_a_crash_while_writing_vectors_leaves_the_index_usable(settings, make_pa
     assert "Up to date." in run("status")
 
 
-def test_catch_up_adds_a_small_segment_and_leaves_the_base_vector_file_alone(settings, make_paper):
+def test_catch_up_adds_a_small_segment_and_leaves_the_base_vector_file_alone(settings, make_search_paper):
     settings.SEARCH_BACKEND = "local"
     for i in range(3):
-        make_paper(f"Lattice paper {i}", "Lattice cryptography.")
+        make_search_paper(f"Lattice paper {i}", "Lattice cryptography.")
     sync.rebuild()
     from paperfeed.search.backends import get_backend
 
@@ -77,7 +77,7 @@ def test_catch_up_adds_a_small_segment_and_leaves_the_base_vector_file_alone(set
     base = sorted(directory.glob("vectors-*.npy"))
     assert len(base) == 1
     before = base[0].stat()
-    make_paper("Isogeny cryptography", "Supersingular isogeny graphs.")
+    make_search_paper("Isogeny cryptography", "Supersingular isogeny graphs.")
     sync.catch_up()
     after = base[0].stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
@@ -86,17 +86,17 @@ def test_catch_up_adds_a_small_segment_and_leaves_the_base_vector_file_alone(set
     assert search_papers("supersingular isogeny", mode="dense")[0][0].paper.title == "Isogeny cryptography"
 
 
-def test_segments_are_folded_into_the_base_once_they_grow(settings, make_paper, monkeypatch):
+def test_segments_are_folded_into_the_base_once_they_grow(settings, make_search_paper, monkeypatch):
     settings.SEARCH_BACKEND = "local"
     from paperfeed.search.backends import get_backend, vectors
 
     monkeypatch.setattr(vectors, "COMPACT_MIN_ROWS", 2)
-    make_paper("Lattice cryptography basics", "Learning with errors.")
+    make_search_paper("Lattice cryptography basics", "Learning with errors.")
     sync.rebuild()
-    make_paper("Isogeny cryptography", "Supersingular isogeny graphs.")
+    make_search_paper("Isogeny cryptography", "Supersingular isogeny graphs.")
     sync.catch_up()  # one row in segments: below the threshold
     assert get_backend().state().segments == 1
-    make_paper("Code-based cryptography", "McEliece with Goppa codes.")
+    make_search_paper("Code-based cryptography", "McEliece with Goppa codes.")
     sync.catch_up()  # two rows: folded into a new base
     state = get_backend().state()
     assert state.segments == 0 and state.vectors == 3
@@ -105,9 +105,9 @@ def test_segments_are_folded_into_the_base_once_they_grow(settings, make_paper, 
     assert search_papers("goppa codes mceliece")[0][0].paper.title == "Code-based cryptography"
 
 
-def test_searches_use_the_old_index_while_a_rebuild_is_in_progress(settings, make_paper):
+def test_searches_use_the_old_index_while_a_rebuild_is_in_progress(settings, make_search_paper):
     settings.SEARCH_BACKEND = "local"
-    make_paper("Lattice cryptography basics", "Learning with errors.")
+    make_search_paper("Lattice cryptography basics", "Learning with errors.")
     sync.rebuild()
     from paperfeed.search.backends import get_backend
     from paperfeed.search.embedding import get_embedder
@@ -121,9 +121,11 @@ def test_searches_use_the_old_index_while_a_rebuild_is_in_progress(settings, mak
     assert search_papers("lattice")[0][0].paper.title == "Lattice cryptography basics"
 
 
-def test_ingest_makes_new_papers_searchable_incrementally(settings, search_backend, make_paper, tmp_path):
+def test_ingest_makes_new_papers_searchable_incrementally(
+    settings, search_backend, make_search_paper, tmp_path
+):
     settings.SEARCH_INDEX_ON_INGEST = True
-    make_paper("Lattice cryptography basics", "Learning with errors.")
+    make_search_paper("Lattice cryptography basics", "Learning with errors.")
     sync.rebuild()
     dump = tmp_path / "papers.jsonl"
     dump.write_text(
@@ -139,9 +141,9 @@ def test_ingest_makes_new_papers_searchable_incrementally(settings, search_backe
     assert hits[0].paper.arxiv_id == "2503.11677"
 
 
-def test_ingest_can_leave_the_index_alone(settings, search_backend, make_paper, tmp_path):
+def test_ingest_can_leave_the_index_alone(settings, search_backend, make_search_paper, tmp_path):
     settings.SEARCH_INDEX_ON_INGEST = True
-    make_paper("Lattice cryptography basics", "Learning with errors.")
+    make_search_paper("Lattice cryptography basics", "Learning with errors.")
     sync.rebuild()
     dump = tmp_path / "papers.jsonl"
     dump.write_text(
@@ -153,20 +155,22 @@ def test_ingest_can_leave_the_index_alone(settings, search_backend, make_paper, 
     assert sync.status().stale == 1
 
 
-def test_a_reader_whose_segments_were_compacted_away_reads_the_new_files(settings, make_paper, monkeypatch):
+def test_a_reader_whose_segments_were_compacted_away_reads_the_new_files(
+    settings, make_search_paper, monkeypatch
+):
     settings.SEARCH_BACKEND = "local"
     from paperfeed.search.backends import get_backend, vectors
     from paperfeed.search.backends.local import LocalGeneration
 
-    make_paper("Lattice cryptography basics", "Learning with errors.")
+    make_search_paper("Lattice cryptography basics", "Learning with errors.")
     sync.rebuild()
-    make_paper("Isogeny cryptography", "Supersingular isogeny graphs.")
+    make_search_paper("Isogeny cryptography", "Supersingular isogeny graphs.")
     sync.catch_up()
     directory = get_backend().live.directory
     reader = LocalGeneration(directory)  # another process: has read meta.json, not the vectors yet
     assert reader.meta["segments"]
     monkeypatch.setattr(vectors, "COMPACT_MIN_ROWS", 1)
-    make_paper("Code-based cryptography", "McEliece with Goppa codes.")
+    make_search_paper("Code-based cryptography", "McEliece with Goppa codes.")
     sync.catch_up()  # compacts: the segment the reader knows of is deleted
     assert not list(directory.glob("segment-*"))
     assert len(reader.vectors) == 3

@@ -195,9 +195,9 @@ def test_the_related_keyword_search_reads_titles_and_abstracts_not_author_names(
     assert backend.similar_words(["lovelace", "shannon"], 10) == []  # the diffusion paper's authors
 
 
-def test_catch_up_indexes_new_and_changed_papers_only(corpus, make_paper):
+def test_catch_up_indexes_new_and_changed_papers_only(corpus, make_search_paper):
     assert sync.status().stale == 0
-    added = make_paper(
+    added = make_search_paper(
         "Quantum Error Correction with Surface Codes", "Logical qubits protected by surface codes."
     )
     changed = corpus["sorting"]
@@ -223,8 +223,10 @@ def test_related_papers_are_topical_and_exclude_the_paper_itself(corpus):
     assert corpus["sorting"] not in related[:2]
 
 
-def test_related_papers_of_an_unindexed_paper_are_computed_on_the_fly(corpus, make_paper):
-    fresh = make_paper("Forgetting training data in deep models", "Removing learned records from networks.")
+def test_related_papers_of_an_unindexed_paper_are_computed_on_the_fly(corpus, make_search_paper):
+    fresh = make_search_paper(
+        "Forgetting training data in deep models", "Removing learned records from networks."
+    )
     related = related_papers(fresh, limit=2)
     assert fresh not in related
     assert {corpus["unlearning"], corpus["forgetting"]} & set(related)
@@ -302,8 +304,8 @@ def test_bad_options_are_refused(corpus):
         search_papers("learning", mode="magic")
 
 
-def test_related_papers_are_empty_before_the_index_is_built(search_backend, make_paper):
-    paper = make_paper("Lonely paper", "Nothing indexed yet.")
+def test_related_papers_are_empty_before_the_index_is_built(search_backend, make_search_paper):
+    paper = make_search_paper("Lonely paper", "Nothing indexed yet.")
     assert related_papers(paper) == []
     assert more_like_these([paper]) == []
 

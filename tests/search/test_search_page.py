@@ -77,11 +77,11 @@ def test_engine_syntax_never_gives_a_server_error(client, corpus, query):
     assert "Traceback" not in response.content.decode()
 
 
-def test_pages_link_to_each_other(client, corpus, make_paper):
+def test_pages_link_to_each_other(client, corpus, make_search_paper):
     from paperfeed.search import sync
 
     for i in range(25):
-        make_paper(f"Sparse attention variant {i}", "Sparse attention for long documents.")
+        make_search_paper(f"Sparse attention variant {i}", "Sparse attention for long documents.")
     sync.catch_up()
     first = client.get("/search", {"q": "sparse attention"}).content.decode()
     assert "Page 1 of 2" in first and 'rel="next"' in first

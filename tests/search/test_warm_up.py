@@ -24,9 +24,9 @@ def test_warm_up_in_the_background_returns_a_thread_that_finishes(corpus):
     assert not thread.is_alive()
 
 
-def test_warm_up_before_any_index_exists_does_not_fail(search_backend, make_paper, caplog):
+def test_warm_up_before_any_index_exists_does_not_fail(search_backend, make_search_paper, caplog):
     # warm_up() never raises (it logs a failure instead), so the log is what tells success apart.
-    make_paper("A paper", "Not indexed yet.")
+    make_search_paper("A paper", "Not indexed yet.")
     embedding._embedder.cache_clear()
     with caplog.at_level(logging.WARNING):
         warm_up()

@@ -21,41 +21,41 @@ def test_an_empty_site_explains_how_to_load_papers(client):
     assert b"paperfeed ingest file" in response.content
 
 
-def test_the_front_page_shows_the_latest_day_with_papers(client, add_paper):
-    add_paper("Older", on=DAY - timedelta(days=3))
-    add_paper("Latest", on=DAY)
+def test_the_front_page_shows_the_latest_day_with_papers(client, make_dated_paper):
+    make_dated_paper("Older", on=DAY - timedelta(days=3))
+    make_dated_paper("Latest", on=DAY)
     response = client.get("/")
     assert titles(response) == ["Latest"]
     assert response.context["period"].start == DAY
 
 
-def test_a_day_is_ordered_by_upvotes_then_submission_order(client, add_paper):
+def test_a_day_is_ordered_by_upvotes_then_submission_order(client, make_dated_paper):
     at = datetime(2025, 3, 18, 9, tzinfo=UTC)
-    add_paper("Second submitted, 5 votes", on=DAY, upvotes=5, submitted_at=at + timedelta(minutes=2))
-    add_paper("First submitted, 5 votes", on=DAY, upvotes=5, submitted_at=at + timedelta(minutes=1))
-    add_paper("Most votes", on=DAY, upvotes=40, submitted_at=at + timedelta(minutes=3))
-    add_paper("Another day", on=DAY + timedelta(days=1), upvotes=99)
+    make_dated_paper("Second submitted, 5 votes", on=DAY, upvotes=5, submitted_at=at + timedelta(minutes=2))
+    make_dated_paper("First submitted, 5 votes", on=DAY, upvotes=5, submitted_at=at + timedelta(minutes=1))
+    make_dated_paper("Most votes", on=DAY, upvotes=40, submitted_at=at + timedelta(minutes=3))
+    make_dated_paper("Another day", on=DAY + timedelta(days=1), upvotes=99)
     response = client.get("/papers/date/2025-03-18")
     assert titles(response) == ["Most votes", "First submitted, 5 votes", "Second submitted, 5 votes"]
 
 
-def test_a_day_can_be_sorted_newest_first(client, add_paper):
+def test_a_day_can_be_sorted_newest_first(client, make_dated_paper):
     at = datetime(2025, 3, 18, 9, tzinfo=UTC)
-    add_paper("Early", on=DAY, upvotes=50, submitted_at=at)
-    add_paper("Late", on=DAY, upvotes=1, submitted_at=at + timedelta(hours=5))
+    make_dated_paper("Early", on=DAY, upvotes=50, submitted_at=at)
+    make_dated_paper("Late", on=DAY, upvotes=1, submitted_at=at + timedelta(hours=5))
     assert titles(client.get("/papers/date/2025-03-18?sort=newest")) == ["Late", "Early"]
 
 
-def test_an_unknown_sort_falls_back_to_upvotes(client, add_paper):
-    add_paper("Few", on=DAY, upvotes=1)
-    add_paper("Many", on=DAY, upvotes=9)
+def test_an_unknown_sort_falls_back_to_upvotes(client, make_dated_paper):
+    make_dated_paper("Few", on=DAY, upvotes=1)
+    make_dated_paper("Many", on=DAY, upvotes=9)
     assert titles(client.get("/papers/date/2025-03-18?sort=bogus")) == ["Many", "Few"]
 
 
-def test_a_day_links_to_the_previous_and_next_days_that_have_papers(client, add_paper):
-    add_paper("Before", on=date(2025, 3, 14))
-    add_paper("Today", on=DAY)
-    add_paper("After", on=date(2025, 3, 20))
+def test_a_day_links_to_the_previous_and_next_days_that_have_papers(client, make_dated_paper):
+    make_dated_paper("Before", on=date(2025, 3, 14))
+    make_dated_paper("Today", on=DAY)
+    make_dated_paper("After", on=date(2025, 3, 20))
     response = client.get("/papers/date/2025-03-18")
     assert response.context["previous_url"] == "/papers/date/2025-03-14"
     assert response.context["next_url"] == "/papers/date/2025-03-20"
@@ -75,33 +75,33 @@ def test_a_day_without_papers_says_so(client):
     assert b"No papers" in response.content
 
 
-def test_a_week_holds_its_seven_days(client, add_paper):
-    add_paper("Sunday before", on=date(2025, 3, 16), upvotes=100)
-    add_paper("Monday", on=date(2025, 3, 17), upvotes=1)
-    add_paper("Sunday", on=date(2025, 3, 23), upvotes=2)
-    add_paper("Monday after", on=date(2025, 3, 24), upvotes=100)
+def test_a_week_holds_its_seven_days(client, make_dated_paper):
+    make_dated_paper("Sunday before", on=date(2025, 3, 16), upvotes=100)
+    make_dated_paper("Monday", on=date(2025, 3, 17), upvotes=1)
+    make_dated_paper("Sunday", on=date(2025, 3, 23), upvotes=2)
+    make_dated_paper("Monday after", on=date(2025, 3, 24), upvotes=100)
     response = client.get("/papers/week/2025-W12")
     assert titles(response) == ["Sunday", "Monday"]
     assert response.context["previous_url"] == "/papers/week/2025-W11"
 
 
-def test_a_month_holds_its_days(client, add_paper):
-    add_paper("In March", on=date(2025, 3, 31))
-    add_paper("In April", on=date(2025, 4, 1))
+def test_a_month_holds_its_days(client, make_dated_paper):
+    make_dated_paper("In March", on=date(2025, 3, 31))
+    make_dated_paper("In April", on=date(2025, 4, 1))
     assert titles(client.get("/papers/month/2025-03")) == ["In March"]
 
 
-def test_the_feed_filters_by_arxiv_category_exactly(client, add_paper):
-    add_paper("Learning", on=DAY, categories="cs.LG stat.ML")
-    add_paper("Language", on=DAY, categories="cs.CL")
-    add_paper("Learning theory", on=DAY, categories="stat.ML cs.LG")
+def test_the_feed_filters_by_arxiv_category_exactly(client, make_dated_paper):
+    make_dated_paper("Learning", on=DAY, categories="cs.LG stat.ML")
+    make_dated_paper("Language", on=DAY, categories="cs.CL")
+    make_dated_paper("Learning theory", on=DAY, categories="stat.ML cs.LG")
     response = client.get("/papers/date/2025-03-18?cat=cs.LG")
     assert sorted(titles(response)) == ["Learning", "Learning theory"]
     assert ("cs.LG", 2) in response.context["categories"]
 
 
-def test_cards_show_authors_abstract_votes_comments_code_and_categories(client, add_paper):
-    add_paper(
+def test_cards_show_authors_abstract_votes_comments_code_and_categories(client, make_dated_paper):
+    make_dated_paper(
         "Card paper",
         on=DAY,
         upvotes=12,
@@ -118,25 +118,25 @@ def test_cards_show_authors_abstract_votes_comments_code_and_categories(client, 
     assert "cs.CV" in html and "cs.AI" in html
 
 
-def test_hidden_papers_and_listings_stay_off_the_feed(client, add_paper):
-    add_paper("Visible", on=DAY)
-    add_paper("Hidden paper", on=DAY, hidden=True)
-    hidden_listing = add_paper("Hidden listing", on=DAY)
+def test_hidden_papers_and_listings_stay_off_the_feed(client, make_dated_paper):
+    make_dated_paper("Visible", on=DAY)
+    make_dated_paper("Hidden paper", on=DAY, hidden=True)
+    hidden_listing = make_dated_paper("Hidden listing", on=DAY)
     Listing.objects.filter(paper=hidden_listing).update(hidden=True)
     assert titles(client.get("/papers/date/2025-03-18")) == ["Visible"]
 
 
-def test_trending_lets_a_strong_recent_paper_stay_above_fresh_weak_ones(client, add_paper):
+def test_trending_lets_a_strong_recent_paper_stay_above_fresh_weak_ones(client, make_dated_paper):
     now = datetime.now(UTC)
-    add_paper(
+    make_dated_paper(
         "Strong, yesterday",
         on=(now - timedelta(days=1)).date(),
         upvotes=150,
         submitted_at=now - timedelta(days=1),
     )
-    add_paper("Fresh, few votes", on=now.date(), upvotes=3, submitted_at=now - timedelta(hours=1))
-    add_paper("Fresh, more votes", on=now.date(), upvotes=30, submitted_at=now - timedelta(hours=2))
-    add_paper(
+    make_dated_paper("Fresh, few votes", on=now.date(), upvotes=3, submitted_at=now - timedelta(hours=1))
+    make_dated_paper("Fresh, more votes", on=now.date(), upvotes=30, submitted_at=now - timedelta(hours=2))
+    make_dated_paper(
         "Old and forgotten",
         on=(now - timedelta(days=30)).date(),
         upvotes=500,
@@ -146,9 +146,9 @@ def test_trending_lets_a_strong_recent_paper_stay_above_fresh_weak_ones(client, 
     assert titles(response) == ["Strong, yesterday", "Fresh, more votes", "Fresh, few votes"]
 
 
-def test_trending_on_an_archive_is_measured_from_the_last_submission(client, add_paper):
+def test_trending_on_an_archive_is_measured_from_the_last_submission(client, make_dated_paper):
     last_active = datetime(2025, 3, 18, 12, tzinfo=UTC)
-    add_paper("Archive hit", on=DAY, upvotes=10, submitted_at=last_active)
+    make_dated_paper("Archive hit", on=DAY, upvotes=10, submitted_at=last_active)
     assert titles(client.get("/papers/trending")) == ["Archive hit"]
 
 
@@ -177,8 +177,8 @@ def test_an_impossible_date_from_the_date_picker_is_a_friendly_400(client):
 
 
 @pytest.mark.parametrize("page", ["999999", "0", "-1", "abc", "9" * 40])
-def test_a_page_number_out_of_range_is_a_friendly_404(client, add_paper, page):
-    add_paper("Only", on=DAY)
+def test_a_page_number_out_of_range_is_a_friendly_404(client, make_dated_paper, page):
+    make_dated_paper("Only", on=DAY)
     response = client.get(f"/papers/date/2025-03-18?page={page}")
     assert response.status_code == 404
     assert b"Back to today" in response.content

@@ -51,16 +51,18 @@ def cached_page(django_assert_num_queries):
     return get
 
 
-def test_a_repeated_visitor_view_is_served_from_the_cache_with_a_single_query(client, add_paper, cached_page):
-    add_paper("Cached", on=DAY)
+def test_a_repeated_visitor_view_is_served_from_the_cache_with_a_single_query(
+    client, make_dated_paper, cached_page
+):
+    make_dated_paper("Cached", on=DAY)
     first = page(client)
     second = cached_page()
     assert TOKEN.sub("", first) == TOKEN.sub("", second)
     assert "Cached" in second
 
 
-def test_a_vote_shows_up_on_the_next_anonymous_page_view(client, make_user, add_paper, cached_page):
-    paper = add_paper("Popular", on=DAY, upvotes=41)
+def test_a_vote_shows_up_on_the_next_anonymous_page_view(client, make_user, make_dated_paper, cached_page):
+    paper = make_dated_paper("Popular", on=DAY, upvotes=41)
     voter = make_user()
     assert upvote_count(page(client), paper) == 41
     assert upvote_count(cached_page(), paper) == 41
@@ -69,8 +71,8 @@ def test_a_vote_shows_up_on_the_next_anonymous_page_view(client, make_user, add_
     assert upvote_count(page(client, "/papers/date/2025-03-18"), paper) == 42
 
 
-def test_writes_that_bypass_model_signals_invalidate_too(client, add_paper, cached_page):
-    paper = add_paper("Old title", on=DAY)
+def test_writes_that_bypass_model_signals_invalidate_too(client, make_dated_paper, cached_page):
+    paper = make_dated_paper("Old title", on=DAY)
     assert "Old title" in page(client)
     assert "Old title" in cached_page()
     Paper.objects.filter(pk=paper.pk).update(title="New title")  # one UPDATE, no save()
@@ -79,8 +81,8 @@ def test_writes_that_bypass_model_signals_invalidate_too(client, add_paper, cach
     assert "New title" not in page(client, "/papers/date/2025-03-18")
 
 
-def test_a_new_comment_changes_the_count_on_the_next_view(client, make_user, add_paper, cached_page):
-    paper = add_paper("Discussed", on=DAY)
+def test_a_new_comment_changes_the_count_on_the_next_view(client, make_user, make_dated_paper, cached_page):
+    paper = make_dated_paper("Discussed", on=DAY)
     author = make_user()
     page(client)
     before = cached_page()
@@ -90,9 +92,9 @@ def test_a_new_comment_changes_the_count_on_the_next_view(client, make_user, add
     assert re.search(r"</svg> 1<span class=\"visually-hidden\"> comments", after)
 
 
-def test_each_sort_category_and_page_is_cached_separately(client, add_paper):
-    add_paper("Machine learning", on=DAY, categories="cs.LG", upvotes=1)
-    add_paper("Vision", on=DAY, categories="cs.CV", upvotes=9)
+def test_each_sort_category_and_page_is_cached_separately(client, make_dated_paper):
+    make_dated_paper("Machine learning", on=DAY, categories="cs.LG", upvotes=1)
+    make_dated_paper("Vision", on=DAY, categories="cs.CV", upvotes=9)
     page(client)
     only_lg = page(client, "/?cat=cs.LG")
     assert "Machine learning" in only_lg and "Vision" not in only_lg
@@ -100,8 +102,10 @@ def test_each_sort_category_and_page_is_cached_separately(client, add_paper):
     assert "Machine learning" in page(client, "/?utm_source=mail")  # other parameters: rendered, not cached
 
 
-def test_a_signed_in_member_sees_their_own_upvoted_state_and_name(client, make_user, add_paper, cached_page):
-    paper = add_paper("Liked", on=DAY, upvotes=5)
+def test_a_signed_in_member_sees_their_own_upvoted_state_and_name(
+    client, make_user, make_dated_paper, cached_page
+):
+    paper = make_dated_paper("Liked", on=DAY, upvotes=5)
     alice = make_user("alice")
     page(client)
     cached_page()
@@ -117,8 +121,8 @@ def test_a_signed_in_member_sees_their_own_upvoted_state_and_name(client, make_u
     assert upvote_count(visitor, paper) == 6
 
 
-def test_a_members_page_is_never_served_to_visitors_or_other_members(client, make_user, add_paper):
-    add_paper("Shared", on=DAY)
+def test_a_members_page_is_never_served_to_visitors_or_other_members(client, make_user, make_dated_paper):
+    make_dated_paper("Shared", on=DAY)
     alice, bob = make_user("alice"), make_user("bob")
     alice_client, bob_client = Client(), Client()
     alice_client.force_login(alice)
@@ -131,8 +135,8 @@ def test_a_members_page_is_never_served_to_visitors_or_other_members(client, mak
     assert TOKEN.findall(alice_page)[0] not in visitor_page + bob_page
 
 
-def test_every_visitor_gets_their_own_csrf_token_that_matches_their_cookie(add_paper):
-    add_paper("Tokens", on=DAY)
+def test_every_visitor_gets_their_own_csrf_token_that_matches_their_cookie(make_dated_paper):
+    make_dated_paper("Tokens", on=DAY)
     tokens = []
     for _ in range(3):
         visitor = Client(enforce_csrf_checks=True)
@@ -150,8 +154,8 @@ def test_every_visitor_gets_their_own_csrf_token_that_matches_their_cookie(add_p
     assert len(set(tokens)) == 3
 
 
-def test_a_visitor_with_messages_waiting_gets_a_fresh_page(client, add_paper):
-    add_paper("Messages", on=DAY)
+def test_a_visitor_with_messages_waiting_gets_a_fresh_page(client, make_dated_paper):
+    make_dated_paper("Messages", on=DAY)
     page(client)
     storage = CookieStorage(RequestFactory().get("/"))
     storage.add(constants.SUCCESS, "Check your inbox to confirm.")
@@ -161,8 +165,8 @@ def test_a_visitor_with_messages_waiting_gets_a_fresh_page(client, add_paper):
     assert "Check your inbox to confirm." in page(client)
 
 
-def test_the_feed_version_changes_with_writes_and_not_with_reads(make_user, add_paper):
-    paper = add_paper("Versioned", on=DAY)
+def test_the_feed_version_changes_with_writes_and_not_with_reads(make_user, make_dated_paper):
+    paper = make_dated_paper("Versioned", on=DAY)
     before = feed_version.current()
     assert before is not None
     list(Paper.objects.all())
@@ -175,8 +179,10 @@ def test_the_feed_version_changes_with_writes_and_not_with_reads(make_user, add_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_vote_committed_by_another_connection_shows_on_the_live_site(live_server, make_user, add_paper):
-    paper = add_paper("Live", on=DAY, upvotes=1)
+def test_a_vote_committed_by_another_connection_shows_on_the_live_site(
+    live_server, make_user, make_dated_paper
+):
+    paper = make_dated_paper("Live", on=DAY, upvotes=1)
     with httpx.Client(base_url=live_server.url) as visitor:
         assert upvote_count(visitor.get("/").text, paper) == 1
         assert upvote_count(visitor.get("/").text, paper) == 1

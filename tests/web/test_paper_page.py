@@ -7,8 +7,8 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_the_paper_page_shows_the_paper_in_full(client, add_paper):
-    paper = add_paper(
+def test_the_paper_page_shows_the_paper_in_full(client, make_dated_paper):
+    paper = make_dated_paper(
         "Attention Is All You Need",
         arxiv_id="1706.03762",
         version=7,
@@ -36,13 +36,13 @@ def test_the_paper_page_shows_the_paper_in_full(client, add_paper):
     assert 'href="/papers/date/2025-03-18"' in html
 
 
-def test_old_style_ids_with_a_slash_have_pages(client, add_paper):
-    add_paper("Superstrings", arxiv_id="hep-th/9901001")
+def test_old_style_ids_with_a_slash_have_pages(client, make_dated_paper):
+    make_dated_paper("Superstrings", arxiv_id="hep-th/9901001")
     assert client.get("/papers/hep-th/9901001").status_code == 200
 
 
-def test_bibtex_downloads(client, add_paper):
-    add_paper("Deep Residual Learning", arxiv_id="1512.03385", authors=("Kaiming He", "Xiangyu Zhang"))
+def test_bibtex_downloads(client, make_dated_paper):
+    make_dated_paper("Deep Residual Learning", arxiv_id="1512.03385", authors=("Kaiming He", "Xiangyu Zhang"))
     response = client.get("/papers/1512.03385.bib")
     assert response["Content-Type"].startswith("application/x-bibtex")
     body = response.content.decode()
@@ -60,8 +60,8 @@ def test_a_malformed_id_is_a_404(client):
     assert client.get("/papers/not-an-id").status_code == 404
 
 
-def test_a_hidden_paper_is_gone_for_everyone_but_staff(client, add_paper, django_user_model):
-    add_paper("Spam", arxiv_id="2502.00001", hidden=True)
+def test_a_hidden_paper_is_gone_for_everyone_but_staff(client, make_dated_paper, django_user_model):
+    make_dated_paper("Spam", arxiv_id="2502.00001", hidden=True)
     assert client.get("/papers/2502.00001").status_code == 404
     staff = django_user_model.objects.create_user("mod", "mod@example.org", "pw", is_staff=True)
     client.force_login(staff)
