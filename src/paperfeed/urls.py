@@ -5,7 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("paperfeed.api.urls")),
-    path("", include("paperfeed.search.urls")),
     path("", include("paperfeed.syndication.urls")),
     path("", include("paperfeed.digests.urls")),
     path("", include("paperfeed.community.urls")),

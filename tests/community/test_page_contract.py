@@ -6,8 +6,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
-from paperfeed.community.context import paper_page_context, voted_paper_ids
+from paperfeed.community.context import paper_page_context
 from paperfeed.community.models import Collection, CollectionItem, Comment, Vote
+from paperfeed.community.shown import voted_paper_ids
 
 pytestmark = pytest.mark.django_db
 

@@ -62,10 +62,11 @@ def test_the_api_and_markdown_leave_hidden_authors_out(client, paper, url):
 
 
 def test_digests_use_the_same_rule(paper):
-    from paperfeed.digests.compose import attach_authors, author_line
+    from paperfeed.digests.compose import DigestItem, author_line, show_items
 
-    attach_authors([paper])
-    assert author_line(paper) == "Grace Hopper, Alan Turing"
+    item = DigestItem(paper)
+    show_items([item])
+    assert author_line(item.authors) == "Grace Hopper, Alan Turing"
 
 
 def test_a_hidden_author_has_no_author_feed_of_their_papers(paper):

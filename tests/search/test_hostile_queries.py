@@ -18,14 +18,14 @@ from paperfeed.papers.models import Authorship
 def test_the_first_and_last_days_of_the_calendar_are_filters_like_any_other(client, corpus, params):
     response = client.get("/search", params)
     assert response.status_code == 200
-    assert f'id="hit-{corpus["unlearning"].pk}"' in response.content.decode()
+    assert f'id="title-{corpus["unlearning"].pk}"' in response.content.decode()
 
 
 def test_control_characters_in_a_query_are_dropped(client, corpus):
     query = {"q": "unle\x01arning\x00"}
     response = client.get("/search", query)
     assert response.status_code == 200
-    assert f'id="hit-{corpus["unlearning"].pk}"' in response.content.decode()
+    assert f'id="title-{corpus["unlearning"].pk}"' in response.content.decode()
     response = client.get("/api/papers/search", query)
     assert response.status_code == 200
     assert response.json()[0]["paper"]["id"] == corpus["unlearning"].arxiv_id
@@ -46,4 +46,4 @@ def test_a_hidden_author_is_neither_shown_nor_found(client, corpus):
     html = client.get("/search", {"q": "unlearning"}).content.decode()
     assert "Grace Hopper" in html and "Hidden Person" not in html
     response = client.get("/search", {"q": 'author:"Hidden Person"'})
-    assert f'id="hit-{paper.pk}"' not in response.content.decode()
+    assert f'id="title-{paper.pk}"' not in response.content.decode()

@@ -10,8 +10,8 @@ def test_an_arxiv_id_shows_that_paper_first(client, corpus):
     response = client.get("/search", {"q": f"https://arxiv.org/abs/{target.arxiv_id}v1"})
     assert response.status_code == 200
     html = response.content.decode()
-    first_hit = html.index('id="hit-')
-    assert html[first_hit:].startswith(f'id="hit-{target.pk}"')
+    first_hit = html.index('id="title-')
+    assert html[first_hit:].startswith(f'id="title-{target.pk}"')
 
 
 def test_results_show_title_authors_date_upvotes_and_highlighted_words(client, corpus):
@@ -27,16 +27,16 @@ def test_results_show_title_authors_date_upvotes_and_highlighted_words(client, c
 def test_filters_are_form_controls_that_narrow_results(client, corpus):
     response = client.get("/search", {"q": "model", "cat": "cs.CV", "sort": "newest"})
     html = response.content.decode()
-    assert f'id="hit-{corpus["diffusion"].pk}"' in html
-    assert f'id="hit-{corpus["unlearning"].pk}"' not in html
+    assert f'id="title-{corpus["diffusion"].pk}"' in html
+    assert f'id="title-{corpus["unlearning"].pk}"' not in html
     assert 'name="cat" value="cs.CV"' in html
     assert '<option value="newest" selected>' in html
     response = client.get(
         "/search", {"q": "model", "code": "1", "after": "2025-01-01", "before": "2025-12-31"}
     )
     html = response.content.decode()
-    assert f'id="hit-{corpus["unlearning"].pk}"' in html
-    assert f'id="hit-{corpus["diffusion"].pk}"' not in html
+    assert f'id="title-{corpus["unlearning"].pk}"' in html
+    assert f'id="title-{corpus["diffusion"].pk}"' not in html
 
 
 def test_filters_alone_list_papers(client, corpus):

@@ -38,21 +38,3 @@ def author_rows(paper_ids: list[int]) -> list[AuthorRow]:
         cursor.execute(sql, paper_ids)
         # SQLite answers 0/1 for booleans.
         return [(*row[:3], bool(row[3]), *row[4:]) for row in cursor.fetchall()]
-
-
-def local_comment_counts(paper_ids: list[int]) -> dict[int, int]:
-    """Visible (neither hidden nor deleted) comments made on this site, per paper that has any."""
-    from paperfeed.community.models import Comment
-
-    if not paper_ids:
-        return {}
-    q = connection.ops.quote_name
-    sql = (
-        f"SELECT {q('paper_id')}, COUNT(*) FROM {q(Comment._meta.db_table)}"
-        f" WHERE {q('hidden')} = %s AND {q('deleted')} = %s"
-        f" AND {q('paper_id')} IN ({_placeholders(len(paper_ids))})"
-        f" GROUP BY {q('paper_id')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [False, False, *paper_ids])
-        return dict(cursor.fetchall())

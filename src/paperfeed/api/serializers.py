@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from paperfeed.api.row_queries import author_rows, local_comment_counts
+from paperfeed.api.row_queries import author_rows
+from paperfeed.community.shown import comment_total, site_comment_counts
 from paperfeed.papers.models import Listing, Paper
 
 # Serialisation works on plain rows (``.values()`` dicts), not model instances: building
@@ -105,10 +106,10 @@ class PaperExtras:
                 for row in listings.values_list("paper_id", *SUBMISSION_COLUMNS)
             }
         self.submissions = submissions
-        self.local_comments = local_comment_counts(paper_ids)
+        self.local_comments = site_comment_counts(paper_ids)
 
     def comment_count(self, paper: PaperRow) -> int:
-        return paper["imported_comment_count"] + self.local_comments.get(paper["id"], 0)
+        return comment_total(paper["imported_comment_count"], self.local_comments.get(paper["id"], 0))
 
 
 def paper_dict(paper: PaperRow, extras: PaperExtras) -> dict:

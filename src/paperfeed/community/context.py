@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest
 
 from paperfeed.community import comments
 from paperfeed.community.forms import CollectionForm, CommentForm
-from paperfeed.community.models import Collection, Vote
+from paperfeed.community.models import Collection
+from paperfeed.community.shown import comment_total, voted_paper_ids
 from paperfeed.papers.models import Paper
-
-
-def voted_paper_ids(user, paper_ids: Iterable[int]) -> set[int]:
-    """The ids among ``paper_ids`` that ``user`` has upvoted (empty for anonymous visitors)."""
-    if not user.is_authenticated:
-        return set()
-    return set(
-        Vote.objects.filter(user=user, paper_id__in=list(paper_ids)).values_list("paper_id", flat=True)
-    )
 
 
 def login_url_for(request: HttpRequest) -> str:
@@ -54,7 +44,7 @@ def paper_page_context(request: HttpRequest, paper: Paper) -> dict:
     return {
         "voted": voted_paper_ids(user, [paper.pk]) != set(),
         "comments": thread,
-        "comment_count": paper.imported_comment_count + local_count,
+        "comment_count": comment_total(paper.imported_comment_count, local_count),
         "comment_form": CommentForm() if signed_in else None,
         "login_url": login_url_for(request),
         "paper_collections": list(public),

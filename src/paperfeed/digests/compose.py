@@ -12,12 +12,13 @@ from datetime import datetime
 from django.apps import apps
 from django.db.models import Max
 
+from paperfeed.community.shown import show_papers
 from paperfeed.digests.interest import InterestRanker, Like, likes_of, recent_papers
 from paperfeed.digests.models import DigestSend, SendStatus, Subscription
 from paperfeed.digests.periods import DigestPeriod
 from paperfeed.digests.vectors import VectorSpace, choose_space
 from paperfeed.papers.feed import trending_listings
-from paperfeed.papers.models import Authorship, Paper
+from paperfeed.papers.models import Paper
 
 TRENDING_POOL = 50
 SEARCH_RESULTS = 5
@@ -29,6 +30,7 @@ class DigestItem:
     paper: Paper
     reason: str = ""
     because_id: int | None = None  # the liked paper the reason names
+    authors: list[str] = field(default_factory=list)  # as every page shows them: see show_items
 
 
 @dataclass
@@ -46,8 +48,12 @@ class Digest:
     sections: list[DigestSection] = field(default_factory=list)
 
     @property
+    def items(self) -> list[DigestItem]:
+        return [item for section in self.sections for item in section.items]
+
+    @property
     def papers(self) -> list[Paper]:
-        return [item.paper for section in self.sections for item in section.items]
+        return [item.paper for item in self.items]
 
     @property
     def is_empty(self) -> bool:
@@ -86,7 +92,7 @@ def digest_from_contents(subscription: Subscription, period: DigestPeriod, conte
         ]
         if items or section["note"]:
             digest.sections.append(DigestSection(section["key"], section["title"], items, section["note"]))
-    attach_authors(digest.papers)
+    show_items(digest.items)
     return digest
 
 
@@ -99,16 +105,15 @@ def excerpt(paper: Paper, limit: int = EXCERPT_CHARS) -> str:
     return f"{cut}…"
 
 
-def attach_authors(papers: list[Paper]) -> None:
-    """Set ``paper.author_names`` on each paper with one query for all of them."""
-    wanted = [p for p in papers if not hasattr(p, "author_names")]
-    names = Authorship.objects.names_by_paper({p.pk for p in wanted})
-    for paper in wanted:
-        paper.author_names = names[paper.pk]
+def show_items(items: list[DigestItem]) -> None:
+    """Fill in each item's authors from the read model every page uses (one query for all)."""
+    papers = {item.paper.pk: item.paper for item in items}
+    shown = {card.paper.pk: card for card in show_papers(papers.values(), listings={})}
+    for item in items:
+        item.authors = shown[item.paper.pk].authors
 
 
-def author_line(paper: Paper, shown: int = 4) -> str:
-    names = getattr(paper, "author_names", [])
+def author_line(names: list[str], shown: int = 4) -> str:
     if len(names) <= shown:
         return ", ".join(names)
     return f"{', '.join(names[:shown])} et al. ({len(names)} authors)"
@@ -171,7 +176,7 @@ class DigestComposer:
                     shown[subscription.pk].update(p.pk for p in papers)
         self._add_for_you(subscriptions, digests, shown)
         self._add_saved_searches(subscriptions, digests, shown)
-        attach_authors([p for d in digests.values() for p in d.papers])
+        show_items([item for digest in digests.values() for item in digest.items])
         return digests
 
     def _add_for_you(self, subscriptions, digests, shown) -> None:

@@ -16,10 +16,9 @@ from django.template.loader import get_template
 from django.urls import reverse
 
 from paperfeed.digests import conf, mime, signing
-from paperfeed.digests.compose import Digest, DigestSection, author_line, excerpt
+from paperfeed.digests.compose import Digest, DigestItem, DigestSection, author_line, excerpt
 from paperfeed.digests.frames import Frame
 from paperfeed.digests.models import Frequency, Subscription
-from paperfeed.papers.models import Paper
 
 SUBJECT_TITLE_CHARS = 70
 
@@ -81,11 +80,12 @@ class DigestRenderer:
         self._cards: dict[int, tuple[str, str]] = {}
         self._sections: dict[tuple, str] = {}
 
-    def _card(self, paper: Paper) -> tuple[str, str]:
+    def _card(self, item: DigestItem) -> tuple[str, str]:
+        paper = item.paper
         if paper.pk not in self._cards:
             context = {
                 "paper": paper,
-                "authors": author_line(paper),
+                "authors": author_line(item.authors),
                 "excerpt": excerpt(paper),
                 "url": signing.absolute(reverse("papers:detail", args=[paper.arxiv_id])),
                 "abs_url": paper.abs_url,
@@ -123,7 +123,7 @@ class DigestRenderer:
             frames.item.fill(
                 {
                     "reason": frames.reason.fill_escaped({"reason": item.reason}) if item.reason else "",
-                    "card": self._card(item.paper)[index],
+                    "card": self._card(item)[index],
                 }
             )
             for item in section.items

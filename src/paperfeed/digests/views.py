@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from paperfeed.community.shown import show_papers
 from paperfeed.digests import conf, signing
 from paperfeed.digests.compose import (
     DigestComposer,
-    attach_authors,
     author_line,
     digest_from_contents,
     excerpt,
@@ -193,8 +193,11 @@ def for_you(request: HttpRequest) -> HttpResponse:
     if likes:
         ranker = InterestRanker(latest_papers(), choose_space())
         picks = ranker.rank({"me": likes}, FOR_YOU_COUNT).get("me", [])
-        attach_authors([p.paper for p in picks])
-    rows = [{"pick": p, "authors": author_line(p.paper), "excerpt": excerpt(p.paper)} for p in picks]
+    shown = show_papers([pick.paper for pick in picks], listings={})
+    rows = [
+        {"pick": pick, "authors": author_line(card.authors), "excerpt": excerpt(pick.paper)}
+        for pick, card in zip(picks, shown, strict=True)
+    ]
     return render(request, "digests/for_you.html", {"rows": rows, "has_likes": bool(likes), "nav": "for_you"})
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from paperfeed.papers.models import Authorship, Paper
+from paperfeed.papers.models import Paper
 
 _PAPER_FIELDS = Paper._meta.concrete_fields
 _PAPER_TABLE = Paper._meta.db_table
@@ -71,23 +71,6 @@ def _converters() -> list[tuple[int, list, object]]:
         if functions:
             found.append((index, functions, expression))
     return found
-
-
-def author_names(pks: list[int]) -> dict[int, list[str]]:
-    """Each paper's visible author names in order."""
-    names: dict[int, list[str]] = {}
-    if not pks:
-        return names
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {_q('paper_id')}, {_q('name')} FROM {_q(Authorship._meta.db_table)}"
-            f" WHERE {_q('paper_id')} IN ({_marks(pks)}) AND {Authorship.visible_sql()}"
-            f" ORDER BY {_q('paper_id')}, {_q('position')}",
-            pks,
-        )
-        for paper_id, name in cursor.fetchall():
-            names.setdefault(paper_id, []).append(name)
-    return names
 
 
 def titles(pks: list[int]) -> dict[int, str]:

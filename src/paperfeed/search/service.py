@@ -142,14 +142,7 @@ def _page(parsed, order, scores, visible, limit, offset, sort, hit_class) -> tup
     return _hits([papers[pk] for pk in page_pks if pk in papers], scores, parsed, hit_class), len(kept)
 
 
-def attach_author_names(papers: list[Paper]) -> None:
-    names = rows.author_names([paper.pk for paper in papers])
-    for paper in papers:
-        paper.author_names = names.get(paper.pk, [])
-
-
 def _hits(papers: list[Paper], scores: dict[int, float], parsed: ParsedQuery, hit_class: Callable) -> list:
-    attach_author_names(papers)
     terms = parsed.highlight_terms
     with stage("highlight"):
         return _highlighted(papers, scores, terms, hit_class)

@@ -17,11 +17,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 
+from paperfeed.community.shown import ShownPaper, show_papers
 from paperfeed.core.site_url import absolute_url, on_this_site
 from paperfeed.papers import feed
-from paperfeed.papers.models import Authorship, Listing, Paper
+from paperfeed.papers.models import Listing
 from paperfeed.syndication.generators import TextAtomFeed, TextRssFeed
 from paperfeed.syndication.queries import (
+    Entry,
     FeedInputError,
     author_papers,
     category_listings,
@@ -36,19 +38,17 @@ ITEMS = 50
 AUTHORS_SHOWN = 10
 
 
-def attach_author_names(papers: list[Paper]) -> None:
-    names = Authorship.objects.names_by_paper([paper.pk for paper in papers])
-    for paper in papers:
-        paper.author_names = names[paper.pk]
+def entries_of(listings: list[Listing]) -> list[Entry]:
+    """The listings' papers, each with the moment it appeared on the feed."""
+    return [(listing.paper, listing.submitted_at) for listing in listings]
 
 
-def papers_of(listings: list[Listing]) -> list[Paper]:
-    """The listings' papers, each carrying the moment it appeared on the feed."""
-    papers = []
-    for listing in listings:
-        listing.paper.feed_moment = listing.submitted_at
-        papers.append(listing.paper)
-    return papers
+@dataclass(frozen=True)
+class Item:
+    """One feed item: the paper as shown, and when it joined the list (None: its publication)."""
+
+    shown: ShownPaper
+    moment: datetime | None
 
 
 @dataclass(frozen=True)
@@ -94,41 +94,43 @@ class PaperFeed(Feed):
     def feed_url(self, subject: Subject) -> str:
         return absolute_url(subject.path)
 
-    def items(self, subject: Subject) -> list[Paper]:
-        papers = self.papers(subject.value)
-        attach_author_names(papers)
-        return papers
+    def items(self, subject: Subject) -> list[Item]:
+        entries = self.entries(subject.value)
+        shown = show_papers([paper for paper, _ in entries], listings={})
+        return [Item(card, moment) for card, (_, moment) in zip(shown, entries, strict=True)]
 
-    def papers(self, value) -> list[Paper]:
+    def entries(self, value) -> list[Entry]:
         raise NotImplementedError
 
-    def item_title(self, paper: Paper) -> str:
-        return paper.title
+    def item_title(self, item: Item) -> str:
+        return item.shown.paper.title
 
-    def item_description(self, paper: Paper) -> str:
+    def item_description(self, item: Item) -> str:
+        paper = item.shown.paper
         parts = [paper.abstract.strip()]
         if paper.ai_summary:
             parts.append(f"Summary: {paper.ai_summary.strip()}")
         parts.append(f"arXiv: {paper.abs_url} · {paper.upvotes} upvotes")
         return "\n\n".join(parts)
 
-    def item_link(self, paper: Paper) -> str:
-        return absolute_url(paper.get_absolute_url())
+    def item_link(self, item: Item) -> str:
+        return absolute_url(item.shown.paper.get_absolute_url())
 
-    def item_author_name(self, paper: Paper) -> str:
-        names = paper.author_names
+    def item_author_name(self, item: Item) -> str:
+        names = item.shown.authors
         shown = ", ".join(names[:AUTHORS_SHOWN])
         return shown + (" et al." if len(names) > AUTHORS_SHOWN else "") if names else "Unknown authors"
 
-    def item_pubdate(self, paper: Paper) -> datetime:
-        moment = getattr(paper, "feed_moment", None) or paper.published or paper.created_at
+    def item_pubdate(self, item: Item) -> datetime:
+        paper = item.shown.paper
+        moment = item.moment or paper.published or paper.created_at
         return moment.astimezone(UTC)
 
-    def item_updateddate(self, paper: Paper) -> datetime:
-        return self.item_pubdate(paper)
+    def item_updateddate(self, item: Item) -> datetime:
+        return self.item_pubdate(item)
 
-    def item_categories(self, paper: Paper) -> list[str]:
-        return paper.category_list
+    def item_categories(self, item: Item) -> list[str]:
+        return item.shown.paper.category_list
 
 
 class DailyFeed(PaperFeed):
@@ -138,8 +140,8 @@ class DailyFeed(PaperFeed):
     def link(self) -> str:
         return reverse("papers:home")
 
-    def papers(self, obj) -> list[Paper]:
-        return papers_of(latest_days_listings(limit=ITEMS * 2))
+    def entries(self, obj) -> list[Entry]:
+        return entries_of(latest_days_listings(limit=ITEMS * 2))
 
 
 class TrendingFeed(PaperFeed):
@@ -149,8 +151,8 @@ class TrendingFeed(PaperFeed):
     def link(self) -> str:
         return reverse("papers:trending")
 
-    def papers(self, obj) -> list[Paper]:
-        return papers_of(feed.trending_listings()[:ITEMS])
+    def entries(self, obj) -> list[Entry]:
+        return entries_of(feed.trending_listings()[:ITEMS])
 
 
 class SearchFeed(PaperFeed):
@@ -171,8 +173,8 @@ class SearchFeed(PaperFeed):
     def link(self, subject: Subject) -> str:
         return f"/search?{urlencode({'q': subject.value})}"
 
-    def papers(self, query: str) -> list[Paper]:
-        return search_papers_for_feed(query, ITEMS)
+    def entries(self, query: str) -> list[Entry]:
+        return [(paper, None) for paper in search_papers_for_feed(query, ITEMS)]
 
 
 class CategoryFeed(PaperFeed):
@@ -190,8 +192,8 @@ class CategoryFeed(PaperFeed):
     def link(self, subject: Subject) -> str:
         return f"{reverse('papers:home')}?{urlencode({'cat': subject.value})}"
 
-    def papers(self, category: str) -> list[Paper]:
-        return papers_of(category_listings(category, ITEMS))
+    def entries(self, category: str) -> list[Entry]:
+        return entries_of(category_listings(category, ITEMS))
 
 
 class AuthorFeed(PaperFeed):
@@ -214,8 +216,8 @@ class AuthorFeed(PaperFeed):
     def link(self, subject: Subject) -> str:
         return f"/search?{urlencode({'q': subject.value})}"
 
-    def papers(self, name: str) -> list[Paper]:
-        return author_papers(name, ITEMS)
+    def entries(self, name: str) -> list[Entry]:
+        return [(paper, None) for paper in author_papers(name, ITEMS)]
 
 
 class CollectionFeed(PaperFeed):
@@ -236,7 +238,7 @@ class CollectionFeed(PaperFeed):
     def link(self, subject: Subject) -> str:
         return subject.value.get_absolute_url()
 
-    def papers(self, collection) -> list[Paper]:
+    def entries(self, collection) -> list[Entry]:
         return collection_papers(collection, ITEMS)
 
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from paperfeed.papers.models import Authorship, Listing, Paper, category_filter
 
 CATEGORY = re.compile(r"^[a-z][a-z\-]*(\.[A-Za-z\-]{1,10})?$")
 LATEST_DAYS = 3
+
+
+# A feed entry: a paper and the moment it joined the list the feed follows (None: its publication).
+Entry = tuple[Paper, datetime | None]
 
 
 class FeedInputError(ValueError):
@@ -65,10 +70,7 @@ def public_collection(pk: int):
     return Collection.objects.select_related("owner").filter(pk=pk, is_public=True).first()
 
 
-def collection_papers(collection, limit: int) -> list[Paper]:
+def collection_papers(collection, limit: int) -> list[Entry]:
+    """The collection's papers, latest added first, each with the moment it was added."""
     items = collection.items.select_related("paper").filter(paper__hidden=False).order_by("-added_at", "-id")
-    papers = []
-    for item in items[:limit]:
-        item.paper.feed_moment = item.added_at
-        papers.append(item.paper)
-    return papers
+    return [(item.paper, item.added_at) for item in items[:limit]]

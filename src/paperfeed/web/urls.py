@@ -1,6 +1,6 @@
 from django.urls import path
 
-from paperfeed.web import views
+from paperfeed.web import search_page, views
 
 app_name = "papers"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("papers/trending", views.trending, name="trending"),
     path("papers/<arxiv:arxiv_id>", views.detail, name="detail"),
     path("papers/<arxiv:arxiv_id>.bib", views.bibtex, name="bibtex"),
+    path("search", search_page.search, name="search"),
 ]

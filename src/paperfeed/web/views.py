@@ -8,14 +8,16 @@ from datetime import date
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from paperfeed.community.context import paper_page_context, voted_paper_ids
+from paperfeed.community.context import paper_page_context
+from paperfeed.community.shown import show_listings
+from paperfeed.community.views.common import visible_paper
 from paperfeed.core import read_cache
 from paperfeed.papers import feed
 from paperfeed.papers.bibtex import to_bibtex
-from paperfeed.papers.models import Authorship, Listing, Paper
+from paperfeed.papers.models import Listing, Paper
 from paperfeed.papers.periods import (
     InvalidPeriod,
     Period,
@@ -96,12 +98,12 @@ def trending(request: HttpRequest) -> HttpResponse:
         "show_date": True,
         **read_cache.template_context(request),
     }
-    _decorate(request, page)
+    context["cards"] = show_listings(page.object_list, request.user)
     return render(request, "papers/feed.html", context)
 
 
 def detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
-    paper = _visible_paper(request, arxiv_id)
+    paper = visible_paper(request, arxiv_id)
     authorships = list(paper.authorships.visible().select_related("user"))
     listing = Listing.objects.filter(paper=paper).select_related("submitted_by").first()
     context = {
@@ -116,16 +118,9 @@ def detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
 
 
 def bibtex(request: HttpRequest, arxiv_id: str) -> HttpResponse:
-    paper = _visible_paper(request, arxiv_id)
+    paper = visible_paper(request, arxiv_id)
     names = list(paper.authorships.visible().values_list("name", flat=True))
     return HttpResponse(to_bibtex(paper, names), content_type="application/x-bibtex; charset=utf-8")
-
-
-def _visible_paper(request: HttpRequest, arxiv_id: str) -> Paper:
-    paper = get_object_or_404(Paper, arxiv_id=arxiv_id)
-    if paper.hidden and not request.user.is_staff:
-        raise Http404(f"There is no paper {arxiv_id} here.")
-    return paper
 
 
 def _related_context(paper: Paper) -> dict:
@@ -157,7 +152,7 @@ def _period_page(request: HttpRequest, period: Period, is_home: bool = False) ->
         "show_date": period.kind != "day",
         **read_cache.template_context(request),
     }
-    _decorate(request, page)
+    context["cards"] = show_listings(page.object_list, request.user)
     return render(request, "papers/feed.html", context)
 
 
@@ -177,19 +172,6 @@ def _period_tabs(period: Period) -> list[dict]:
         for label, target in targets
         if target is not None
     ]
-
-
-def _decorate(request: HttpRequest, page) -> None:
-    """Attach what cards show to a page of listings: author names, vote state, comment total."""
-    listings = list(page.object_list)
-    paper_ids = [listing.paper_id for listing in listings]
-    names = Authorship.objects.names_by_paper(paper_ids)
-    voted = voted_paper_ids(request.user, paper_ids)
-    for listing in listings:
-        listing.paper.author_names = names[listing.paper_id]
-        listing.voted = listing.paper_id in voted
-        listing.comment_total = listing.paper.imported_comment_count + getattr(listing, "local_comments", 0)
-    page.object_list = listings
 
 
 def _period_heading(period: Period) -> str:

@@ -11,6 +11,7 @@ from paperfeed.api.paging import MAX_OFFSET, add_next_link
 from paperfeed.api.responses import json_response
 from paperfeed.api.schemas import ErrorOut, SearchItem
 from paperfeed.api.serializers import PaperExtras, feed_item, paper_row, submission_of
+from paperfeed.community.shown import voted_paper_ids
 from paperfeed.papers.models import Listing
 
 router = Router(tags=["Papers"])
@@ -20,14 +21,6 @@ SEARCH_UNAVAILABLE = "Search is not available on this server: the search app is 
 
 def spans(parts) -> list[dict]:
     return [{"type": "highlight" if is_highlight else "text", "text": text} for text, is_highlight in parts]
-
-
-def voted_ids(user, paper_ids: list[int]) -> set[int]:
-    if user is None:
-        return set()
-    from paperfeed.community.models import Vote
-
-    return set(Vote.objects.filter(user=user, paper_id__in=paper_ids).values_list("paper_id", flat=True))
 
 
 @router.get(
@@ -75,7 +68,7 @@ def search(
         papers = [paper for paper, _, _ in hits]
         submissions = None
     extras = PaperExtras([paper.pk for paper in papers], submissions)
-    voted = voted_ids(caller, [paper.pk for paper in papers])
+    voted = voted_paper_ids(caller, [paper.pk for paper in papers])
     items = []
     for paper, title_spans, abstract_spans in hits:
         item = feed_item(paper_row(paper), extras)

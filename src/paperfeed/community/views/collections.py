@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from paperfeed.community.cards import paper_cards
 from paperfeed.community.forms import CollectionForm
 from paperfeed.community.models import Collection, CollectionItem
+from paperfeed.community.shown import show_papers
 from paperfeed.community.views.common import bad_request, forbidden, safe_next, visible_paper
 from paperfeed.papers.arxiv_ids import InvalidArxivId, parse_arxiv_id
 from paperfeed.papers.models import Paper
@@ -48,7 +48,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "collection": collection,
         "page": page,
-        "cards": paper_cards(request.user, list(page.object_list)),
+        "cards": show_papers(page.object_list, request.user),
         "is_owner": collection.owner_id == request.user.pk,
     }
     return render(request, "community/collection.html", context)

@@ -8,8 +8,8 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from paperfeed.community.cards import paper_cards
 from paperfeed.community.models import Collection, Vote
+from paperfeed.community.shown import show_papers
 from paperfeed.papers.models import Listing
 
 PAGE_SIZE = 30
@@ -49,6 +49,6 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         "page": page,
         "cards": None
         if tab == "collections"
-        else paper_cards(request.user, [i.paper for i in page.object_list]),
+        else show_papers([i.paper for i in page.object_list], request.user),
     }
     return render(request, "community/profile.html", context)

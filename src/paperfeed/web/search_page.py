@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from paperfeed.community.shown import show_papers
 from paperfeed.search.errors import QueryError
 from paperfeed.search.public import Hit
 from paperfeed.search.query import MAX_QUERY_LENGTH, ParsedQuery, apply_filter, parse_query
@@ -51,7 +52,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "before": request.GET.get("before", ""),
             "code": bool(request.GET.get("code")),
         },
-        "hits": [],
+        "results": [],
         "total": 0,
         "error": None,
         "searched": False,
@@ -72,7 +73,8 @@ def search(request: HttpRequest) -> HttpResponse:
                 mode="hybrid",
                 hit_class=Hit,
             )
-            context.update(hits=hits, total=total, searched=True)
+            cards = show_papers([hit.paper for hit in hits], request.user)
+            context.update(results=list(zip(cards, hits, strict=True)), total=total, searched=True)
             paginator = Paginator(range(total), PAGE_SIZE) if total else None
             if paginator:
                 context["page"] = paginator.get_page(page_number)

@@ -1,9 +1,0 @@
-from django.urls import path
-
-from paperfeed.search import views
-
-app_name = "search"
-
-urlpatterns = [
-    path("search", views.search, name="search"),
-]
