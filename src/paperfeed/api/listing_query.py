@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db.models import QuerySet
 
@@ -16,10 +15,9 @@ from paperfeed.api.serializers import (
     Submission,
     submission_of_row,
 )
-from paperfeed.papers import feed
+from paperfeed.papers import feed, trending
 from paperfeed.papers.models import Listing, category_filter
 from paperfeed.papers.periods import InvalidPeriod, Period, day_period, parse_day, parse_month, parse_week
-from paperfeed.papers.trending import WINDOW_DAYS, trending_score
 
 CATEGORY = re.compile(r"^[a-z][a-z\-]*(\.[A-Za-z\-]{1,10})?$")
 
@@ -74,12 +72,13 @@ ROW_COLUMNS = (*(f"paper__{column}" for column in PAPER_COLUMNS), *SUBMISSION_CO
 PAPER_WIDTH = len(PAPER_COLUMNS)
 
 
+def _feed_row(row: tuple) -> FeedRow:
+    return dict(zip(PAPER_COLUMNS, row[:PAPER_WIDTH], strict=True)), submission_of_row(*row[PAPER_WIDTH:])
+
+
 def feed_rows(listings: QuerySet[Listing]) -> list[FeedRow]:
     """Paper rows with their submissions, in the queryset's order, in one query."""
-    return [
-        (dict(zip(PAPER_COLUMNS, row[:PAPER_WIDTH], strict=True)), submission_of_row(*row[PAPER_WIDTH:]))
-        for row in listings.values_list(*ROW_COLUMNS)
-    ]
+    return [_feed_row(row) for row in listings.values_list(*ROW_COLUMNS)]
 
 
 def page_of_listings(request: FeedRequest, offset: int, count: int) -> list[FeedRow]:
@@ -92,15 +91,15 @@ def page_of_listings(request: FeedRequest, offset: int, count: int) -> list[Feed
     """
     listings = base_listings(request)
     if request.sort == "trending":
-        now = feed.trending_now()
+        now = trending.trending_now()
         if request.period is None:
-            listings = listings.filter(date__gte=(now - timedelta(days=WINDOW_DAYS)).date())
+            start, end = trending.window(now)
+            listings = listings.filter(date__gte=start, date__lte=end)
         # Rank on three columns, then load full rows for the page only.
-        scored = listings.values_list("paper_id", "paper__upvotes", "submitted_at")
-        ranked = sorted(scored, key=lambda row: trending_score(row[1], row[2], now), reverse=True)
-        chosen = {paper_id: place for place, (paper_id, _, _) in enumerate(ranked[offset : offset + count])}
-        rows = feed_rows(Listing.objects.filter(paper_id__in=list(chosen)))
-        return sorted(rows, key=lambda row: chosen[row[0]["id"]])
+        page = trending.ranked_pks(listings, now)[offset : offset + count]
+        place = {pk: index for index, pk in enumerate(page)}
+        rows = Listing.objects.filter(pk__in=page).values_list("pk", *ROW_COLUMNS)
+        return [_feed_row(row[1:]) for row in sorted(rows, key=lambda row: place[row[0]])]
     if request.sort == "publishedAt" or request.period is None:
         # Newest first; the day leads so the (date, submitted_at) index serves the order (the day
         # is the submission's day, so the order is the same as by submission time alone).

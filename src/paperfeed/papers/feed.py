@@ -1,18 +1,17 @@
 """Queries behind the daily feed: one period's listings, trending, the latest day.
 
 Web pages, the JSON API and syndication feeds all read the feed through here, so
-ordering and moderation rules live in one place.
+ordering and moderation rules live in one place (the trending order in ``trending``).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from django.db.models import Count, Max, Min, Q, QuerySet
-from django.utils import timezone
 
+from paperfeed.papers import trending
 from paperfeed.papers.models import Listing, category_filter
-from paperfeed.papers.trending import WINDOW_DAYS, trending_score
 
 SORTS = ("upvotes", "trending", "newest")
 
@@ -40,38 +39,15 @@ def ordered(listings: QuerySet[Listing], sort: str = "upvotes") -> list[Listing]
     if sort == "newest":
         return listings.order_by("-submitted_at", "-id")
     if sort == "trending":
-        return rank_by_trending(list(listings), now=trending_now())
+        return trending.rank_listings(listings, trending.trending_now())
     return listings.order_by("-paper__upvotes", "submitted_at", "id")
-
-
-def rank_by_trending(listings: list[Listing], now: datetime) -> list[Listing]:
-    def score(listing: Listing) -> float:
-        return trending_score(listing.paper.upvotes, listing.submitted_at, now)
-
-    return sorted(listings, key=score, reverse=True)
-
-
-def trending_now() -> datetime:
-    """The moment trending is measured from.
-
-    The wall clock, unless the feed has had no submission for a while (an archive
-    or a freshly imported site): then the moment of the last submission, so the
-    page still shows what was trending when the feed was last active.
-    """
-    now = timezone.now()
-    # All listings, hidden or not: an index-only lookup, and moderation does not move the clock.
-    latest = Listing.objects.aggregate(latest=Max("submitted_at"))["latest"]
-    if latest is None or now - latest < timedelta(days=1):
-        return now
-    return latest + timedelta(hours=1)
 
 
 def trending_listings(category: str | None = None) -> list[Listing]:
     """Listings from the trending window, best trending score first."""
-    now = trending_now()
-    window_start = (now - timedelta(days=WINDOW_DAYS)).date()
-    listings = feed_listings(window_start, now.date(), category)
-    return rank_by_trending(list(listings), now)
+    now = trending.trending_now()
+    start, end = trending.window(now)
+    return trending.rank_listings(feed_listings(start, end, category), now)
 
 
 def latest_feed_day(before: date | None = None) -> date | None:
