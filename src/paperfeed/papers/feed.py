@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Max, Min, QuerySet
 
 from paperfeed.papers import trending
 from paperfeed.papers.models import Listing, category_filter
@@ -22,12 +22,6 @@ def feed_listings(start: date, end: date, category: str | None = None) -> QueryS
         Listing.objects.visible()
         .filter(date__gte=start, date__lte=end)
         .select_related("paper", "submitted_by")
-        .annotate(
-            local_comments=Count(
-                "paper__comments",
-                filter=Q(paper__comments__hidden=False, paper__comments__deleted=False),
-            )
-        )
     )
     if category:
         listings = listings.filter(category_filter(category, "paper__categories"))
