@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
-from paperfeed.community.models import Collection, CollectionItem, Comment, Vote
+from paperfeed.community.models import (
+    Collection,
+    CollectionItem,
+    Comment,
+    Impression,
+    LibraryEntry,
+    NotInterested,
+    OwnAuthorName,
+    PickedTopic,
+    Vote,
+)
 from paperfeed.community.votes import recount_upvotes
 from paperfeed.papers.admin import PaperAdmin
 from paperfeed.papers.models import Paper
@@ -95,3 +105,28 @@ class VoteAdmin(admin.ModelAdmin):
         paper_ids = set(queryset.values_list("paper_id", flat=True))
         super().delete_queryset(request, queryset)
         recount_upvotes(paper_ids)
+
+
+@admin.register(LibraryEntry, NotInterested)
+class ReaderPaperSignalAdmin(admin.ModelAdmin):
+    """What readers imported or dismissed, for answering "why do I see this?" questions."""
+
+    list_display = ("user", "paper", "created_at")
+    search_fields = ("user__username", "paper__arxiv_id")
+    list_select_related = ("user", "paper")
+    raw_id_fields = ("user", "paper")
+
+
+@admin.register(OwnAuthorName, PickedTopic)
+class ReaderPickAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "created_at")
+    search_fields = ("user__username",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(Impression)
+class ImpressionAdmin(admin.ModelAdmin):
+    list_display = ("user", "paper", "shown_count", "last_shown_at", "opened_at")
+    search_fields = ("user__username", "paper__arxiv_id")
+    list_select_related = ("user", "paper")
+    raw_id_fields = ("user", "paper")

@@ -142,3 +142,107 @@ class PendingSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.arxiv_id} by {self.user_id}: {self.status}"
+
+
+# What a reader teaches the recommendations (read by paperfeed.recommend.signals).
+
+
+class NotInterested(models.Model):
+    """A paper a reader dismissed: hidden from them and counted against similar papers."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="not_interested"
+    )
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "paper"], name="not_interested_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ✕ {self.paper.arxiv_id}"
+
+
+class LibrarySource(models.TextChoices):
+    BIBTEX = "bibtex", "BibTeX"
+    RIS = "ris", "RIS"
+    CSL_JSON = "csl-json", "CSL-JSON"
+    IDS = "ids", "Pasted ids"
+
+
+class LibraryEntry(models.Model):
+    """A paper of a reader's imported library (a positive signal), matched to a stored paper.
+
+    One row per reader and paper, so importing the same library again changes nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="library")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=10, choices=LibrarySource.choices)
+    key = models.CharField(max_length=300, blank=True, default="")  # the entry's key or pasted id
+    line = models.PositiveIntegerField(null=True, blank=True)  # where the entry starts in the file
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "library entries"
+        constraints = [models.UniqueConstraint(fields=["user", "paper"], name="library_entry_once")]
+
+    def __str__(self) -> str:
+        return f"{self.paper.arxiv_id} in {self.user}'s library"
+
+
+class OwnAuthorName(models.Model):
+    """ "These are my papers": an author name a reader picked; the papers of that name
+    (``Authorship.paper_ids_by(name)``) count as the reader's own."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="own_author_names"
+    )
+    name = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="own_author_name_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} is {self.name}"
+
+
+class PickedTopic(models.Model):
+    """A category (``cs.LG``) or a free topic a reader picked to start from."""
+
+    class Kind(models.TextChoices):
+        CATEGORY = "category", "Category"
+        TOPIC = "topic", "Topic"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="picked_topics")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CATEGORY)
+    value = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "value"], name="picked_topic_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} picked {self.value}"
+
+
+class Impression(models.Model):
+    """How often a paper was shown to a reader in For you or a digest, and whether they opened
+    it: papers shown several times, or opened, stop coming back."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="impressions")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
+    shown_count = models.PositiveIntegerField(default=0)
+    first_shown_at = models.DateTimeField(null=True, blank=True)
+    last_shown_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)  # first opened, if ever
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "paper"], name="impression_once")]
+
+    def __str__(self) -> str:
+        return f"{self.paper.arxiv_id} shown {self.shown_count}× to {self.user}"
