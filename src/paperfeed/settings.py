@@ -199,6 +199,7 @@ DIGEST_MAX_ATTEMPTS = config.value("PAPERFEED_DIGEST_MAX_ATTEMPTS")
 DIGEST_CLAIM_TIMEOUT = config.value("PAPERFEED_DIGEST_CLAIM_TIMEOUT")
 DIGEST_BOUNCE_LIMIT = config.value("PAPERFEED_DIGEST_BOUNCE_LIMIT")
 DIGEST_SUBSCRIBE_PER_HOUR = config.value("PAPERFEED_SUBSCRIBE_PER_HOUR")
+LIBRARY_MAX_BYTES = config.value("PAPERFEED_LIBRARY_MAX_MB") * 1024 * 1024
 DIGEST_CONFIRMATIONS_PER_DAY = config.value("PAPERFEED_CONFIRMATIONS_PER_DAY")
 
 
@@ -231,7 +232,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"  # only `paperfeed collectstatic` fills it; whitenoise wants it to exist
-STATIC_ROOT.mkdir(exist_ok=True)
+if DATA_DIR.is_dir():  # missing only for a command that may not create it (cli.py)
+    STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

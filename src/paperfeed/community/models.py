@@ -246,3 +246,14 @@ class Impression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper.arxiv_id} shown {self.shown_count}× to {self.user}"
+
+
+class RecommendationReset(models.Model):
+    """When a reader last reset their recommendations: upvotes and saves from before it stay on
+    the site but no longer teach the recommendations (the other signals are deleted on reset)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reset_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user} reset at {self.reset_at:%Y-%m-%d %H:%M}"

@@ -187,6 +187,8 @@ SETTINGS: tuple[Setting, ...] = (
       WHOLE),
     S("PAPERFEED_SUBSCRIBE_PER_HOUR", 10, "subscribe requests per client address an hour", WHOLE),
     S("PAPERFEED_CONFIRMATIONS_PER_DAY", 3, "confirmation mails one address may get a day", WHOLE),
+    S("PAPERFEED_LIBRARY_MAX_MB", 20,
+      "largest library file (BibTeX, RIS, CSL-JSON) a reader may import, in MB", _whole(1)),
     # The worker's schedule.
     S("PAPERFEED_INGEST_AT", (5, 0), "when the worker harvests arXiv each day (UTC)", CLOCK,
       shown_default="`05:00`"),
