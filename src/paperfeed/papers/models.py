@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from paperfeed.papers import arxiv_ids
+from paperfeed.papers.author_names import name_key
 
 
 class PaperQuerySet(models.QuerySet):
@@ -105,6 +106,12 @@ class Paper(models.Model):
 
 
 class AuthorshipQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for authorship in objs:
+            authorship.name_key = name_key(authorship.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def visible(self) -> AuthorshipQuerySet:
         """The authorships readers see. An author the source record marks hidden (an HF author
         who hid themselves) is left out of every page, feed, citation, API answer and digest."""
@@ -131,6 +138,9 @@ class Authorship(models.Model):
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships", db_index=False)
     position = models.PositiveIntegerField()
     name = models.CharField(max_length=300)
+    # The name folded for lookups (papers.author_names.name_key), kept in step with ``name`` on
+    # every write: finds an author whatever the accents, case, punctuation or order typed.
+    name_key = models.CharField(max_length=300, blank=True, default="", db_default="", editable=False)
     # The site user who claimed this authorship (HF "user" on an author), if any.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -153,12 +163,20 @@ class Authorship(models.Model):
         indexes = [
             # Papers by an author, whatever the case (see paper_ids_by).
             models.Index(Lower("name"), name="papers_authorship_name_lower"),
+            # Authors by a typed name (see paperfeed.search.authors).
+            models.Index(fields=["name_key"], name="papers_authorship_name_key"),
             # Only claimed authorships: an index of millions of NULLs would cost every import.
             models.Index(fields=["user"], condition=Q(user__isnull=False), name="papers_authorship_user"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = name_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
 
     @staticmethod
     def visible_sql(table: str = "") -> str:

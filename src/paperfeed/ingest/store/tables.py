@@ -34,6 +34,7 @@ from paperfeed.ingest.store.prepare import (
     PAPER_COLUMNS,
     Prepared,
 )
+from paperfeed.papers.author_names import name_key
 from paperfeed.papers.models import Authorship, Listing, Paper
 
 # -- reading what is stored
@@ -206,10 +207,11 @@ def write_authorships(by_paper: dict[int, tuple], new_pks: set[int]) -> None:
                 statuses.append(status)
                 user_ids.append(user_id)
     if names:
+        keys = list(map(name_key, names))  # the folded form author lookups search
         append_columns(
             table,
-            ("paper_id", "position", "name", "hidden", "status", "user_id"),
-            [paper_ids, positions, names, hidden, statuses, user_ids],
+            ("paper_id", "position", "name", "name_key", "hidden", "status", "user_id"),
+            [paper_ids, positions, names, keys, hidden, statuses, user_ids],
         )
 
 

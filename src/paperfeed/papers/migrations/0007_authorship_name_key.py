@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="authorship",
             name="name_key",
-            field=models.CharField(blank=True, default="", editable=False, max_length=300),
+            field=models.CharField(blank=True, default="", db_default="", editable=False, max_length=300),
         ),
         migrations.RunPython(fill_name_keys, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
