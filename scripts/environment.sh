@@ -61,10 +61,10 @@ use_environment() {
     if [[ -n "$torch" ]] && ! "$PYTHON" -c "import sys; from importlib.metadata import version
 sys.exit(version('torch').split('+')[0] != '${torch#torch==}')" 2>/dev/null; then
         step "Installing PyTorch first, exactly $torch (any other version would pull CUDA packages)"
-        "$PYTHON" -m pip install -q "$torch" || fail "could not install $torch"
+        "$PYTHON" -m pip install -qq "$torch" || fail "could not install $torch"
     fi
     local target="."
     [[ -n "$extras" ]] && target=".[${extras// /,}]"
     step "Installing paperfeed from this checkout ($missing): pip install -e $target; the first time takes a few minutes"
-    "$PYTHON" -m pip install -q -e "$target" || fail "pip could not install paperfeed (see its message above)"
+    "$PYTHON" -m pip install -qq -e "$target" || fail "pip could not install paperfeed (see its message above)"
 }

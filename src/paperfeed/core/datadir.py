@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 from paperfeed.core import config
@@ -13,16 +14,32 @@ from paperfeed.core import config
 PRIVATE_FILES = ("paperfeed.sqlite3", "paperfeed.sqlite3-wal", "paperfeed.sqlite3-shm", "secret_key")
 
 
+# Whether this process may make the data directory when it is missing. The ``paperfeed`` command
+# allows it only for the verbs that set a site up (serve, migrate, ingest, restore; cli.py), so a
+# command run from the wrong directory does not leave a stray ./data, let alone fill it.
+_may_create = True
+
+
+def only_existing() -> None:
+    """From now on ``data_dir()`` does not create a missing data directory."""
+    global _may_create
+    _may_create = False
+
+
 def data_dir() -> Path:
     """Return the data directory (``PAPERFEED_DATA_DIR``, default ``./data``), owner-only.
 
     The process's umask becomes 077, so whatever it creates from now on (the database, the search
     index, keys) can be read by its owner only. A directory and files left by an earlier version
-    with looser modes are tightened.
+    with looser modes are tightened. A new directory is announced with its absolute path.
     """
     os.umask(0o077)
     path = Path(config.value("PAPERFEED_DATA_DIR")).resolve()
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.is_dir():
+        if not _may_create:
+            return path
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        print(f"paperfeed: created a new data directory at {path}", file=sys.stderr)
     _tighten(path, 0o700)
     for name in PRIVATE_FILES:
         _tighten(path / name, 0o600)
@@ -43,6 +60,9 @@ def secret_key(directory: Path) -> str:
     if from_env:
         return from_env
     key_file = directory / "secret_key"
+    if not directory.is_dir():
+        # A command that may not create the data directory: a key for this process only.
+        return secrets.token_urlsafe(50)
     if not key_file.exists():
         # O_EXCL: two processes starting at once must not write two different keys.
         try:

@@ -60,9 +60,9 @@ class Command(BaseCommand):
     def _import(self, source: str, no_index: bool, **options) -> None:
         runners = {"file": cli_file.run, "arxiv": cli_arxiv.run_harvest, "arxiv-id": cli_arxiv.run_lookup}
         index = settings.SEARCH_INDEX_ON_INGEST and not no_index
-        migrate_if_needed(self.stderr.write)
+        migrate_if_needed(self._say)
         # A load killed before it rebuilt the indexes it dropped, or a full disk, left repairs to us.
-        repair_after_interruption(self.stderr.write)
+        repair_after_interruption(self._say)
         try:
             runners[source](self, **options)
         except CommandError:
@@ -73,7 +73,11 @@ class Command(BaseCommand):
         if index:
             self._catch_up_index()
 
+    def _say(self, message: str) -> None:
+        """A step of normal work, on stderr beside the progress, in plain text (not the error style)."""
+        self.stderr.write(message, style_func=str)
+
     def _catch_up_index(self) -> None:
         """New and changed papers become searchable now, incrementally (not a rebuild)."""
-        self.stderr.write("Updating the search index…")
+        self._say("Updating the search index…")
         call_command("index", "catch-up", stdout=self.stdout, stderr=self.stderr)

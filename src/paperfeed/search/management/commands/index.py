@@ -39,7 +39,8 @@ class Command(BaseCommand):
         return report
 
     def handle(self, *args, action: str, **options) -> None:
-        migrate_if_needed(self.stderr.write)
+        # A normal step: plain text, not the error style Django gives stderr.
+        migrate_if_needed(lambda message: self.stderr.write(message, style_func=str))
         if action == "status":
             self._status()
             return
