@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "paperfeed.papers",
     "paperfeed.community",
     "paperfeed.ingest",
+    # Before search: its `eval` command (which adds `eval recommend`) takes the place of search's.
+    "paperfeed.recommend",
     "paperfeed.search",
     "paperfeed.web",
     "paperfeed.api",

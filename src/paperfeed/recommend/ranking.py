@@ -1,0 +1,115 @@
+"""Rank a window's papers for one fitted model: scores, dismissed papers' neighbours pushed down,
+a floor below which nothing is padded in, every interest served, and a "Why this?" line each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from paperfeed.papers.models import Paper
+from paperfeed.recommend.model import FittedModel
+from paperfeed.recommend.signals import PHRASES, Positive
+from paperfeed.recommend.vectors import VectorSpace
+
+# Below this closeness to every interest a paper has nothing real in common with the reader.
+FLOOR = {"lexical": 0.06, "embedding": 0.25}
+# From this similarity to a dismissed paper on, a candidate loses score, up to PENALTY for a copy.
+DISLIKE_FROM = {"lexical": 0.25, "embedding": 0.45}
+PENALTY = 3.0
+# An interest holding at least this share of the positives always gets a pick if it has one.
+MIN_SHARE = 0.15
+PAPER_FIELDS = ("pk", "arxiv_id", "title", "abstract", "upvotes", "published", "ai_summary", "categories")
+
+
+@dataclass
+class Pick:
+    paper: Paper
+    score: float
+    reason: str
+    because_id: int | None = None  # the positive the reason names, if it names one
+
+
+def family(space: VectorSpace) -> str:
+    return "lexical" if space.name == "lexical" else "embedding"
+
+
+def dislike_penalty(matrix: np.ndarray, dislikes: np.ndarray, space: VectorSpace) -> np.ndarray:
+    if not len(dislikes) or not len(matrix):
+        return np.zeros(len(matrix), dtype=np.float32)
+    start = DISLIKE_FROM[family(space)]
+    closest = (matrix @ dislikes.T).max(axis=1)
+    return PENALTY * np.clip((closest - start) / (1.0 - start), 0.0, None)
+
+
+def served(order: np.ndarray, interest: np.ndarray, shares: np.ndarray, limit: int) -> list[int]:
+    """The first ``limit`` of ``order``, changed so that each large enough interest has a pick:
+    its best candidate takes the place of the last pick of the interest with the most picks."""
+    chosen = list(order[:limit])
+    if limit < 2:
+        return chosen
+    for cluster in np.argsort(-shares):
+        if shares[cluster] < MIN_SHARE or any(interest[c] == cluster for c in chosen):
+            continue
+        best = next((c for c in order[limit:] if interest[c] == cluster), None)
+        if best is None:
+            continue
+        counts = np.bincount(interest[chosen], minlength=len(shares))
+        crowded = int(np.argmax(counts))
+        if counts[crowded] < 2:
+            continue
+        drop = max(i for i, c in enumerate(chosen) if interest[c] == crowded)
+        chosen.pop(drop)
+        chosen.append(best)
+    return chosen
+
+
+def rank(
+    model: FittedModel,
+    space: VectorSpace,
+    candidates: list[int],
+    positives: list[Positive],
+    dislikes: list[int],
+    limit: int,
+) -> list[Pick]:
+    """The ``limit`` best of ``candidates`` (paper pks) for ``model``, best first."""
+    pks, matrix = space.matrix(candidates)
+    if not len(pks) or limit <= 0:
+        return []
+    scores, interest, near = model.score(matrix)
+    _, dislike_matrix = space.matrix(dislikes)
+    scores = scores - dislike_penalty(matrix, dislike_matrix, space)
+    eligible = np.flatnonzero(near >= FLOOR[family(space)])
+    if not len(eligible):
+        return []
+    order = eligible[np.argsort(-scores[eligible], kind="stable")]
+    chosen = served(order, interest, model.shares, limit)
+    papers = Paper.objects.visible().only(*PAPER_FIELDS).in_bulk([int(pks[c]) for c in chosen])
+    reasons = explain(space, matrix[chosen], positives)
+    return [
+        Pick(papers[int(pks[c])], float(scores[c]), *reasons[i])
+        for i, c in enumerate(chosen)
+        if int(pks[c]) in papers
+    ]
+
+
+def explain(
+    space: VectorSpace, picked: np.ndarray, positives: list[Positive]
+) -> list[tuple[str, int | None]]:
+    """For each picked row, a reason naming the reader's positive it is most similar to."""
+    by_pk = {p.paper_id: p for p in positives}
+    pks, matrix = space.matrix(list(by_pk))
+    if not len(pks):
+        return [("", None)] * len(picked)
+    nearest = np.argmax(picked @ matrix.T, axis=1)
+    named = [by_pk[int(pks[n])] for n in nearest]
+    titles = dict(Paper.objects.filter(pk__in={p.paper_id for p in named}).values_list("pk", "title"))
+    return [reason(positive, titles.get(positive.paper_id, "")) for positive in named]
+
+
+def reason(positive: Positive, title: str) -> tuple[str, int | None]:
+    if positive.kind == "topic":
+        return f"Matches your topic “{positive.label}”", None
+    if positive.kind == "category":
+        return f"Close to your picks in {positive.label}", positive.paper_id
+    return f"Similar to “{title}”, {PHRASES.get(positive.kind, 'which you liked')}", positive.paper_id

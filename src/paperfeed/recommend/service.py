@@ -1,0 +1,131 @@
+"""What the rest of paperfeed calls for recommendations (For you, digests, the API).
+
+``recommend_for(user, start, end, limit)`` ranks the papers of a window for a signed-in reader,
+with the model fitted from their signals (kept until the signals change);
+``recommend_for_signals(liked, disliked, start, end, limit)`` does the same for signals a caller
+gives (nothing stored); ``record_shown`` and ``record_opened`` note what a reader has seen, so it
+stops coming back.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from paperfeed.community.models import Impression
+from paperfeed.recommend import candidates
+from paperfeed.recommend.model import FittedModel, fit
+from paperfeed.recommend.models import ReaderModel
+from paperfeed.recommend.ranking import Pick, rank
+from paperfeed.recommend.signals import Positive, Signals, picked_positives, signals_from_ids, signals_of
+from paperfeed.recommend.vectors import VectorSpace, choose_space
+
+__all__ = ["Pick", "recommend_for", "recommend_for_signals", "record_shown", "record_opened", "has_signals"]
+
+
+def has_signals(user) -> bool:
+    signals = signals_of(user)
+    return bool(signals.positives or signals.picks)
+
+
+def fit_signals(space: VectorSpace, positives: list[Positive], dislikes: list[int], seed: int):
+    """A model for these signals, or None when none of the positives has a vector."""
+    ids = [p.paper_id for p in positives]
+    _, positive_matrix = space.matrix(ids)
+    if not len(positive_matrix):
+        return None
+    _, dislike_matrix = space.matrix(dislikes)
+    _, background = space.matrix(candidates.background_ids(set(ids) | set(dislikes), seed))
+    return fit(space.name, positive_matrix, dislike_matrix, background)
+
+
+def reader_model(user, signals: Signals, space: VectorSpace) -> tuple[FittedModel | None, list[Positive]]:
+    """The reader's stored model if it was fitted from these signals in this space, else a new fit."""
+    row = ReaderModel.objects.filter(user=user).first()
+    if row is not None and row.signals_version == signals.version and row.space == space.name:
+        picked = [Positive(pk, kind, label) for pk, kind, label in row.picked]
+        if not row.weights:
+            return None, picked
+        return FittedModel.from_bytes(row.space, row.weights), picked
+    started = time.perf_counter()
+    picked = picked_positives(signals)
+    model = fit_signals(space, signals.positives + picked, signals.dislikes, seed=user.pk)
+    values = {
+        "signals_version": signals.version,
+        "space": space.name,
+        "weights": model.to_bytes() if model else b"",
+        "picked": [[p.paper_id, p.kind, p.label] for p in picked],
+        "positives": len(signals.positives) + len(picked),
+        "negatives": len(signals.dislikes),
+        "fit_seconds": time.perf_counter() - started,
+    }
+    try:
+        with transaction.atomic():
+            ReaderModel.objects.update_or_create(user=user, defaults=values)
+    except IntegrityError:
+        pass  # another request stored the same fit a moment ago
+    return model, picked
+
+
+def recommend_for(user, start: date, end: date, limit: int) -> list[Pick]:
+    """The window's best papers for ``user``, best first, each with its reason; [] without signals."""
+    signals = signals_of(user)
+    if not signals.positives and not signals.picks:
+        return []
+    space = choose_space()
+    model, picked = reader_model(user, signals, space)
+    if model is None:
+        return []
+    excluded = signals.excluded() | {p.paper_id for p in picked}
+    window = [pk for pk in candidates.window_ids(start, end) if pk not in excluded]
+    return rank(model, space, window, signals.positives + picked, signals.dislikes, limit)
+
+
+def recommend_for_signals(
+    liked_ids: list[int], disliked_ids: list[int], start: date, end: date, limit: int
+) -> list[Pick]:
+    """The window's best papers for liked and disliked paper pks given by a caller (nothing stored)."""
+    signals = signals_from_ids(liked_ids, disliked_ids)
+    if not signals.positives:
+        return []
+    space = choose_space()
+    seed = zlib.crc32(signals.version.encode())
+    model = fit_signals(space, signals.positives, signals.dislikes, seed)
+    if model is None:
+        return []
+    excluded = signals.excluded()
+    window = [pk for pk in candidates.window_ids(start, end) if pk not in excluded]
+    return rank(model, space, window, signals.positives, signals.dislikes, limit)
+
+
+def record_shown(user, paper_ids: list[int]) -> None:
+    """Count one more showing of each paper to ``user`` (For you, a digest)."""
+    if not paper_ids or user is None or not user.is_authenticated:
+        return
+    now = timezone.now()
+    ids = set(paper_ids)
+    existing = set(Impression.objects.filter(user=user, paper_id__in=ids).values_list("paper_id", flat=True))
+    Impression.objects.filter(user=user, paper_id__in=existing).update(
+        shown_count=F("shown_count") + 1, last_shown_at=now
+    )
+    new = [
+        Impression(user=user, paper_id=pk, shown_count=1, first_shown_at=now, last_shown_at=now)
+        for pk in sorted(ids - existing)
+    ]
+    # A concurrent request may have made the same rows: those showings are counted once.
+    Impression.objects.bulk_create(new, ignore_conflicts=True)
+
+
+def record_opened(user, paper_id: int) -> None:
+    """Note that ``user`` opened a paper: it is not recommended to them again."""
+    if user is None or not user.is_authenticated:
+        return
+    now = timezone.now()
+    impression, _ = Impression.objects.get_or_create(user=user, paper_id=paper_id)
+    if impression.opened_at is None:
+        Impression.objects.filter(pk=impression.pk, opened_at__isnull=True).update(opened_at=now)
