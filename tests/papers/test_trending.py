@@ -84,8 +84,9 @@ def trending_mix(make_dated_paper) -> list[str]:
     make_dated_paper("Fresh, more votes", on=today, upvotes=30, submitted_at=now - timedelta(hours=2))
     make_dated_paper("Fresh, no votes", on=today, upvotes=0, submitted_at=now - timedelta(minutes=30))
     make_dated_paper("Last week", upvotes=60, **days_ago(6))
-    # Outside the window: too old, and on a feed day after today (an import can date a listing ahead).
-    make_dated_paper("Old and forgotten", upvotes=500, **days_ago(30))
+    # A month old: outside the week, but a week this thin widens until the page is full.
+    make_dated_paper("A month old", upvotes=500, **days_ago(30))
+    # Never trending: on a feed day after today (an import can date a listing ahead), or hidden.
     make_dated_paper(
         "Dated ahead", on=today + timedelta(days=2), upvotes=90, submitted_at=now - timedelta(hours=1)
     )
@@ -95,6 +96,7 @@ def trending_mix(make_dated_paper) -> list[str]:
         "Fresh, more votes",
         "Tie listed first",
         "Tie listed second",
+        "A month old",
         "Last week",
         "Fresh, no votes",
     ]
@@ -125,3 +127,48 @@ def test_a_day_sorted_by_trending_is_the_same_on_the_page_and_in_the_api(client,
     assert html == [title for title in trending_mix if title in api]
     assert api == html
     assert "Tie listed first" in html  # the day holds the ties: their order is checked too
+
+
+def listed(make_dated_paper, count: int, days_ago: float, upvotes: int = 1, prefix: str = "Paper") -> None:
+    moment = datetime.now(UTC) - timedelta(days=days_ago)
+    for number in range(count):
+        make_dated_paper(f"{prefix} {number}", on=moment.date(), submitted_at=moment, upvotes=upvotes)
+
+
+@pytest.mark.django_db
+def test_one_fresh_submission_on_an_archive_still_leaves_a_full_trending_page(client, make_dated_paper):
+    listed(make_dated_paper, 60, days_ago=200, upvotes=20, prefix="Archive paper")
+    make_dated_paper("Just submitted", on=datetime.now(UTC).date(), submitted_at=datetime.now(UTC))
+    response = client.get("/papers/trending")
+    titles = html_titles(response)
+    assert len(titles) == 50 and "Just submitted" in titles
+    assert "showing the last 365 days" in response.content.decode()
+    api = api_titles(client.get("/api/daily_papers", {"sort": "trending", "limit": 50}))
+    assert api == titles
+    feed = client.get("/feeds/trending.atom").content.decode()
+    assert feed.count("<entry>") == 50
+
+
+@pytest.mark.django_db
+def test_a_window_with_a_full_page_keeps_older_papers_out_and_says_which_window(client, make_dated_paper):
+    listed(make_dated_paper, 50, days_ago=1, prefix="This week")
+    make_dated_paper(
+        "Strong but old",
+        upvotes=5000,
+        on=(datetime.now(UTC) - timedelta(days=20)).date(),
+        submitted_at=datetime.now(UTC) - timedelta(days=20),
+    )
+    week = client.get("/papers/trending")
+    assert "Strong but old" not in html_titles(week)
+    assert "Papers of the last 7 days" in week.content.decode()
+    month = client.get("/papers/trending", {"window": "30"})
+    assert html_titles(month)[0] == "Strong but old"
+    assert 'href="?window=30" aria-current="true"' in month.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unknown_window_falls_back_to_the_week(client, make_dated_paper):
+    listed(make_dated_paper, 2, days_ago=1)
+    response = client.get("/papers/trending", {"window": "9999"})
+    assert response.status_code == 200
+    assert 'href="?window=7" aria-current="true"' in response.content.decode()

@@ -93,8 +93,9 @@ def page_of_listings(request: FeedRequest, offset: int, count: int) -> list[Feed
     if request.sort == "trending":
         now = trending.trending_now()
         if request.period is None:
-            start, end = trending.window(now)
-            listings = listings.filter(date__gte=start, date__lte=end)
+            # The default window, widened as on the trending page until it fills this page.
+            chosen = trending.choose_window(listings, now, trending.WINDOW_DAYS, offset + count)
+            listings = trending.in_window(listings, chosen)
         # Rank on three columns, then load full rows for the page only.
         page = trending.ranked_pks(listings, now)[offset : offset + count]
         place = {pk: index for index, pk in enumerate(page)}

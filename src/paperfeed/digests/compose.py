@@ -132,7 +132,8 @@ class DigestComposer:
     @property
     def trending(self) -> list[Paper]:
         if self._trending is None:
-            self._trending = [listing.paper for listing in trending_listings()[:TRENDING_POOL]]
+            listings, _ = trending_listings(enough=TRENDING_POOL)
+            self._trending = [listing.paper for listing in listings[:TRENDING_POOL]]
         return self._trending
 
     @property

@@ -37,11 +37,17 @@ def ordered(listings: QuerySet[Listing], sort: str = "upvotes") -> list[Listing]
     return listings.order_by("-paper__upvotes", "submitted_at", "id")
 
 
-def trending_listings(category: str | None = None) -> list[Listing]:
-    """Listings from the trending window, best trending score first."""
+def trending_listings(
+    category: str | None = None, days: int = trending.WINDOW_DAYS, enough: int = 50
+) -> tuple[list[Listing], trending.Window]:
+    """Listings from the trending window, best trending score first, and the window used: ``days``
+    of feed, widened until it holds ``enough`` papers (see ``trending.choose_window``)."""
     now = trending.trending_now()
-    start, end = trending.window(now)
-    return trending.rank_listings(feed_listings(start, end, category), now)
+    listings = Listing.objects.visible().select_related("paper", "submitted_by")
+    if category:
+        listings = listings.filter(category_filter(category, "paper__categories"))
+    chosen = trending.choose_window(listings, now, days, enough)
+    return trending.rank_listings(trending.in_window(listings, chosen), now), chosen
 
 
 def latest_feed_day(before: date | None = None) -> date | None:

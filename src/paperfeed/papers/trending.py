@@ -19,6 +19,7 @@ API, the RSS/Atom feed and the digests all rank through it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Max, QuerySet
@@ -28,8 +29,12 @@ from paperfeed.papers.models import Listing
 
 GRAVITY = 1.2
 AGE_OFFSET_HOURS = 12.0
-# Papers older than this are not trending, whatever their votes.
-WINDOW_DAYS = 14
+# The windows a reader can pick (days of feed, counted back from trending_now()), and the default.
+WINDOWS = (3, 7, 30)
+WINDOW_DAYS = 7
+# A window holding fewer papers than a page widens through these, then to the whole feed: one fresh
+# submission on a site that holds an archive must not leave trending with that paper alone.
+WIDER_DAYS = (3, 7, 30, 90, 365)
 
 
 def trending_score(upvotes: int, listed_at: datetime, now: datetime) -> float:
@@ -52,12 +57,55 @@ def trending_now() -> datetime:
     return latest + timedelta(hours=1)
 
 
-def window(now: datetime) -> tuple[date, date]:
+def window(now: datetime, days: int = WINDOW_DAYS) -> tuple[date, date]:
     """The feed days (first and last, inclusive) that can be trending at ``now``.
 
     A listing on a later feed day (an import can date one ahead) is not trending yet.
     """
-    return (now - timedelta(days=WINDOW_DAYS)).date(), now.date()
+    return (now - timedelta(days=days)).date(), now.date()
+
+
+@dataclass(frozen=True)
+class Window:
+    """The stretch of feed days trending was ranked over, and the one the reader asked for."""
+
+    asked: int
+    days: int | None  # None: the whole feed (even a year held too few papers)
+    start: date | None
+    end: date
+
+    @property
+    def widened(self) -> bool:
+        return self.days != self.asked
+
+    @property
+    def label(self) -> str:
+        return "all papers on the feed" if self.days is None else f"the last {self.days} days"
+
+
+def parse_window(text: str | None) -> int:
+    """The window a reader picked (``?window=3``), or the default for anything else."""
+    try:
+        days = int(text or "")
+    except ValueError:
+        return WINDOW_DAYS
+    return days if days in WINDOWS else WINDOW_DAYS
+
+
+def choose_window(listings: QuerySet[Listing], now: datetime, asked: int, enough: int) -> Window:
+    """``asked`` days of feed, widened until they hold ``enough`` of ``listings`` (a full page)."""
+    end = now.date()
+    for days in (asked, *(wider for wider in WIDER_DAYS if wider > asked)):
+        start, end = window(now, days)
+        held = listings.filter(date__gte=start, date__lte=end)[:enough].count()
+        if held >= enough:
+            return Window(asked, days, start, end)
+    return Window(asked, None, None, end)
+
+
+def in_window(listings: QuerySet[Listing], chosen: Window) -> QuerySet[Listing]:
+    listings = listings.filter(date__lte=chosen.end)
+    return listings if chosen.start is None else listings.filter(date__gte=chosen.start)
 
 
 # What ranking needs of a listing: its primary key, its paper's upvotes, when it was submitted.

@@ -152,7 +152,8 @@ class TrendingFeed(PaperFeed):
         return reverse("papers:trending")
 
     def entries(self, obj) -> list[Entry]:
-        return entries_of(feed.trending_listings()[:ITEMS])
+        listings, _ = feed.trending_listings(enough=ITEMS)
+        return entries_of(listings[:ITEMS])
 
 
 class SearchFeed(PaperFeed):

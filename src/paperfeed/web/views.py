@@ -16,6 +16,7 @@ from paperfeed.community.shown import show_listings
 from paperfeed.community.views.common import visible_paper
 from paperfeed.core import read_cache
 from paperfeed.papers import feed
+from paperfeed.papers import trending as trending_rule
 from paperfeed.papers.bibtex import to_bibtex
 from paperfeed.papers.models import Listing, Paper
 from paperfeed.papers.periods import (
@@ -83,23 +84,36 @@ def month(request: HttpRequest, month: str) -> HttpResponse:
 @read_cache.cached_for_visitors(TRENDING_PAGE_TIMEOUT)
 def trending(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("cat", "").strip() or None
-    all_trending = feed.trending_listings()
-    listings = (
-        [item for item in all_trending if category in item.paper.category_list] if category else all_trending
-    )
+    days = trending_rule.parse_window(request.GET.get("window"))
+    listings, chosen = feed.trending_listings(category, days, enough=PAGE_SIZE)
     page = _page_of(request, listings)
     context = {
         "nav": "trending",
         "heading": "Trending papers",
-        "subheading": "Recent papers ranked by votes, with older ones fading out.",
+        "subheading": _trending_subheading(chosen),
+        "window": chosen,
+        "window_tabs": [
+            {"days": option, "label": f"{option} days", "current": option == chosen.asked}
+            for option in trending_rule.WINDOWS
+        ],
         "page": page,
         "category": category,
-        "categories": _category_counts(all_trending),
+        # The chips count the whole window, so picking one category still offers the others.
+        "categories": _category_counts(feed.trending_listings(None, days)[0] if category else listings),
         "show_date": True,
         **read_cache.template_context(request),
     }
     context["cards"] = show_listings(page.object_list, request.user)
     return render(request, "papers/feed.html", context)
+
+
+def _trending_subheading(chosen: trending_rule.Window) -> str:
+    if not chosen.widened:
+        return f"Papers of {chosen.label} ranked by votes, with older ones fading out."
+    return (
+        f"Too few papers in the last {chosen.asked} days for a full page: showing {chosen.label}, "
+        "ranked by votes, with older ones fading out."
+    )
 
 
 def detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
