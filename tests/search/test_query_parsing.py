@@ -20,9 +20,17 @@ def test_words_phrases_and_filters_are_separated():
 
 
 def test_engine_operators_become_plain_lowercase_words():
-    parsed = parse_query("cats OR dogs NEAR -mice* x^2")
+    parsed = parse_query("cats OR dogs NEAR mice* x^2")
     assert parsed.words == ["cats", "or", "dogs", "near", "mice", "x", "2"]
     assert not parsed.has_filters
+
+
+def test_a_word_after_a_minus_is_left_out_and_a_lone_minus_is_nothing():
+    parsed = parse_query("graph networks -molecules - --")
+    assert parsed.words == ["graph", "networks"]
+    assert parsed.excluded == ["molecules"]
+    assert "molecules" not in parsed.text  # nor is it what the query means
+    assert parse_query("state-of-the-art -3 degrees").words == ["state", "of", "the", "art", "3", "degrees"]
 
 
 def test_an_unbalanced_quote_closes_at_the_end():

@@ -5,13 +5,104 @@ from __future__ import annotations
 import pytest
 
 
-def test_an_arxiv_id_shows_that_paper_first(client, corpus):
+@pytest.mark.parametrize(
+    "form", ["{id}", "arXiv:{id}", "https://arxiv.org/abs/{id}v1", "arxiv.org/pdf/{id}v2"]
+)
+def test_an_arxiv_id_or_link_goes_straight_to_the_paper_page(client, corpus, form):
     target = corpus["graphs"]
-    response = client.get("/search", {"q": f"https://arxiv.org/abs/{target.arxiv_id}v1"})
+    response = client.get("/search", {"q": form.format(id=target.arxiv_id)})
+    assert response.status_code == 302
+    assert response["Location"] == target.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "10.1234/diffusion.2025",
+        "https://doi.org/10.1234/DIFFUSION.2025",
+        "diffusion models for high-resolution image synthesis",
+        "Diffusion Models for High Resolution Image Synthesis",
+        "Diffusion Modles for High-Resolution Image Synthesis",
+    ],
+)
+def test_a_doi_or_a_nearly_exact_title_goes_straight_to_the_paper_page(client, corpus, query):
+    response = client.get("/search", {"q": query})
+    assert response.status_code == 302
+    assert response["Location"] == corpus["diffusion"].get_absolute_url()
+
+
+def test_a_title_shared_by_two_papers_lists_both_first_instead_of_choosing(client, corpus, make_search_paper):
+    from paperfeed.search import sync
+
+    twin = make_search_paper("Certified Data Deletion in Neural Networks", "Another paper, the same title.")
+    sync.catch_up()
+    response = client.get("/search", {"q": "certified data deletion in neural networks"})
     assert response.status_code == 200
     html = response.content.decode()
-    first_hit = html.index('id="title-')
-    assert html[first_hit:].startswith(f'id="title-{target.pk}"')
+    shown = [html.index(f'id="title-{paper.pk}"') for paper in (twin, corpus["forgetting"])]
+    others = [html.index(f'id="title-{p.pk}"') for p in corpus.values() if f'id="title-{p.pk}"' in html]
+    assert max(shown) <= sorted(others)[1]  # the two namesakes are the first two results
+
+
+def test_an_id_not_in_the_collection_says_so_instead_of_listing_other_papers(client, corpus):
+    response = client.get("/search", {"q": "2301.99999"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No papers match “2301.99999”" in html
+    assert 'id="title-' not in html
+
+
+def test_random_letters_match_no_papers_and_the_page_says_so(client, corpus):
+    response = client.get("/search", {"q": "xqzvbnm flurbo glark"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No papers match “xqzvbnm flurbo glark”" in html
+    assert 'id="title-' not in html
+    assert "Did you mean" not in html  # no word of the collection is close to these
+
+
+def test_a_common_word_does_not_carry_words_no_paper_uses(client, corpus):
+    response = client.get("/search", {"q": "the models flurbo glark"})
+    assert "No papers match" in response.content.decode()
+
+
+def test_a_misspelt_query_offers_the_collections_spelling(client, corpus):
+    response = client.get("/search", {"q": "protien structure predicton"})
+    html = response.content.decode()
+    assert "Did you mean" in html
+    assert 'href="/search?q=protein+structure+prediction"' in html
+
+
+def test_a_search_that_finds_nothing_offers_to_drop_each_filter(client, corpus):
+    response = client.get("/search", {"q": "speech recognition year:2025", "cat": "cs.CV"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "No papers match" in html
+    assert 'href="/search?q=speech+recognition+year%3A2025"' in html  # without the category
+    assert 'href="/search?q=speech+recognition&amp;cat=cs.CV"' in html  # without the year
+    assert "Search without year:2025" in html
+
+
+def test_the_count_is_the_papers_that_match_not_every_paper(client, corpus):
+    response = client.get("/search", {"q": "speech recognition"})
+    html = response.content.decode()
+    assert "1 paper matches “speech recognition”" in html
+
+
+def test_a_minus_word_leaves_out_the_papers_that_use_it(client, corpus):
+    with_word = client.get("/search", {"q": "networks"}).content.decode()
+    assert f'id="title-{corpus["graphs"].pk}"' in with_word
+    without = client.get("/search", {"q": "networks -molecules"}).content.decode()
+    assert f'id="title-{corpus["forgetting"].pk}"' in without
+    assert f'id="title-{corpus["graphs"].pk}"' not in without
+
+
+def test_the_page_has_one_query_box_and_the_filters_keep_the_query(client, corpus):
+    html = client.get("/search", {"q": "speech recognition", "cat": "cs.SD"}).content.decode()
+    assert html.count('name="q"') == 2  # the header's box, and the filter form's hidden copy
+    assert html.count('type="search"') == 1
+    assert '<input type="hidden" name="q" value="speech recognition">' in html
+    assert '<input type="hidden" name="cat" value="cs.SD">' in html  # a new query keeps the filter
 
 
 def test_results_show_title_authors_date_upvotes_and_highlighted_words(client, corpus):
@@ -42,7 +133,7 @@ def test_filters_are_form_controls_that_narrow_results(client, corpus):
 def test_filters_alone_list_papers(client, corpus):
     response = client.get("/search", {"cat": "cs.LG"})
     assert response.status_code == 200
-    assert "4 results" in response.content.decode()
+    assert "4 papers match" in response.content.decode()
 
 
 def test_an_empty_search_shows_help_not_an_error(client, corpus):

@@ -1,7 +1,8 @@
 """Parse what people type into the search box: free text, quoted phrases and field filters.
 
 Recognised filters: ``author:"Name"`` (or ``author:Name``), ``cat:cs.LG``, ``after:2025-01-01``,
-``before:2025-06-30``, ``year:2024``, ``has:code``. Everything else is free text; characters that
+``before:2025-06-30``, ``year:2024``, ``has:code``, and ``-word`` to leave out papers containing
+a word. Everything else is free text; characters that
 mean something to a search engine never reach one, because backends only ever receive the
 plain words and phrases held in :class:`ParsedQuery`.
 """
@@ -36,6 +37,7 @@ class ParsedQuery:
     text: str = ""  # the free text (filters removed), as typed, for embedding and exact lookups
     words: list[str] = field(default_factory=list)  # lowercase alphanumeric words outside phrases
     phrases: list[list[str]] = field(default_factory=list)  # each a list of lowercase words
+    excluded: list[str] = field(default_factory=list)  # words typed as -word: no result contains them
     authors: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     after: date | None = None
@@ -117,6 +119,9 @@ def parse_query(raw: str) -> ParsedQuery:
                 parsed.words += phrase
             elif phrase:
                 parsed.phrases.append(phrase)
+        elif _is_exclusion(match.group("word")):
+            # "-word" leaves out papers with that word; a lone "-" or "--" is nothing at all.
+            parsed.excluded += words_of(match.group("word"))
         else:
             word = match.group("word")
             text_parts.append(word)
@@ -130,6 +135,21 @@ def parse_query(raw: str) -> ParsedQuery:
     parsed.text = " ".join(text_parts).replace('"', " ").strip()
     parsed.text = re.sub(r"\s+", " ", parsed.text)
     return parsed
+
+
+def without_filters(raw: str) -> list[tuple[str, str]]:
+    """For each filter typed into ``raw``: (the filter as typed, ``raw`` without it)."""
+    raw_for_tokens = raw + '"' if raw.count('"') % 2 else raw
+    found = []
+    for match in _TOKEN.finditer(raw_for_tokens):
+        if match.group("filter") and match.group("name").lower() in FILTER_NAMES:
+            rest = raw_for_tokens[: match.start()] + raw_for_tokens[match.end() :]
+            found.append((match.group(0), " ".join(rest.split())))
+    return found
+
+
+def _is_exclusion(word: str) -> bool:
+    return word.startswith("-") and bool(_WORD.match(word, 1)) and not word[1:2].isdigit()
 
 
 def _example(name: str) -> str:

@@ -3,34 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from paperfeed.papers.models import Paper
 from paperfeed.search import rows
 from paperfeed.search.backends import get_backend
-from paperfeed.search.backends.base import SearchFilters
 from paperfeed.search.beside import run_beside
 from paperfeed.search.embedding import get_embedder, normalize
 from paperfeed.search.errors import QueryError
 from paperfeed.search.filters import filter_q
 from paperfeed.search.fusion import reciprocal_rank_fusion
 from paperfeed.search.highlight import excerpt, highlight
-from paperfeed.search.lookup import MIN_TITLE_WORDS, exact_matches, normalized_title
 from paperfeed.search.query import ParsedQuery
+from paperfeed.search.ranking import rank
 from paperfeed.search.related_words import distinctive_words
+from paperfeed.search.suggest import did_you_mean
 from paperfeed.search.timing import stage
 
 SORTS = ("relevance", "newest", "upvotes")
 MODES = ("hybrid", "keyword", "dense")
-KEYWORD_DEPTH = 200  # keyword candidates fused; also the most results a keyword query pages through
-DENSE_DEPTH = 100  # dense candidates fused: every paper is "near", so only the head is worth showing
-TITLE_CHECK = 10  # keyword candidates checked for an exact title match
 MAX_LIMIT = 120  # the Hugging Face API allows 1–120 results per search page
 RELATED_DEPTH = 100  # nearest vectors fused for related papers
 # Keyword candidates fused for related papers: the head of a 12-word "more like this" query is
 # what helps (dev set nDCG@10 0.502 at 30 against 0.488 at 100); its tail only adds noise.
 RELATED_KEYWORD_DEPTH = 30
+
+
+@dataclass
+class Found:
+    """One page of a search: the hits, how many papers match in all, the paper the query named
+    when it named exactly one, and a spelling to try when some words are unknown."""
+
+    hits: list
+    total: int
+    named: int | None = None
+    suggestion: str | None = None
 
 
 def _check_options(limit: int, offset: int, sort: str, mode: str) -> None:
@@ -44,56 +53,28 @@ def _check_options(limit: int, offset: int, sort: str, mode: str) -> None:
 
 def ranked_pks(parsed: ParsedQuery, mode: str = "hybrid") -> tuple[list[int], dict[int, float]]:
     """Candidate paper pks for ``parsed``, best first, with their scores (not yet checked for visibility)."""
-    filters = SearchFilters.of(parsed)
-    backend = get_backend()
-    # The query is embedded on another thread while this one asks the database and tantivy:
-    # on two cores the two take about as long as the slower alone.
-    embedding = (
-        run_beside(get_embedder().encode_query, parsed.text)
-        if parsed.has_text and mode in ("hybrid", "dense") and parsed.text
-        else None
-    )
-    with stage("exact lookups"):
-        pinned = exact_matches(parsed.text) if parsed.text else []
-    keyword: list[tuple[int, float]] = []
-    dense: list[tuple[int, float]] = []
-    if parsed.has_text and mode in ("hybrid", "keyword"):
-        with stage("keyword"):
-            keyword = backend.keyword(parsed, filters, KEYWORD_DEPTH)
-    if embedding is not None:
-        with stage("query embedding wait"):
-            vector = embedding.result()
-        with stage("vector search"):
-            dense = backend.dense(vector, filters, DENSE_DEPTH)
-        if parsed.phrases:
-            # A quoted phrase must appear: meaning only re-orders papers that contain it.
-            with stage("keyword"):
-                containing = {pk for pk, _ in backend.keyword(parsed, filters, KEYWORD_DEPTH * 5)}
-            dense = [(pk, s) for pk, s in dense if pk in containing]
-    with stage("fusion"):
-        if mode == "hybrid":
-            fused = reciprocal_rank_fusion([[pk for pk, _ in keyword], [pk for pk, _ in dense]])
-        else:
-            fused = keyword if mode == "keyword" else dense
-        scores = dict(fused)
-    if keyword and len(parsed.text.split()) >= MIN_TITLE_WORDS and not pinned:
-        # The database lookup wants the title's exact words; this also forgives punctuation.
-        with stage("exact lookups"):
-            wanted = normalized_title(parsed.text)
-            head = [pk for pk, _ in keyword[:TITLE_CHECK]]
-            head_titles = rows.titles(head)
-            pinned = [pk for pk in head if normalized_title(head_titles.get(pk, "")) == wanted]
-    top = max(scores.values(), default=0.0)
-    for rank, pk in enumerate(pinned):
-        scores[pk] = top + 1.0 + (len(pinned) - rank)
-    pinned_set = set(pinned)
-    order = pinned + [pk for pk, _ in fused if pk not in pinned_set]
-    return order, scores
+    ranking = rank(parsed, mode)
+    return ranking.order, ranking.scores
 
 
 def run_search(
     parsed: ParsedQuery, *, limit: int, offset: int, sort: str, mode: str, hit_class: Callable
 ) -> tuple[list, int]:
+    found = find(parsed, limit=limit, offset=offset, sort=sort, mode=mode, hit_class=hit_class)
+    return found.hits, found.total
+
+
+def find(
+    parsed: ParsedQuery,
+    *,
+    limit: int,
+    offset: int,
+    sort: str,
+    mode: str,
+    hit_class: Callable,
+    suggest: bool = False,
+) -> Found:
+    """A page of the papers matching ``parsed``; ``suggest``: offer a spelling for unknown words."""
     _check_options(limit, offset, sort, mode)
     if not parsed.has_text and not parsed.has_filters:
         raise QueryError(
@@ -105,12 +86,19 @@ def run_search(
         ordering = ("-upvotes", "-published", "-pk") if sort == "upvotes" else ("-published", "-pk")
         total = visible.count()
         page = list(visible.order_by(*ordering)[offset : offset + limit])
-        return _hits(page, {}, parsed, hit_class), total
-    order, scores = ranked_pks(parsed, mode)
-    if not order:
-        return [], 0
-    with stage("hydrate"):
-        return _page(parsed, order, scores, visible, limit, offset, sort, hit_class)
+        return Found(_hits(page, {}, parsed, hit_class), total)
+    ranking = rank(parsed, mode)
+    hits, total = [], 0
+    if ranking.order:
+        with stage("hydrate"):
+            hits, total = _page(
+                parsed, ranking.order, ranking.scores, visible, limit, offset, sort, hit_class
+            )
+    named = hits[0].paper.pk if ranking.named.unique and total == 1 else None
+    suggestion = None
+    if suggest and ranking.unknown:
+        suggestion = did_you_mean(parsed.raw, ranking.unknown, ranking.neighbours)
+    return Found(hits, total, named, suggestion)
 
 
 def _page(parsed, order, scores, visible, limit, offset, sort, hit_class) -> tuple[list, int]:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from paperfeed.community.shown import show_papers
 from paperfeed.search.errors import QueryError
 from paperfeed.search.public import Hit
-from paperfeed.search.query import MAX_QUERY_LENGTH, ParsedQuery, apply_filter, parse_query
-from paperfeed.search.service import SORTS, run_search
+from paperfeed.search.query import MAX_QUERY_LENGTH, ParsedQuery, apply_filter, parse_query, without_filters
+from paperfeed.search.service import SORTS, find
+from paperfeed.web.author_page import author_card
+
+FORM_FILTERS = {"cat": "category", "after": "from", "before": "to", "code": "has code"}
 
 PAGE_SIZE = 20
 MAX_PAGE = 50
@@ -34,6 +39,26 @@ def _page_number(request: HttpRequest) -> int:
         return min(MAX_PAGE, max(1, int(request.GET.get("page", "1"))))
     except ValueError:
         return 1
+
+
+def _search_url(params: dict[str, str]) -> str:
+    return "/search?" + urlencode({k: v for k, v in params.items() if v})
+
+
+def _next_steps(request: HttpRequest, query: str, suggestion: str | None) -> dict:
+    """Where to go from a search that found nothing: a spelling to try, filters to drop."""
+    params = {k: request.GET.get(k, "").strip() for k in ("q", *FORM_FILTERS, "sort")}
+    drops = [
+        (f"{label}: {params[name]}" if name != "code" else label, _search_url({**params, name: ""}))
+        for name, label in FORM_FILTERS.items()
+        if params[name]
+    ]
+    drops += [(typed, _search_url({**params, "q": rest})) for typed, rest in without_filters(query)]
+    return {
+        "suggestion": suggestion,
+        "suggestion_url": _search_url({**params, "q": suggestion}) if suggestion else None,
+        "drop_filters": drops,
+    }
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -65,16 +90,23 @@ def search(request: HttpRequest) -> HttpResponse:
             _form_filters(request, parsed)
             if parsed.after and parsed.before and parsed.after > parsed.before:
                 raise QueryError("The date range is empty: “after” is later than “before”.")
-            hits, total = run_search(
+            found = find(
                 parsed,
                 limit=PAGE_SIZE,
                 offset=(page_number - 1) * PAGE_SIZE,
                 sort=sort,
                 mode="hybrid",
                 hit_class=Hit,
+                suggest=True,
             )
+            if found.named is not None and page_number == 1:
+                # An id, DOI or title naming one paper goes to that paper.
+                return HttpResponseRedirect(found.hits[0].paper.get_absolute_url())
+            hits, total = found.hits, found.total
+            context.update(_next_steps(request, query, found.suggestion))
             cards = show_papers([hit.paper for hit in hits], request.user)
             context.update(results=list(zip(cards, hits, strict=True)), total=total, searched=True)
+            context["author"] = author_card(parsed.text) if parsed.text and total else None  # a name typed
             paginator = Paginator(range(total), PAGE_SIZE) if total else None
             if paginator:
                 context["page"] = paginator.get_page(page_number)

@@ -67,6 +67,15 @@ class SearchBackend(Protocol):
     def similar_words(self, words: list[str], limit: int) -> Ranked:
         """Papers whose title and abstract use these words (any of them), by BM25-like score."""
 
+    def title_candidates(self, words: list[str], limit: int) -> Ranked:
+        """Papers whose title has every one of ``words``, shortest titles first (BM25-like)."""
+
+    def word_shares(self, words: list[str]) -> dict[str, float]:
+        """For each word, about the share of indexed papers using it (0.0: none does)."""
+
+    def containing(self, words: list[str], pks: list[int]) -> set[int]:
+        """Those of ``pks`` whose title, abstract or authors use any of ``words``."""
+
     def dense(
         self, vector: np.ndarray, filters: SearchFilters | None, limit: int, exclude: set[int] | None = None
     ) -> Ranked:

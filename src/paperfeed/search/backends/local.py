@@ -80,6 +80,18 @@ class LocalBackend:
         live = self.live
         return live.similar_words(words, limit) if live else []
 
+    def title_candidates(self, words: list[str], limit: int) -> Ranked:
+        live = self.live
+        return live.title_candidates(words, limit) if live else []
+
+    def word_shares(self, words: list[str]) -> dict[str, float]:
+        live = self.live
+        return live.word_shares(words) if live else dict.fromkeys(words, 0.0)
+
+    def containing(self, words: list[str], pks: list[int]) -> set[int]:
+        live = self.live
+        return live.containing(words, pks) if live else set()
+
     def dense(
         self, vector: np.ndarray, filters: SearchFilters | None, limit: int, exclude: set[int] | None = None
     ) -> Ranked:

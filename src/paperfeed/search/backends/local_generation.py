@@ -132,6 +132,19 @@ class LocalGeneration:
         query = tantivy_queries.words_query(self.index, words, tantivy_queries.SIMILAR_FIELDS)
         return tantivy_queries.top(self.index, query, limit)
 
+    def title_candidates(self, words: list[str], limit: int) -> Ranked:
+        self.refresh()
+        query = tantivy_queries.all_in_title(self.index, words)
+        return tantivy_queries.top(self.index, query, limit) if query is not None else []
+
+    def word_shares(self, words: list[str]) -> dict[str, float]:
+        self.refresh()
+        return tantivy_queries.word_shares(self.index, words)
+
+    def containing(self, words: list[str], pks: list[int]) -> set[int]:
+        self.refresh()
+        return tantivy_queries.containing(self.index, self.schema, words, pks)
+
     def document_count(self) -> int:
         self.refresh()
         return self.index.searcher().num_docs

@@ -45,9 +45,10 @@ COMMON_WORD_SHARE = 0.2
 MIN_SIMILAR_WORDS = 3
 
 
-def _telling_words(cursor, words: list[str]) -> list[str]:
-    """``words`` without those most documents contain, by PostgreSQL's own statistics on the
-    index (its most common lexemes and their shares); all of them when there are none yet."""
+def _common_shares(cursor, words: list[str]) -> dict[str, float] | None:
+    """For each word, the share of documents with its lexeme by PostgreSQL's own statistics on
+    the index (its most common lexemes; 0.0 for a word not among them, 1.0 for a stop word);
+    None before the statistics exist."""
     cursor.execute(
         "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
         " WHERE schemaname = current_schema() AND tablename = %s AND attname = 'tsv'",
@@ -55,16 +56,34 @@ def _telling_words(cursor, words: list[str]) -> list[str]:
     )
     row = cursor.fetchone()
     if not row or not row[0]:
-        return words
+        return None
     shares = dict(zip(row[0], row[1], strict=False))  # the freqs end with min, max and null share
     cursor.execute("SELECT w, ts_lexize('english_stem', w) FROM unnest(%s::text[]) AS w", [words])
     lexemes = dict(cursor.fetchall())
     # A stop word has no lexeme: it counts as common.
-    share = {w: max((shares.get(lexeme, 0.0) for lexeme in lexemes.get(w) or []), default=1.0) for w in words}
+    return {w: max((shares.get(lexeme, 0.0) for lexeme in lexemes.get(w) or []), default=1.0) for w in words}
+
+
+def _telling_words(cursor, words: list[str]) -> list[str]:
+    """``words`` without those most documents contain; all of them when there are no statistics yet."""
+    share = _common_shares(cursor, words)
+    if share is None:
+        return words
     kept = [w for w in words if share[w] <= COMMON_WORD_SHARE]
     if len(kept) < MIN_SIMILAR_WORDS:
         kept = sorted(words, key=lambda w: share[w])[:MIN_SIMILAR_WORDS]
     return kept
+
+
+# A word matches the title and abstract stemmed, and author names (weight C, indexed with the
+# 'simple' configuration) as written.
+_WORD_TSQUERY = "(plainto_tsquery('english', %s) || to_tsquery('simple', %s))"
+# The share given to a word that some documents hold but the statistics do not list as common.
+RARE_SHARE = 1e-4
+
+
+def _word_params(word: str) -> list[str]:
+    return [word, f"{word}:C"]
 
 
 class PostgresBackend:
@@ -123,10 +142,8 @@ class PostgresBackend:
         the 'simple' configuration) as written. Words are letters and digits (``words_of``), so
         none is tsquery syntax.
         """
-        words = " || ".join(
-            "plainto_tsquery('english', %s) || to_tsquery('simple', %s)" for _ in parsed.words
-        )
-        word_params = [param for word in parsed.words for param in (word, f"{word}:C")]
+        words = " || ".join(_WORD_TSQUERY for _ in parsed.words)
+        word_params = [param for word in parsed.words for param in _word_params(word)]
         phrases = " && ".join("phraseto_tsquery('english', %s)" for _ in parsed.phrases)
         phrase_params = [" ".join(p) for p in parsed.phrases]
         if phrases:
@@ -136,6 +153,10 @@ class PostgresBackend:
         else:
             match, match_params = f"({words})", word_params
             rank, rank_params = match, match_params
+        if parsed.excluded:
+            excluded = " || ".join(_WORD_TSQUERY for _ in parsed.excluded)
+            match = f"({match} && !!({excluded}))"
+            match_params = match_params + [p for word in parsed.excluded for p in _word_params(word)]
         return match, rank, match_params, rank_params
 
     def keyword(self, parsed: ParsedQuery, filters: SearchFilters | None, limit: int) -> Ranked:
@@ -171,6 +192,54 @@ class PostgresBackend:
                 [tsquery, limit],
             )
             return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+
+    def title_candidates(self, words: list[str], limit: int) -> Ranked:
+        if not words:
+            return []
+        with connection.cursor() as cursor:
+            if not self._table_exists(cursor):
+                return []
+            # Title words only (A); each word is letters and digits, so none is tsquery syntax.
+            # ts_rank's normalization 1 divides by the document's length: shorter titles first.
+            tsquery = " & ".join(f"{word}:A" for word in dict.fromkeys(words))
+            cursor.execute(
+                f"SELECT d.paper_id, ts_rank('{RANK_WEIGHTS}', d.tsv, q, 1) AS score"
+                f" FROM {DOCS} d, to_tsquery('english', %s) q WHERE d.tsv @@ q"
+                " ORDER BY score DESC, d.paper_id LIMIT %s",
+                [tsquery, limit],
+            )
+            return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+
+    def word_shares(self, words: list[str]) -> dict[str, float]:
+        words = list(dict.fromkeys(words))
+        if not words:
+            return {}
+        with connection.cursor() as cursor:
+            if not self._table_exists(cursor):
+                return dict.fromkeys(words, 0.0)
+            # One index probe per word: is it anywhere at all?
+            cursor.execute(
+                f"SELECT w, EXISTS (SELECT 1 FROM {DOCS} d WHERE d.tsv @@"
+                " (plainto_tsquery('english', w) || to_tsquery('simple', w || ':C')))"
+                " FROM unnest(%s::text[]) AS w",
+                [words],
+            )
+            present = dict(cursor.fetchall())
+            common = _common_shares(cursor, words) or {}
+        return {w: max(common.get(w, 0.0), RARE_SHARE) if present.get(w) else 0.0 for w in words}
+
+    def containing(self, words: list[str], pks: list[int]) -> set[int]:
+        if not words or not pks:
+            return set()
+        with connection.cursor() as cursor:
+            if not self._table_exists(cursor):
+                return set()
+            match = " || ".join(_WORD_TSQUERY for _ in words)
+            cursor.execute(
+                f"SELECT paper_id FROM {DOCS} WHERE paper_id = ANY(%s) AND tsv @@ ({match})",
+                [list(pks)] + [p for word in words for p in _word_params(word)],
+            )
+            return {int(pk) for (pk,) in cursor.fetchall()}
 
     def dense(
         self, vector: np.ndarray, filters: SearchFilters | None, limit: int, exclude: set[int] | None = None

@@ -79,7 +79,17 @@ def words_query(index: tantivy.Index, words: list[str], fields: tuple[str, ...])
 
 
 def text_query(index: tantivy.Index, parsed: ParsedQuery) -> tantivy.Query | None:
-    """Phrases must match, words may; None when nothing in ``parsed`` can match."""
+    """Phrases must match, words may, excluded words must not; None when nothing can match."""
+    query = _wanted_query(index, parsed)
+    excluded = indexable(parsed.excluded)
+    if query is None or not excluded:
+        return query
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, query), (tantivy.Occur.MustNot, words_query(index, excluded, TEXT_FIELDS))]
+    )
+
+
+def _wanted_query(index: tantivy.Index, parsed: ParsedQuery) -> tantivy.Query | None:
     parts = []
     words = indexable(content_words(parsed.words))
     if words and not parsed.phrases:
@@ -130,6 +140,52 @@ def keyword_query(
     if not narrowing:
         return text
     return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in [text, *narrowing]])
+
+
+# The terms the index holds: title and abstract words stemmed (tantivy's en_stem), names as typed.
+_STEMMED = (
+    tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+    .filter(tantivy.Filter.remove_long(MAX_TOKEN_BYTES))
+    .filter(tantivy.Filter.lowercase())
+    .filter(tantivy.Filter.stemmer("english"))
+    .build()
+)
+
+
+def word_shares(index: tantivy.Index, words: list[str]) -> dict[str, float]:
+    """For each word, the share of documents holding it in one field (0.0: no document does)."""
+    searcher = index.searcher()
+    total = max(searcher.num_docs, 1)
+    shares = {}
+    for word in dict.fromkeys(words):
+        stems = _STEMMED.analyze(word) if len(word.encode()) < MAX_TOKEN_BYTES else []
+        counts = [searcher.doc_freq(name, stem) for stem in stems for name in SIMILAR_FIELDS]
+        if len(word.encode()) < MAX_TOKEN_BYTES:
+            counts.append(searcher.doc_freq("authors", word.lower()))
+        shares[word] = min(1.0, max(counts, default=0) / total)
+    return shares
+
+
+def all_in_title(index: tantivy.Index, words: list[str]) -> tantivy.Query | None:
+    """Papers whose title has every one of ``words`` (a title typed without its subtitle)."""
+    words = indexable(words)
+    if not words:
+        return None
+    return index.parse_query(" AND ".join(f"title:{word}" for word in dict.fromkeys(words)), ["title"])
+
+
+def containing(index: tantivy.Index, fields: tantivy.Schema, words: list[str], pks: list[int]) -> set[int]:
+    """Those of ``pks`` whose documents hold any of ``words``."""
+    words = indexable(words)
+    if not words or not pks:
+        return set()
+    query = tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Must, tantivy.Query.term_set_query(fields, "pk", list(pks))),
+            (tantivy.Occur.Must, words_query(index, words, TEXT_FIELDS)),
+        ]
+    )
+    return {pk for pk, _ in top(index, query, len(pks))}
 
 
 def top(index: tantivy.Index, query: tantivy.Query, limit: int) -> Ranked:

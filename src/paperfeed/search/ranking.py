@@ -1,0 +1,128 @@
+"""From a parsed query to the papers that genuinely match it, best first.
+
+Above every backend, so both understand a query the same way: a query that names a paper
+(id, DOI, title) answers with that paper alone; keyword matches count only when the words the
+corpus knows carry the query; meaning counts only above a calibrated similarity; ``-word``
+leaves papers out; the two signals are fused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from paperfeed.search.authors import author_first
+from paperfeed.search.backends import get_backend
+from paperfeed.search.backends.base import Ranked, SearchFilters
+from paperfeed.search.beside import run_beside
+from paperfeed.search.embedding import get_embedder
+from paperfeed.search.fusion import reciprocal_rank_fusion
+from paperfeed.search.lookup import (
+    MIN_TITLE_WORDS,
+    Named,
+    looks_like_identifier,
+    named_exactly,
+    nearly_titled,
+)
+from paperfeed.search.query import ParsedQuery
+from paperfeed.search.stopwords import content_words
+from paperfeed.search.timing import stage
+
+KEYWORD_DEPTH = 200  # keyword candidates fused; also the most results a keyword query pages through
+DENSE_DEPTH = 100  # dense candidates: only those above DENSE_MIN_SIMILARITY are kept
+TITLE_CHECK = 10  # candidates from each source checked for a title typed nearly exactly
+# Papers whose meaning is at least this close to the query's (cosine similarity of
+# all-MiniLM-L6-v2 vectors) match it. Calibrated on the dev corpus (bench/search/README.md):
+# see the note there. Every paper has nearest neighbours; below this they are noise.
+DENSE_MIN_SIMILARITY = 0.3
+# A word in at most this share of papers says what a query is about; a more common word
+# ("model", "learning") only refines. Words the corpus has never seen carry nothing.
+TELLING_SHARE = 0.05
+
+
+@dataclass
+class Ranking:
+    order: list[int] = field(default_factory=list)  # candidate pks, best first (not yet visibility-checked)
+    scores: dict[int, float] = field(default_factory=dict)
+    named: Named = field(default_factory=Named)  # the papers the query names, if any
+    unknown: list[str] = field(default_factory=list)  # query words no indexed paper uses
+    neighbours: list[int] = field(default_factory=list)  # nearest papers, however far (for suggestions)
+
+
+def keyword_is_genuine(words: list[str], shares: dict[str, float]) -> bool:
+    """Whether papers matching some of ``words`` match the query: not when most of its words are
+    unknown to the corpus, nor when those it knows are all common ("the model flurbo")."""
+    unknown = [w for w in words if not shares.get(w)]
+    if not unknown:
+        return True
+    known = [w for w in words if shares.get(w)]
+    return len(known) >= len(unknown) and any(shares[w] <= TELLING_SHARE for w in known)
+
+
+def rank(parsed: ParsedQuery, mode: str = "hybrid") -> Ranking:
+    """The candidates for ``parsed`` in ``mode`` (hybrid, keyword or dense), best first."""
+    filters = SearchFilters.of(parsed)
+    if parsed.text and looks_like_identifier(parsed.text):
+        # An id, link or DOI asks for one paper: that paper, or nothing.
+        with stage("exact lookups"):
+            named = named_exactly(parsed.text)
+        return Ranking(order=list(named.pks), scores=dict.fromkeys(named.pks, 1.0), named=named)
+    backend = get_backend()
+    # The query is embedded on another thread while this one asks the database and tantivy:
+    # on two cores the two take about as long as the slower alone.
+    embedding = (
+        run_beside(get_embedder().encode_query, parsed.text)
+        if parsed.has_text and mode in ("hybrid", "dense") and parsed.text
+        else None
+    )
+    with stage("exact lookups"):
+        named = named_exactly(parsed.text) if parsed.text else Named()
+    words = content_words(parsed.words)
+    with stage("keyword"):
+        shares = backend.word_shares(words) if words else {}
+    keyword: Ranked = []
+    if parsed.has_text and mode in ("hybrid", "keyword"):
+        with stage("keyword"):
+            keyword = backend.keyword(parsed, filters, KEYWORD_DEPTH)
+    if not named.pks and len(parsed.text.split()) >= MIN_TITLE_WORDS:
+        with stage("exact lookups"):
+            heads = [pk for pk, _ in keyword[:TITLE_CHECK]]
+            heads += [pk for pk, _ in backend.title_candidates(words, TITLE_CHECK)]
+            named = Named(nearly_titled(parsed.text, heads), "title")
+    if named.unique:
+        if embedding is not None:
+            embedding.cancel()
+        return Ranking(order=list(named.pks), scores=dict.fromkeys(named.pks, 1.0), named=named)
+    if not keyword_is_genuine(words, shares):
+        keyword = []
+    dense, neighbours = [], []
+    if embedding is not None:
+        with stage("query embedding wait"):
+            vector = embedding.result()
+        with stage("vector search"):
+            nearest = backend.dense(vector, filters, DENSE_DEPTH)
+        neighbours = [pk for pk, _ in nearest]
+        dense = [(pk, s) for pk, s in nearest if s >= DENSE_MIN_SIMILARITY]
+        if parsed.phrases and dense:
+            # A quoted phrase must appear: meaning only re-orders papers that contain it.
+            with stage("keyword"):
+                containing = {pk for pk, _ in backend.keyword(parsed, filters, KEYWORD_DEPTH * 5)}
+            dense = [(pk, s) for pk, s in dense if pk in containing]
+        if parsed.excluded and dense:
+            with stage("keyword"):
+                unwanted = backend.containing(parsed.excluded, [pk for pk, _ in dense])
+            dense = [(pk, s) for pk, s in dense if pk not in unwanted]
+    with stage("fusion"):
+        if mode == "hybrid":
+            fused = reciprocal_rank_fusion([[pk for pk, _ in keyword], [pk for pk, _ in dense]])
+        else:
+            fused = keyword if mode == "keyword" else dense
+        scores = dict(fused)
+    with stage("author lookup"):  # a person's name typed: their papers next (search/authors.py)
+        pinned = named.pks + author_first(parsed.text, [pk for pk, _ in fused], besides=named.pks)
+    top = max(scores.values(), default=0.0)
+    for position, pk in enumerate(pinned):
+        scores[pk] = top + 1.0 + (len(pinned) - position)
+    pinned_set = set(pinned)
+    order = pinned + [pk for pk, _ in fused if pk not in pinned_set]
+    unknown = [w for w in words if not shares.get(w)]
+    return Ranking(order, scores, named, unknown, neighbours)
