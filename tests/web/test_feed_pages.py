@@ -183,3 +183,27 @@ def test_a_page_number_out_of_range_is_a_friendly_404(client, make_dated_paper, 
     response = client.get(f"/papers/date/2025-03-18?page={page}")
     assert response.status_code == 404
     assert b"Back to today" in response.content
+
+
+def test_a_thin_latest_day_on_the_home_page_is_followed_by_the_days_before_it(client, make_dated_paper):
+    today = datetime.now(UTC).date()
+    make_dated_paper("Submitted this morning", on=today)
+    for number in range(41):
+        make_dated_paper(f"Paper of yesterday {number}", on=today - timedelta(days=1), upvotes=number)
+    make_dated_paper("From the archive", on=today - timedelta(days=300), upvotes=7)
+    html = client.get("/").content.decode()
+    assert "Today so far: 1 paper · Yesterday: 41 papers" in html
+    assert html.index("Submitted this morning") < html.index("Paper of yesterday 40")
+    # Each earlier day most upvoted first; all 41 of yesterday and the archive day's paper fit a page.
+    assert html.index("Paper of yesterday 40") < html.index("Paper of yesterday 0")
+    assert "From the archive" in html
+
+
+def test_a_full_latest_day_stands_alone_on_the_home_page(client, make_dated_paper):
+    today = datetime.now(UTC).date()
+    for number in range(20):
+        make_dated_paper(f"Paper of today {number}", on=today)
+    make_dated_paper("Only paper of yesterday", on=today - timedelta(days=1))
+    html = client.get("/").content.decode()
+    assert "Only paper of yesterday" not in html
+    assert "Today so far" not in html

@@ -30,6 +30,7 @@ from paperfeed.papers.periods import (
     week_period_of,
 )
 from paperfeed.search.public import related_papers
+from paperfeed.web import earlier_days
 
 PAGE_SIZE = 50
 SORT_LABELS = {"upvotes": "Most upvoted", "trending": "Trending", "newest": "Newest"}
@@ -166,6 +167,11 @@ def _period_page(request: HttpRequest, period: Period, is_home: bool = False) ->
         "show_date": period.kind != "day",
         **read_cache.template_context(request),
     }
+    if is_home and page.number == 1:
+        sections = earlier_days.earlier_days(period.start, page.paginator.count, category, request.user)
+        if sections:
+            context["earlier_days"] = sections
+            context["subheading"] = earlier_days.summary(period.start, page.paginator.count, sections)
     context["cards"] = show_listings(page.object_list, request.user)
     return render(request, "papers/feed.html", context)
 
