@@ -1,4 +1,5 @@
-"""Personal ranking: papers like the ones a reader upvoted or collected, with the reason shown."""
+"""The digest's "for you" section: papers like the ones a reader upvoted or collected, with the
+reason shown. The For you page is tested in tests/web/test_for_you.py."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from digests.helpers import links_in, path_of, send, text_part
-from paperfeed.community.models import Collection, CollectionItem, Vote
+from paperfeed.community.models import Vote
 
 pytestmark = pytest.mark.django_db
 
@@ -48,39 +49,6 @@ def library(make_paper):
     }
 
 
-def test_the_for_you_page_ranks_recent_papers_by_the_readers_likes_with_a_reason(client, make_user, library):
-    reader = make_user()
-    Vote.objects.create(user=reader, paper=library["liked_graphs"])
-    client.force_login(reader)
-
-    page = client.get("/for-you/").content.decode()
-
-    assert library["graph_new"].title in page
-    assert f"Similar to “{GRAPHS}”, which you upvoted" in page
-    # Papers with nothing in common with the reader's likes are left out, not padded in.
-    assert library["speech_new"].title not in page
-    assert library["unrelated"].title not in page
-    assert library["liked_graphs"].title not in page.split("<h1>For you</h1>")[1].split("Similar to")[0]
-
-
-def test_collected_papers_count_as_interests_too(client, make_user, library):
-    reader = make_user()
-    collection = Collection.objects.create(owner=reader, title="Audio")
-    CollectionItem.objects.create(collection=collection, paper=library["liked_speech"])
-    client.force_login(reader)
-
-    page = client.get("/for-you/").content.decode()
-
-    assert "which you collected" in page
-    assert library["speech_new"].title in page
-    assert page.index(library["speech_new"].title) < page.index("which you collected") + 2000
-
-
-def test_without_likes_the_page_says_how_to_get_recommendations(client, make_user, library):
-    client.force_login(make_user())
-    assert "Upvote or collect a few papers" in client.get("/for-you/").content.decode()
-
-
 def test_a_subscribers_digest_has_a_for_you_section_from_their_account(
     smtp, make_user, make_subscriber, library
 ):
@@ -96,21 +64,6 @@ def test_a_subscribers_digest_has_a_for_you_section_from_their_account(
     assert library["speech_new"].title in text
     assert "Similar to “Streaming speech recognition with transducers”, which you upvoted" in text
     assert library["unrelated"].title not in text
-
-
-def test_a_hidden_liked_paper_is_neither_a_reason_nor_a_seed(client, make_user, library):
-    reader = make_user()
-    Vote.objects.create(user=reader, paper=library["liked_graphs"])
-    Vote.objects.create(user=reader, paper=library["liked_speech"])
-    library["liked_graphs"].hidden = True
-    library["liked_graphs"].save(update_fields=["hidden"])
-    client.force_login(reader)
-
-    page = client.get("/for-you/").content.decode()
-
-    assert GRAPHS not in page
-    assert library["graph_new"].title not in page  # only the hidden paper led to it
-    assert "Similar to “Streaming speech recognition with transducers”, which you upvoted" in page
 
 
 def test_a_hidden_liked_paper_is_left_out_of_digests_too(smtp, make_user, make_subscriber, library):

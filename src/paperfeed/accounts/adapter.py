@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
 from paperfeed.core.site_url import on_this_site
 
@@ -28,6 +29,11 @@ class AccountAdapter(DefaultAccountAdapter):
     ``PAPERFEED_BASE_URL``. Without Django's sites framework allauth also names the site after that
     host ("Hello from 127.0.0.1:8000!"); a lab running its own site wants its own name there.
     """
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        """A new reader starts by telling the recommendations what they read (a URL name, not an
+        import: the page belongs to community, above accounts)."""
+        return reverse("community:onboarding")
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         return on_this_site(super().get_reset_password_from_key_url(key))

@@ -2,7 +2,16 @@
 
 from django.urls import path, re_path
 
-from paperfeed.community.views import collections, comments, profiles, submit, votes
+from paperfeed.community.views import (
+    card_actions,
+    collections,
+    comments,
+    learned,
+    onboarding,
+    profiles,
+    submit,
+    votes,
+)
 
 app_name = "community"
 urlpatterns = [
@@ -10,6 +19,15 @@ urlpatterns = [
     path("papers/submit/<int:pk>", submit.submit_status, name="submit_status"),
     path("papers/<arxiv:arxiv_id>/upvote", votes.upvote, name="upvote"),
     path("papers/<arxiv:arxiv_id>/comments", comments.post, name="comment"),
+    path("papers/<arxiv:arxiv_id>/not-interested", card_actions.not_interested, name="not_interested"),
+    path("papers/<arxiv:arxiv_id>/save", card_actions.save, name="save"),
+    path("for-you/start", onboarding.start, name="onboarding"),
+    path("for-you/start/library", onboarding.import_library_view, name="library_import"),
+    path("for-you/start/author", onboarding.pick_author, name="pick_author"),
+    path("for-you/start/topics", onboarding.pick_topics, name="pick_topics"),
+    path("settings/recommendations", learned.learned, name="learned"),
+    path("settings/recommendations/remove", learned.remove, name="learned_remove"),
+    path("settings/recommendations/reset", learned.reset, name="learned_reset"),
     path("comments/<int:pk>/edit", comments.edit, name="comment_edit"),
     path("comments/<int:pk>/delete", comments.delete, name="comment_delete"),
     path("collections/new", collections.create, name="collection_create"),

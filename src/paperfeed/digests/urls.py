@@ -12,5 +12,4 @@ urlpatterns = [
     path("digest/view/<str:token>/", views.view_in_browser, name="view"),
     path("digest/settings/", views.account_settings, name="settings"),
     path("digest/preview/", views.preview, name="preview"),
-    path("for-you/", views.for_you, name="for_you"),
 ]

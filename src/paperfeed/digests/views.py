@@ -1,4 +1,4 @@
-"""Pages: subscribe, confirm, unsubscribe (RFC 8058 one-click), preferences, "For you", previews."""
+"""Pages: subscribe, confirm, unsubscribe (RFC 8058 one-click), preferences, previews."""
 
 from __future__ import annotations
 
@@ -11,16 +11,12 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from paperfeed.community.shown import show_papers
 from paperfeed.digests import conf, signing
 from paperfeed.digests.compose import (
     DigestComposer,
-    author_line,
     digest_from_contents,
-    excerpt,
 )
 from paperfeed.digests.forms import PreferencesForm, SubscribeForm
-from paperfeed.digests.interest import InterestRanker, latest_papers, likes_of
 from paperfeed.digests.models import DigestSend, Frequency, SendStatus, Subscription
 from paperfeed.digests.periods import period_from_key, upcoming_period
 from paperfeed.digests.render import DigestRenderer
@@ -32,9 +28,6 @@ from paperfeed.digests.subscriptions import (
     request_subscription,
     unsubscribe,
 )
-from paperfeed.digests.vectors import choose_space
-
-FOR_YOU_COUNT = 30
 
 
 def _invalid_link(request: HttpRequest, error: signing.InvalidToken) -> HttpResponse:
@@ -184,21 +177,6 @@ def _too_many_mails(email: str) -> str:
         f"{email} has already been sent {limit} confirmation mails today, the daily limit. "
         "Use the link in one of them, or try again tomorrow."
     )
-
-
-@login_required
-def for_you(request: HttpRequest) -> HttpResponse:
-    likes = likes_of([request.user.pk]).get(request.user.pk, [])
-    picks = []
-    if likes:
-        ranker = InterestRanker(latest_papers(), choose_space())
-        picks = ranker.rank({"me": likes}, FOR_YOU_COUNT).get("me", [])
-    shown = show_papers([pick.paper for pick in picks], listings={})
-    rows = [
-        {"pick": pick, "authors": author_line(card.authors), "excerpt": excerpt(pick.paper)}
-        for pick, card in zip(picks, shown, strict=True)
-    ]
-    return render(request, "digests/for_you.html", {"rows": rows, "has_likes": bool(likes), "nav": "for_you"})
 
 
 @staff_member_required

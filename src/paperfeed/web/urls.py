@@ -1,6 +1,6 @@
 from django.urls import path
 
-from paperfeed.web import search_page, views
+from paperfeed.web import for_you, search_page, views
 
 app_name = "papers"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     path("papers/<arxiv:arxiv_id>", views.detail, name="detail"),
     path("papers/<arxiv:arxiv_id>.bib", views.bibtex, name="bibtex"),
     path("search", search_page.search, name="search"),
+    path("for-you/", for_you.for_you, name="for_you"),
 ]

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from paperfeed.community.context import paper_page_context
+from paperfeed.community.reader_signals import dismissed_ids
 from paperfeed.community.shown import show_listings
 from paperfeed.community.views.common import visible_paper
 from paperfeed.core import read_cache
@@ -29,6 +30,7 @@ from paperfeed.papers.periods import (
     parse_week,
     week_period_of,
 )
+from paperfeed.recommend.service import record_opened
 from paperfeed.search.public import related_papers
 from paperfeed.web import earlier_days
 
@@ -104,7 +106,7 @@ def trending(request: HttpRequest) -> HttpResponse:
         "show_date": True,
         **read_cache.template_context(request),
     }
-    context["cards"] = show_listings(page.object_list, request.user)
+    context["cards"] = _shown_to(request, page.object_list)
     return render(request, "papers/feed.html", context)
 
 
@@ -119,6 +121,8 @@ def _trending_subheading(chosen: trending_rule.Window) -> str:
 
 def detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     paper = visible_paper(request, arxiv_id)
+    if request.user.is_authenticated:
+        record_opened(request.user, paper.pk)  # opened papers stop coming back
     authorships = list(paper.authorships.visible().select_related("user"))
     listing = Listing.objects.filter(paper=paper).select_related("submitted_by").first()
     context = {
@@ -172,8 +176,15 @@ def _period_page(request: HttpRequest, period: Period, is_home: bool = False) ->
         if sections:
             context["earlier_days"] = sections
             context["subheading"] = earlier_days.summary(period.start, page.paginator.count, sections)
-    context["cards"] = show_listings(page.object_list, request.user)
+    context["cards"] = _shown_to(request, page.object_list)
     return render(request, "papers/feed.html", context)
+
+
+def _shown_to(request: HttpRequest, listings) -> list:
+    """The cards of ``listings``, without the papers this reader marked "not interested"."""
+    cards = show_listings(listings, request.user)
+    hidden = dismissed_ids(request.user, [card.paper.pk for card in cards])
+    return [card for card in cards if card.paper.pk not in hidden] if hidden else cards
 
 
 def _period_tabs(period: Period) -> list[dict]:

@@ -65,3 +65,52 @@
       });
   });
 })();
+
+// "Save" and "Not interested" on paper cards, without a reload. Without this script the same
+// forms post and redirect back (the page then leaves the dismissed paper out).
+(function () {
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-card-action]")) return;
+    event.preventDefault();
+    var kind = form.getAttribute("data-card-action");
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    fetch(form.getAttribute("action"), {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": token ? token.value : "" }
+    })
+      .then(function (response) {
+        return response.json().then(function (data) { return { status: response.status, data: data }; });
+      })
+      .then(function (result) {
+        if (result.status === 401 && result.data.login_url) {
+          window.location.href = result.data.login_url;
+          return;
+        }
+        if (result.status !== 200) throw new Error(result.data.error || "Failed");
+        var button = form.querySelector("button");
+        if (kind === "save") {
+          button.textContent = "Saved";
+          button.disabled = true;
+          return;
+        }
+        var card = form.closest(".paper-card");
+        var action = form.querySelector("input[name=action]");
+        if (result.data.not_interested) {
+          card.classList.add("is-dismissed");
+          action.value = "undo";
+          button.textContent = "Hidden: you will see fewer papers like it. Undo";
+        } else {
+          card.classList.remove("is-dismissed");
+          action.value = "hide";
+          button.textContent = "Not interested";
+        }
+      })
+      .catch(function () {
+        form.removeAttribute("data-card-action"); // fall back to a normal post
+        form.submit();
+      });
+  });
+})();
