@@ -39,6 +39,8 @@ class Migration(migrations.Migration):
         migrations.RunPython(fill_name_keys, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name="authorship",
-            index=models.Index(fields=["name_key"], name="papers_authorship_name_key"),
+            index=models.Index(
+                fields=["name_key"], name="papers_authorship_name_key", opclasses=["varchar_pattern_ops"]
+            ),
         ),
     ]
