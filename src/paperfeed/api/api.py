@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
 from paperfeed.api.errors import install_error_handlers
-from paperfeed.api.routes import daily, discussion, papers, search, submit, votes
+from paperfeed.api.routes import daily, discussion, papers, recommendations, search, submit, votes
 
 DESCRIPTION = """\
 Speaks the Hugging Face papers API, so `huggingface_hub.HfApi(endpoint=...)` works unchanged
@@ -48,5 +48,5 @@ install_error_handlers(api)
 
 # Order matters: Django tries the URL patterns in this order, and the bare
 # "/papers/{id}" route (which accepts ids with a slash) must come last.
-for routes in (daily, search, submit, votes, discussion, papers):
+for routes in (daily, search, recommendations, submit, votes, discussion, papers):
     api.add_router("", routes.router)
