@@ -2,6 +2,8 @@
 
 import math
 
+import pytest
+
 from paperfeed.search.evaluation import ndcg, recall, reciprocal_rank
 from paperfeed.search.fusion import reciprocal_rank_fusion
 from paperfeed.search.highlight import excerpt, highlight
@@ -79,3 +81,50 @@ def test_a_papers_telling_words_favour_its_title_and_skip_stop_words_and_numbers
     assert words[:2] == ["sparse", "attention"]
     assert set(words[2:]) == {"fast", "model"}
     assert not {"the", "and", "2025", "we"} & set(distinctive_words([("The 2025 we", "and the")]))
+
+
+def test_keyword_matches_count_when_the_words_the_corpus_knows_carry_the_query():
+    from paperfeed.search.ranking import keyword_is_genuine
+
+    shares = {"unlearning": 0.001, "llms": 0.15, "models": 0.4}
+    assert keyword_is_genuine(["machine", "unlearning"], {**shares, "machine": 0.03})
+    assert keyword_is_genuine(["models", "llms"], shares)  # common, but nothing unknown
+    assert keyword_is_genuine(["unlearning", "flurbo"], shares)  # a telling word carries a stray one
+    assert not keyword_is_genuine(["models", "flurbo"], shares)  # only a common word is known
+    assert not keyword_is_genuine(["unlearning", "flurbo", "glark"], shares)  # mostly unknown
+    assert not keyword_is_genuine(["xqzvbnm"], shares)
+
+
+@pytest.mark.parametrize(
+    ("typed", "title", "tier"),
+    [
+        ("Attention Is All You Need", "Attention Is All You Need", 0),
+        ("attention is all you need!", "Attention Is All You Need", 0),
+        ("Über große Modelle", "Uber Grosse Modelle", None),  # ß is not ss: too far for a short title
+        ("Uber grosse Modelle", "Über grosse Modelle", 0),  # accents are ignored
+        ("DeepSeek-R1", "DeepSeek-R1: Incentivizing Reasoning via Reinforcement Learning", 1),
+        ("Graph Neural Networks", "Graph Neural Networks: A Review of Methods", None),  # a topic, not a name
+        ("Machine Unlearning for Large Langauge Models", "Machine Unlearning for Large Language Models", 2),
+        ("graph neural network", "Graph Neural Networks", None),  # short: a typo is not forgiven
+        ("Machine Unlearning for Vision Transformers", "Machine Unlearning for Large Language Models", None),
+    ],
+)
+def test_a_title_is_recognised_exactly_without_its_subtitle_or_with_a_small_typo(typed, title, tier):
+    from paperfeed.search.lookup import names_a_paper, normalized_title, title_tier
+
+    assert title_tier(normalized_title(typed), title, main_ok=names_a_paper(typed)) == tier
+
+
+def test_a_main_title_names_a_paper_when_it_looks_like_a_name_or_is_long():
+    from paperfeed.search.lookup import main_title, names_a_paper
+
+    assert main_title("Mamba: Linear-Time Sequence Modeling") == "Mamba"
+    assert main_title("Segment Anything - A Model for Masks") == "Segment Anything"
+    assert main_title("Linear-Time Sequence Modeling") == "Linear-Time Sequence Modeling"
+    assert [names_a_paper(t) for t in ("LLaVA", "SAM 2", "Qwen2.5-VL", "Diffusion Models")] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert names_a_paper("scaling laws for neural language models")
