@@ -1,11 +1,16 @@
-"""Retrieval quality on judged queries: nDCG@10, recall@100 and MRR, per search mode."""
+"""Retrieval quality on judged queries, per query class and search mode.
+
+Each class of query has the metric that says whether search understood it: R-precision for an
+author's name (all of that name's papers first), top-1 for ids, DOIs and titles (the paper
+first), the share answered with no results for nonsense, nDCG@10 for topical queries.
+"""
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -25,7 +30,12 @@ def read_queries(path: Path) -> list[dict]:
         try:
             record = json.loads(line)
             queries.append(
-                {"id": str(record["id"]), "query": str(record["query"]), "kind": record.get("kind", "")}
+                {
+                    "id": str(record["id"]),
+                    "query": str(record["query"]),
+                    "kind": str(record.get("kind") or ""),
+                    "variant": str(record.get("variant") or ""),
+                }
             )
         except (ValueError, KeyError, TypeError) as error:
             raise ValueError(f'{path}:{number}: expected {{"id": ..., "query": ...}} ({error})') from error
@@ -64,6 +74,81 @@ def reciprocal_rank(ranking: list[str], judged: dict[str, int]) -> float:
         if judged.get(doc, 0) > 0:
             return 1.0 / (i + 1)
     return 0.0
+
+
+def r_precision(ranking: list[str], judged: dict[str, int]) -> float:
+    """Share of the first R results that are relevant, R being how many are."""
+    relevant = {d for d, g in judged.items() if g > 0}
+    return len(relevant & set(ranking[: len(relevant)])) / len(relevant) if relevant else 0.0
+
+
+def top1(ranking: list[str], judged: dict[str, int]) -> float:
+    return 1.0 if ranking and judged.get(ranking[0], 0) > 0 else 0.0
+
+
+# Metrics per query class, the first being the one the class is judged by. A class not listed
+# (an older query file without kinds) is scored as topical.
+TOPICAL_METRICS = ("nDCG@10", "R@100", "MRR")
+CLASS_METRICS: dict[str, tuple[str, ...]] = {
+    "author": ("R-prec", "R@100", "MRR"),
+    "id": ("top-1", "MRR"),
+    "doi": ("top-1", "MRR"),
+    "title": ("top-1", "MRR"),
+    "nonsense": ("empty",),
+    "keywords": TOPICAL_METRICS,
+    "summary": TOPICAL_METRICS,
+    "topic": TOPICAL_METRICS,
+}
+TOPICAL = ("keywords", "summary", "topic")  # together the "topical" row (the former overall figure)
+JUDGED: dict[str, Callable[[list[str], dict[str, int]], float]] = {
+    "nDCG@10": ndcg,
+    "R@100": recall,
+    "MRR": lambda ranking, judged: reciprocal_rank(ranking, judged),
+    "R-prec": r_precision,
+    "top-1": top1,
+}
+
+
+@dataclass
+class ClassScores:
+    """Sums of each metric over a class's queries; ``mean`` gives the figures."""
+
+    metrics: tuple[str, ...]
+    queries: int = 0
+    sums: dict[str, float] = field(default_factory=dict)
+
+    def add(self, values: dict[str, float]) -> None:
+        self.queries += 1
+        for name in self.metrics:
+            self.sums[name] = self.sums.get(name, 0.0) + values[name]
+
+    def mean(self) -> dict[str, float]:
+        count = self.queries or 1
+        return {name: self.sums.get(name, 0.0) / count for name in self.metrics}
+
+
+def evaluate_classes(
+    queries: Iterable[dict],
+    qrels: dict[str, dict[str, int]],
+    search: Callable[[str], tuple[list[str], int]],
+) -> dict[str, ClassScores]:
+    """Scores per query class (plus ``topical``) of ``search`` (query text -> (doc ids, best
+    first; how many papers it said match)). Judged classes skip queries without judgments;
+    ``empty`` counts queries for which ``search`` found nothing at all."""
+    classes: dict[str, ClassScores] = {}
+    for query in queries:
+        kind = query["kind"] or "topical"
+        metrics = CLASS_METRICS.get(kind, TOPICAL_METRICS)
+        judged = qrels.get(query["id"], {})
+        if not judged and metrics != ("empty",):
+            continue
+        ranking, total = search(query["query"])
+        values = {"empty": 1.0 if total == 0 else 0.0}
+        values |= {name: JUDGED[name](ranking, judged) for name in metrics if name in JUDGED}
+        groups = [kind, "topical"] if kind in TOPICAL else [kind]
+        for group in groups:
+            classes.setdefault(group, ClassScores(metrics)).add(values)
+    return classes
 
 
 def evaluate(

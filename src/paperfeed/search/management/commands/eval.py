@@ -1,43 +1,74 @@
 """`paperfeed eval search|related`: retrieval quality on judged queries, per search mode.
 
-``search`` runs each judged query. ``related`` judges related papers the same way, with a
-paper's own title and abstract as the query: every paper judged relevant to a query that has
-several is a case, and the other papers judged relevant to that query are what should come back.
-Modes for ``related``: ``related`` (what paper pages show: the nearest stored vectors), and
-``hybrid``, ``keyword``, ``dense`` (a search with the title and abstract as its text).
+``search`` runs each query through ``search_papers`` (what the site and the API call, a page of
+100) and prints one table: a row per query class and metric, a column per mode, and the hybrid
+figures of an earlier run (``--baseline``, written by ``--save-baseline``) beside them.
+
+``related`` judges related papers the same way, with a paper's own title and abstract as the
+query: every paper judged relevant to a query that has several is a case, and the other papers
+judged relevant to that query are what should come back (with ``--queries``, only the groups of
+``topic`` queries: an author's papers are not "related"). Modes for ``related``: ``related``
+(what paper pages show: the nearest stored vectors), and ``hybrid``, ``keyword``, ``dense`` (a
+search with the title and abstract as its text).
+
+Without ``--queries`` and ``--qrels`` the development set in ``bench/search`` is used when the
+command runs from the repository.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+import paperfeed
 from paperfeed.papers.models import Paper
 from paperfeed.search.embedding import document_text
 from paperfeed.search.errors import QueryError
-from paperfeed.search.evaluation import evaluate, evaluate_cases, read_qrels, read_queries, related_cases
-from paperfeed.search.query import ParsedQuery, parse_query, words_of
+from paperfeed.search.evaluation import (
+    CLASS_METRICS,
+    ClassScores,
+    evaluate_cases,
+    evaluate_classes,
+    read_qrels,
+    read_queries,
+    related_cases,
+)
+from paperfeed.search.query import ParsedQuery, words_of
 from paperfeed.search.service import MODES, find_related, ranked_pks
 
 RELATED_MODES = ("related",) + MODES
 DEPTH = 100
+DEV_SET = Path("bench/search")
+DEV_QUERIES, DEV_QRELS = DEV_SET / "dev_queries.jsonl", DEV_SET / "dev_qrels.tsv"
+DEV_BASELINE = DEV_SET / "baseline_hybrid.json"
+ROW_ORDER = list(CLASS_METRICS) + ["topical"]
 
 
 class Command(BaseCommand):
-    help = "Evaluate search or related papers on judged queries: nDCG@10, recall@100 and MRR per mode."
+    help = "Evaluate search (per query class) or related papers on judged queries, per mode."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("what", choices=["search", "related"], help="what to evaluate")
-        parser.add_argument("--queries", type=Path, help='JSONL lines {"id", "query", "kind"} (search)')
         parser.add_argument(
-            "--qrels", type=Path, required=True, help="TREC qrels: query-id 0 arxiv-id relevance"
+            "--queries", type=Path, help=f'JSONL {{"id", "query", "kind"}} (default {DEV_QUERIES})'
+        )
+        parser.add_argument(
+            "--qrels", type=Path, help=f"TREC qrels: query-id 0 arxiv-id relevance (default {DEV_QRELS})"
         )
         parser.add_argument("--modes", help="comma-separated, default all")
-        parser.add_argument("--by-kind", action="store_true", help="also show scores per query kind")
+        parser.add_argument(
+            "--baseline",
+            type=Path,
+            help=f"hybrid figures of an earlier run to print beside (default {DEV_BASELINE})",
+        )
+        parser.add_argument("--save-baseline", type=Path, help="write this run's hybrid figures here (JSON)")
 
     def handle(
-        self, *args, what: str, queries: Path | None, qrels: Path, modes: str | None, by_kind: bool, **o
+        self, *args, what: str, queries: Path | None, qrels: Path | None, modes: str | None, **options
     ):
         allowed = RELATED_MODES if what == "related" else MODES
         chosen = [m.strip() for m in (modes or ",".join(allowed)).split(",") if m.strip()]
@@ -46,6 +77,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Unknown mode(s) {', '.join(sorted(unknown))}; choose from {', '.join(allowed)}."
             )
+        if qrels is None:
+            if not DEV_QRELS.exists():
+                raise CommandError(f"Give --qrels (there is no {DEV_QRELS} here).")
+            qrels, queries = DEV_QRELS, queries or DEV_QUERIES
         if what == "search" and queries is None:
             raise CommandError("eval search needs --queries")
         try:
@@ -53,37 +88,91 @@ class Command(BaseCommand):
             judgments = read_qrels(qrels)
         except (OSError, ValueError) as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"{'queries':<10} {'mode':<8} {'n':>5} {'nDCG@10':>8} {'R@100':>7} {'MRR':>7}")
         if what == "related":
+            if queries:
+                topics = {q["id"] for q in query_list if q["kind"] == "topic"}
+                judgments = {qid: judged for qid, judged in judgments.items() if qid in topics}
             self._related(judgments, chosen)
             return
-        arxiv_of = dict(Paper.objects.values_list("pk", "arxiv_id"))
+        save = options.get("save_baseline")
+        if save and "hybrid" not in chosen:
+            raise CommandError("--save-baseline keeps the hybrid figures: include hybrid in --modes.")
+        baseline = self._baseline(options.get("baseline"))
+        results = {mode: evaluate_classes(query_list, judgments, self._searcher(mode)) for mode in chosen}
+        self._table(results, chosen, baseline)
+        if save:
+            self._save(save, results["hybrid"], queries)
 
-        def ranker(mode: str):
-            def rank(text: str) -> list[str]:
-                try:
-                    order, _ = ranked_pks(parse_query(text[:250]), mode)
-                except QueryError:
-                    return []
-                return [arxiv_of[pk] for pk in order[:DEPTH] if pk in arxiv_of]
+    def _searcher(self, mode: str):
+        from paperfeed.search.public import search_papers
 
-            return rank
+        def search(text: str) -> tuple[list[str], int]:
+            try:
+                hits, total = search_papers(text[:250], limit=DEPTH, mode=mode)
+            except QueryError:
+                return [], 0
+            return [hit.paper.arxiv_id for hit in hits], total
 
-        groups = {"all": query_list}
-        if by_kind:
-            for query in query_list:
-                groups.setdefault(query["kind"] or "-", []).append(query)
-        for group, members in groups.items():
-            for mode in chosen:
-                self._row(group, mode, evaluate(members, judgments, ranker(mode)))
+        return search
+
+    def _baseline(self, path: Path | None) -> dict | None:
+        if path is None:
+            if not DEV_BASELINE.exists():
+                return None
+            path = DEV_BASELINE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            data["classes"].items()
+        except (OSError, ValueError, KeyError, AttributeError, TypeError) as error:
+            raise CommandError(f"{path}: not a baseline written by --save-baseline ({error})") from error
+        return data
+
+    def _table(
+        self, results: dict[str, dict[str, ClassScores]], modes: list[str], baseline: dict | None
+    ) -> None:
+        heads = modes + (["last-hybrid"] if baseline else [])
+        self.stdout.write(f"{'class':<10} {'n':>4}  {'metric':<8}" + "".join(f" {h:>11}" for h in heads))
+        present = {group for scores in results.values() for group in scores}
+        for group in ROW_ORDER + sorted(present - set(ROW_ORDER)):
+            if group not in present:
+                continue
+            first = next(scores[group] for scores in results.values() if group in scores)
+            means = {mode: results[mode][group].mean() for mode in modes if group in results[mode]}
+            old = baseline["classes"].get(group, {}) if baseline else {}
+            for metric in first.metrics:
+                cells = [f"{means[m][metric]:.4f}" if m in means else "-" for m in modes]
+                if baseline:
+                    cells.append(f"{old[metric]:.4f}" if isinstance(old.get(metric), int | float) else "-")
+                self.stdout.write(
+                    f"{group:<10} {first.queries:>4}  {metric:<8}" + "".join(f" {c:>11}" for c in cells)
+                )
+        if baseline:
+            self.stdout.write(
+                f"last-hybrid: commit {baseline.get('commit', '?')}, measured {baseline.get('measured', '?')}"
+            )
+
+    def _save(self, path: Path, scores: dict[str, ClassScores], queries: Path) -> None:
+        data = {
+            "commit": _source_commit(),
+            "measured": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "corpus_papers": Paper.objects.count(),
+            "queries": str(queries),
+            "mode": "hybrid",
+            "classes": {group: {"n": s.queries} | s.mean() for group, s in scores.items()},
+        }
+        try:
+            path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"Cannot write {path}: {error}") from error
+        self.stdout.write(f"hybrid figures written to {path}")
 
     def _related(self, judgments: dict[str, dict[str, int]], chosen: list[str]) -> None:
+        self.stdout.write(f"{'queries':<10} {'mode':<8} {'n':>5} {'nDCG@10':>8} {'R@100':>7} {'MRR':>7}")
         cases = related_cases(judgments)
         papers = {p.arxiv_id: p for p in Paper.objects.filter(arxiv_id__in={doc for doc, _ in cases})}
         missing = sorted({doc for doc, _ in cases} - set(papers))
         if missing:
             raise CommandError(f"{len(missing)} judged papers are not in the database, e.g. {missing[0]}")
-        cases = [(doc, judged) for doc, judged in cases]
         arxiv_of = dict(Paper.objects.values_list("pk", "arxiv_id"))
 
         def ranker(mode: str):
@@ -101,10 +190,23 @@ class Command(BaseCommand):
             return rank
 
         for mode in chosen:
-            self._row("related", mode, evaluate_cases(cases, ranker(mode)))
+            scores = evaluate_cases(cases, ranker(mode))
+            self.stdout.write(
+                f"{'related':<10} {mode:<8} {scores.queries:>5} {scores.ndcg10:>8.4f} "
+                f"{scores.recall100:>7.4f} {scores.mrr:>7.4f}"
+            )
 
-    def _row(self, group: str, mode: str, scores) -> None:
-        self.stdout.write(
-            f"{group:<10} {mode:<8} {scores.queries:>5} {scores.ndcg10:>8.4f} "
-            f"{scores.recall100:>7.4f} {scores.mrr:>7.4f}"
+
+def _source_commit() -> str:
+    """The commit of the paperfeed source this run used (the package's own checkout)."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(paperfeed.__file__).parent,
+            capture_output=True,
+            text=True,
+            timeout=10,
         )
+    except OSError:
+        return "unknown"
+    return done.stdout.strip() or "unknown"
