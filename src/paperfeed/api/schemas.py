@@ -72,7 +72,10 @@ class FeedItem(OptionalPaperFields):
     title: str
     summary: str
     thumbnail: str
-    numComments: int
+    numComments: int = Field(
+        description="Comments counted by the source record (Hugging Face's count, for imported papers) "
+        "plus comments made on this site. Only the latter can be read, at /api/papers/{id}/comments."
+    )
     submittedBy: UserRef | None = None
     isAuthorParticipating: bool
 
@@ -93,7 +96,10 @@ class Linked(Out):
 
 
 class PaperDetail(PaperOut):
-    numComments: int
+    numComments: int = Field(
+        description="Comments counted by the source record (Hugging Face's count, for imported papers) "
+        "plus comments made on this site. Only the latter can be read, at /api/papers/{id}/comments."
+    )
     thumbnail: str
     linkedModels: list[Linked]
     numTotalModels: int

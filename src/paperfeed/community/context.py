@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from paperfeed.community import comments
 from paperfeed.community.forms import CollectionForm, CommentForm
 from paperfeed.community.models import Collection
-from paperfeed.community.shown import comment_total, voted_paper_ids
+from paperfeed.community.shown import voted_paper_ids
 from paperfeed.papers.models import Paper
 
 
@@ -21,9 +21,9 @@ def paper_page_context(request: HttpRequest, paper: Paper) -> dict:
     """Context for the paper page's community parts.
 
     Keys: ``voted`` (for _upvote_button.html), ``comments`` (top-level thread items with
-    ``replies``), ``comment_count`` (imported + visible local comments), ``comment_form``
-    (None for visitors), ``login_url``, ``paper_collections`` (public collections holding the
-    paper), ``my_collections`` (the user's collections, each with ``contains``) and
+    ``replies``), ``comment_count`` (the visible comments on this site, the ones the page shows),
+    ``comment_form`` (None for visitors), ``login_url``, ``paper_collections`` (public collections
+    holding the paper), ``my_collections`` (the user's collections, each with ``contains``) and
     ``new_collection_form`` — used by _discussion.html and _paper_collections.html.
     """
     user = request.user
@@ -44,7 +44,7 @@ def paper_page_context(request: HttpRequest, paper: Paper) -> dict:
     return {
         "voted": voted_paper_ids(user, [paper.pk]) != set(),
         "comments": thread,
-        "comment_count": comment_total(paper.imported_comment_count, local_count),
+        "comment_count": local_count,
         "comment_form": CommentForm() if signed_in else None,
         "login_url": login_url_for(request),
         "paper_collections": list(public),

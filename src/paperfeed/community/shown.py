@@ -31,8 +31,9 @@ class ShownPaper:
     listing: Listing | None = None  # its visible feed listing, if it is on the feed
 
     @property
-    def comment_total(self) -> int:
-        return comment_total(self.paper.imported_comment_count, self.site_comments)
+    def source_comments(self) -> int:
+        """Comments the source record counted (Hugging Face's), which are not on this site."""
+        return self.paper.imported_comment_count
 
     @property
     def date(self) -> date | None:
@@ -45,7 +46,9 @@ class ShownPaper:
 
 
 def comment_total(imported: int, on_this_site: int) -> int:
-    """The comment count shown for a paper: those the source record counted plus this site's."""
+    """The API's ``numComments``: the source record's count (Hugging Face's, for imported papers)
+    plus this site's, as a Hub client mirroring a Hub feed expects. Pages never show this sum:
+    they count the comments on the page, and name the source's count as what it is."""
     return imported + on_this_site
 
 
