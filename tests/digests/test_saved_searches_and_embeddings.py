@@ -70,7 +70,7 @@ def test_a_saved_search_brings_new_matching_papers_only(smtp, make_subscriber, i
 def test_for_you_uses_the_search_indexs_embeddings_when_it_has_them(
     smtp, make_user, make_subscriber, indexed
 ):
-    from paperfeed.digests.vectors import EmbeddingSpace, choose_space
+    from paperfeed.recommend.vectors import EmbeddingSpace, choose_space
 
     assert isinstance(choose_space(), EmbeddingSpace)
     reader = make_user(email="robots@example.org")

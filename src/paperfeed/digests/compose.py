@@ -13,10 +13,9 @@ from django.apps import apps
 from django.db.models import Max
 
 from paperfeed.community.shown import show_papers
-from paperfeed.digests.interest import InterestRanker, Like, likes_of, recent_papers
+from paperfeed.digests.interest import for_you_picks, onboarding_note
 from paperfeed.digests.models import DigestSend, SendStatus, Subscription
 from paperfeed.digests.periods import DigestPeriod
-from paperfeed.digests.vectors import VectorSpace, choose_space
 from paperfeed.papers.feed import trending_listings
 from paperfeed.papers.models import Paper
 
@@ -122,11 +121,9 @@ def author_line(names: list[str], shown: int = 4) -> str:
 class DigestComposer:
     """Composes the digests of one period."""
 
-    def __init__(self, period: DigestPeriod, space: VectorSpace | None = None) -> None:
+    def __init__(self, period: DigestPeriod) -> None:
         self.period = period
-        self._space = space
         self._trending: list[Paper] | None = None
-        self._ranker: InterestRanker | None = None
         self._searches: dict[tuple[str, str], tuple[list[Paper], str]] = {}
 
     @property
@@ -135,13 +132,6 @@ class DigestComposer:
             listings, _ = trending_listings(enough=TRENDING_POOL)
             self._trending = [listing.paper for listing in listings[:TRENDING_POOL]]
         return self._trending
-
-    @property
-    def ranker(self) -> InterestRanker:
-        if self._ranker is None:
-            space = self._space or choose_space()
-            self._ranker = InterestRanker(recent_papers(self.period.start, self.period.end), space)
-        return self._ranker
 
     def _search(self, query: str, since: datetime) -> tuple[list[Paper], str]:
         """New papers matching ``query`` since a moment, and a note if the search cannot run."""
@@ -181,28 +171,21 @@ class DigestComposer:
         return digests
 
     def _add_for_you(self, subscriptions, digests, shown) -> None:
-        personal = [s for s in subscriptions if s.include_for_you and s.for_you_count and s.user_id]
-        if not personal:
-            return
-        user_likes = likes_of([s.user_id for s in personal])
-        likes: dict[object, list[Like]] = {
-            s.pk: user_likes[s.user_id] for s in personal if s.user_id in user_likes
-        }
-        if not likes:
-            return
-        count = max(s.for_you_count for s in personal)
-        picks = self.ranker.rank(likes, count, exclude=shown)
-        for subscription in personal:
-            chosen = picks.get(subscription.pk, [])[: subscription.for_you_count]
-            if chosen:
-                digests[subscription.pk].sections.append(
-                    DigestSection(
-                        "for_you",
-                        "For you",
-                        [DigestItem(p.paper, p.reason, p.because.pk if p.because else None) for p in chosen],
-                    )
-                )
-                shown[subscription.pk].update(p.paper.pk for p in chosen)
+        """The reader's recommendations (see digests.interest), or how to get some."""
+        for subscription in subscriptions:
+            if not (subscription.include_for_you and subscription.for_you_count and subscription.user_id):
+                continue
+            picks = for_you_picks(subscription, self.period, shown[subscription.pk])
+            if picks is None:
+                # Only a note: a digest holding nothing else is still not sent (see is_empty).
+                section = DigestSection("for_you", "For you", [], onboarding_note())
+            elif not picks:
+                continue
+            else:
+                items = [DigestItem(p.paper, p.reason, p.because_id) for p in picks]
+                section = DigestSection("for_you", "For you", items)
+                shown[subscription.pk].update(p.paper.pk for p in picks)
+            digests[subscription.pk].sections.append(section)
 
     def _add_saved_searches(self, subscriptions, digests, shown) -> None:
         with_searches = [s for s in subscriptions if s.saved_searches.all()]

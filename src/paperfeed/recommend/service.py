@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 import zlib
+from collections.abc import Iterable
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -72,8 +73,11 @@ def reader_model(user, signals: Signals, space: VectorSpace) -> tuple[FittedMode
     return model, picked
 
 
-def recommend_for(user, start: date, end: date, limit: int) -> list[Pick]:
-    """The window's best papers for ``user``, best first, each with its reason; [] without signals."""
+def recommend_for(user, start: date, end: date, limit: int, *, exclude: Iterable[int] = ()) -> list[Pick]:
+    """The window's best papers for ``user``, best first, each with its reason; [] without signals.
+
+    ``exclude``: papers not to pick besides those the reader liked, dismissed or has seen (e.g.
+    what a digest already holds or mailed before)."""
     signals = signals_of(user)
     if not signals.positives and not signals.picks:
         return []
@@ -81,7 +85,7 @@ def recommend_for(user, start: date, end: date, limit: int) -> list[Pick]:
     model, picked = reader_model(user, signals, space)
     if model is None:
         return []
-    excluded = signals.excluded() | {p.paper_id for p in picked}
+    excluded = signals.excluded() | {p.paper_id for p in picked} | set(exclude)
     window = [pk for pk in candidates.window_ids(start, end) if pk not in excluded]
     return rank(model, space, window, signals.positives + picked, signals.dislikes, limit)
 
