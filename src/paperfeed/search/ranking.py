@@ -37,6 +37,12 @@ DENSE_MIN_SIMILARITY = 0.3
 # A word in at most this share of papers says what a query is about; a more common word
 # ("model", "learning") only refines. Words the corpus has never seen carry nothing.
 TELLING_SHARE = 0.05
+# Keyword candidates scoring below this share of the best one matched only minor words.
+KEYWORD_SCORE_FLOOR = 0.0
+# Fusion weights (keyword, meaning) for short queries and for long ones (sentences).
+SHORT_WEIGHTS = (1.0, 1.0)
+LONG_WEIGHTS = (1.0, 1.0)
+LONG_QUERY_WORDS = 8
 
 
 @dataclass
@@ -94,6 +100,9 @@ def rank(parsed: ParsedQuery, mode: str = "hybrid") -> Ranking:
         return Ranking(order=list(named.pks), scores=dict.fromkeys(named.pks, 1.0), named=named)
     if not keyword_is_genuine(words, shares):
         keyword = []
+    if keyword and KEYWORD_SCORE_FLOOR:
+        floor = keyword[0][1] * KEYWORD_SCORE_FLOOR
+        keyword = [(pk, s) for pk, s in keyword if s >= floor]
     dense, neighbours = [], []
     if embedding is not None:
         with stage("query embedding wait"):
@@ -113,7 +122,10 @@ def rank(parsed: ParsedQuery, mode: str = "hybrid") -> Ranking:
             dense = [(pk, s) for pk, s in dense if pk not in unwanted]
     with stage("fusion"):
         if mode == "hybrid":
-            fused = reciprocal_rank_fusion([[pk for pk, _ in keyword], [pk for pk, _ in dense]])
+            weights = LONG_WEIGHTS if len(words) >= LONG_QUERY_WORDS else SHORT_WEIGHTS
+            fused = reciprocal_rank_fusion(
+                [[pk for pk, _ in keyword], [pk for pk, _ in dense]], list(weights)
+            )
         else:
             fused = keyword if mode == "keyword" else dense
         scores = dict(fused)
