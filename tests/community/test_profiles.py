@@ -87,3 +87,10 @@ def test_an_unknown_tab_shows_the_default_and_a_page_past_the_end_is_404(client,
 def test_the_header_links_to_your_own_profile(client, alice):
     client.force_login(alice)
     assert 'href="/u/alice"' in client.get("/u/alice").content.decode()
+
+
+def test_an_imported_avatar_is_never_loaded_from_its_site(client, make_user):
+    make_user("hfperson", avatar_url="https://huggingface.co/avatars/0123.svg")
+    html = client.get("/u/hfperson").content.decode()
+    assert "huggingface.co" not in html
+    assert 'class="avatar avatar-initial avatar-hue-' in html

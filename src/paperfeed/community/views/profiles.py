@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 from django.contrib.auth import get_user_model
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Q
@@ -13,6 +15,7 @@ from paperfeed.community.shown import show_papers
 from paperfeed.papers.models import Listing
 
 PAGE_SIZE = 30
+AVATAR_HUES = 8  # .avatar-hue-0 … -7 in community.css
 TABS = {"submitted": "Submitted", "upvoted": "Upvoted", "collections": "Collections"}
 
 
@@ -43,6 +46,9 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         raise Http404("That page does not exist: the list is shorter.") from None
     context = {
         "person": person,
+        # Drawn here from the name, never fetched: an imported avatar URL points at another site,
+        # and loading it would tell that site who reads this page.
+        "avatar_hue": zlib.crc32(person.username.encode()) % AVATAR_HUES,
         "is_self": is_self,
         "tab": tab,
         "tabs": [(key, label, counts[key]) for key, label in TABS.items()],
