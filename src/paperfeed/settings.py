@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz for load balancers, before the host check, HTTPS redirect, sessions and caches.
+    "paperfeed.core.health.HealthCheckMiddleware",
     # First: everything after it (the HTTPS redirect, every rate limit) sees the real client.
     "paperfeed.core.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",

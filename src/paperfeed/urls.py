@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from paperfeed.core.health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),  # answered first by core.health.HealthCheckMiddleware
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("paperfeed.api.urls")),

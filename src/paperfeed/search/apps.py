@@ -7,11 +7,20 @@ def warm_up_in_background() -> None:
     warm_up(background=True)
 
 
+def index_health() -> dict:
+    """For /healthz: raises when the index cannot be read; an index not built yet is reachable."""
+    from paperfeed.search.backends import get_backend
+
+    state = get_backend().state()
+    return {"documents": state.documents, "built": state.model is not None}
+
+
 class SearchConfig(AppConfig):
     name = "paperfeed.search"
     label = "search"
 
     def ready(self) -> None:
-        from paperfeed.core import warm_up
+        from paperfeed.core import health, warm_up
 
         warm_up.register(warm_up_in_background)  # the search model and index, before visitors
+        health.register("index", index_health)

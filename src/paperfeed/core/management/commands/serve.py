@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 from paperfeed.core import config
+from paperfeed.core.schema import refuse_newer_database
 from paperfeed.core.site_url import allowed_hosts, served_at
 
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             raise CommandError("--workers and --threads must be at least 1.")
         from paperfeed.wsgi import application
 
+        refuse_newer_database()  # before migrate, which would run a newer schema's data as if known
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         # Worker processes are forked from this one: each must open its own database connections.
