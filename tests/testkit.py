@@ -22,7 +22,8 @@ SESSION_DATA_DIR = Path(tempfile.mkdtemp(prefix="paperfeed-test-data-"))
 os.environ["PAPERFEED_DATA_DIR"] = str(SESSION_DATA_DIR)
 # Model files derived from the installed model (the ONNX query model) are shared by the workers
 # and kept between runs: deriving them costs a CPU-minute. Tests of the deriving itself use their own.
-os.environ.setdefault("PAPERFEED_MODEL_CACHE_DIR", str(Path(tempfile.gettempdir()) / "paperfeed-test-models"))
+# Kept inside the checkout (gitignored), so a test run leaves nothing in /tmp or the user's cache.
+os.environ.setdefault("PAPERFEED_MODEL_CACHE_DIR", str(ARTIFACTS / "model-cache"))
 
 
 def shared_data(name: str) -> Path:
