@@ -53,6 +53,7 @@ def people(corpus, make_search_paper):
     )
     made["obrien"] = make_search_paper("Irish Speech Corpora", "Speech data.", authors=("Seán O'Brien",))
     made["godard"] = make_search_paper("Montage and Meaning", "Film cuts.", authors=("Jean-Luc Godard",))
+    made["maaten"] = make_search_paper("Visualizing Data", "Maps.", authors=("Laurens van der Maaten",))
     made["cjk"] = make_search_paper("Residual Learning Revisited", "Deeper nets.", authors=("何恺明",))
     sync.catch_up()
     return made
@@ -68,7 +69,7 @@ def all_papers(people) -> list:
     return [
         *people["corpus"].values(),
         *people["he"],
-        *(people[k] for k in ("about_he", "mikolov", "obrien", "godard", "cjk")),
+        *(people[k] for k in ("about_he", "mikolov", "obrien", "godard", "maaten", "cjk")),
     ]
 
 
@@ -93,6 +94,9 @@ def test_a_plain_name_shows_the_author_card_and_puts_their_papers_first(client, 
         ("He, Kaiming", "Kaiming He"),
         ("K. He", "Kaiming He"),
         ("He Kaiming", "Kaiming He"),
+        ("He, K.", "Kaiming He"),
+        ("L. van der Maaten", "Laurens van der Maaten"),
+        ("van der Maaten, Laurens", "Laurens van der Maaten"),
         ("Tomas Mikolov", "Tomáš Mikolov"),
         ("Mikolov, Tomáš", "Tomáš Mikolov"),
         ("Sean OBrien", "Seán O'Brien"),

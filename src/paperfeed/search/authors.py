@@ -38,6 +38,7 @@ class Run:
     keys: tuple[str, ...] = ()
     prefix: str = ""  # "he k" for "K. He"
     initials: tuple[str, ...] = ()  # every initial typed, checked against the given names
+    particles: tuple[str, ...] = ()  # words typed between the initials and the surname ("van der")
 
     def __len__(self) -> int:
         return self.end - self.start
@@ -71,6 +72,27 @@ def _is_cjk(word: str) -> bool:
     return len(word) >= 2 and any(ord(ch) >= _FIRST_KEPT for ch in word)
 
 
+def _readings(start: int, end: int, given_first: list[str]) -> list[Run]:
+    """``given_first`` (a name's words, given names first) as a whole name, and as initials with
+    a surname when it starts with single letters ("K. He", "L. van der Maaten")."""
+    runs = [Run(start, end, keys=(key_of_words(given_first),))]
+    initials = 0
+    while initials < len(given_first) and len(given_first[initials]) == 1 and given_first[initials].isalpha():
+        initials += 1
+    surname = given_first[-1]
+    if 0 < initials < len(given_first) and len(surname) > 1:
+        runs.append(
+            Run(
+                start,
+                end,
+                prefix=f"{surname} {given_first[0]}",
+                initials=tuple(given_first[:initials]),
+                particles=tuple(given_first[initials:-1]),
+            )
+        )
+    return runs
+
+
 def _runs(words: list[str]) -> list[Run]:
     runs: list[Run] = []
     for start in range(len(words)):
@@ -82,11 +104,8 @@ def _runs(words: list[str]) -> list[Run]:
                 continue
             if all(word in STOP_WORDS or word.isdigit() for word in part):
                 continue
-            # Given names first ("Kaiming He"), or the surname first ("He Kaiming").
-            runs.append(Run(start, end, keys=(key_of_words(part), " ".join(part))))
-            for given, surname in ((part[:-1], part[-1]), (part[1:], part[0])):
-                if len(surname) > 1 and all(len(word) == 1 and word.isalpha() for word in given):
-                    runs.append(Run(start, end, prefix=f"{surname} {given[0]}", initials=tuple(given)))
+            # Given names first ("Kaiming He", "K. He"), or the surname first ("He Kaiming", "He K.").
+            runs += _readings(start, end, part) + _readings(start, end, part[1:] + part[:1])
     return runs
 
 
@@ -94,6 +113,8 @@ def _key_matches(run: Run, key: str) -> bool:
     if run.keys:
         return key in run.keys
     given = key.split()[1:]
+    if run.particles and tuple(given[-len(run.particles) :]) != run.particles:
+        return False
     return len(given) >= len(run.initials) and all(
         name.startswith(initial) for name, initial in zip(given, run.initials, strict=False)
     )
@@ -115,11 +136,11 @@ def recognize(text: str) -> AuthorIntent | None:
         # "He, Kaiming": the whole query is one name written surname first.
         whole = given_first_words(text)
         if 2 <= len(whole) <= MAX_RUN:
-            runs.insert(0, Run(0, len(words), keys=(key_of_words(whole),)))
+            runs[:0] = _readings(0, len(words), whole)
     if not runs:
         return None
     wanted = Q(name_key__in={key for run in runs for key in run.keys})
-    for run in [run for run in runs if run.prefix][:MAX_INITIAL_RUNS]:
+    for run in sorted((run for run in runs if run.prefix), key=len, reverse=True)[:MAX_INITIAL_RUNS]:
         wanted |= _prefix_q(run.prefix)
     rows = list(
         Authorship.objects.visible()
