@@ -233,12 +233,12 @@ def _page_of(request: HttpRequest, items):
 def _category_counts(listings) -> list[tuple[str, int]]:
     """The most common categories among listings (a queryset or a list), for filter chips."""
     if isinstance(listings, list):
-        category_strings = [item.paper.categories for item in listings]
+        pairs = [(item.paper.categories, item.paper.inferred_categories) for item in listings]
     else:
-        category_strings = listings.values_list("paper__categories", flat=True)
+        pairs = listings.values_list("paper__categories", "paper__inferred_categories")
     counts: Counter[str] = Counter()
-    for categories in category_strings:
-        counts.update(categories.split())
+    for categories, inferred in pairs:
+        counts.update((categories or inferred).split())  # inferred only where arXiv gives none
     return counts.most_common(12)
 
 
