@@ -18,17 +18,29 @@ class PaperQuerySet(models.QuerySet):
         return self.filter(hidden=False)
 
     def in_category(self, category: str) -> PaperQuerySet:
-        """Papers whose space-separated ``categories`` hold exactly ``category``."""
+        """Papers in ``category``: by their source categories, or inferred ones when they have none."""
         return self.filter(category_filter(category, "categories"))
 
 
-def category_filter(category: str, field: str) -> Q:
-    """Exact token match in a space-separated category list, portable across databases."""
+def token_filter(category: str, field: str, lookup: str = "") -> Q:
+    """Exact token match in a space-separated category list, portable across databases.
+
+    ``lookup``: "" for case-sensitive matching, "i" to ignore case.
+    """
     return (
-        Q(**{field: category})
-        | Q(**{f"{field}__startswith": f"{category} "})
-        | Q(**{f"{field}__endswith": f" {category}"})
-        | Q(**{f"{field}__contains": f" {category} "})
+        Q(**{f"{field}__{lookup}exact": category})
+        | Q(**{f"{field}__{lookup}startswith": f"{category} "})
+        | Q(**{f"{field}__{lookup}endswith": f" {category}"})
+        | Q(**{f"{field}__{lookup}contains": f" {category} "})
+    )
+
+
+def category_filter(category: str, field: str, lookup: str = "") -> Q:
+    """Papers in ``category`` (``field`` is the path to ``categories``, e.g. "paper__categories"):
+    a source category, or an inferred one on a paper the source gave none."""
+    inferred = field.removesuffix("categories") + "inferred_categories"
+    return token_filter(category, field, lookup) | (
+        Q(**{field: ""}) & token_filter(category, inferred, lookup)
     )
 
 
@@ -41,6 +53,9 @@ class Paper(models.Model):
     abstract = models.TextField(blank=True)
     # Space-separated, primary category first: "cs.LG cs.AI stat.ML".
     categories = models.CharField(max_length=300, blank=True, default="")
+    # Only for papers whose source gives no categories: inferred from the paper's embedding by
+    # the indexer (search/topics.py), same format, shown marked as inferred.
+    inferred_categories = models.CharField(max_length=300, blank=True, default="")
     published = models.DateTimeField(null=True, blank=True, help_text="First version on arXiv.")
     updated = models.DateTimeField(null=True, blank=True, help_text="Latest version on arXiv.")
     arxiv_comment = models.TextField(blank=True, default="", help_text="The authors' arXiv comment.")
@@ -51,6 +66,9 @@ class Paper(models.Model):
     project_page = models.URLField(max_length=500, blank=True, default="")
     ai_summary = models.TextField(blank=True, default="")
     ai_keywords = models.JSONField(default=list, blank=True)
+    # Only for papers without ai_keywords: key phrases extracted from the title and abstract by
+    # the indexer (search/keyphrases.py).
+    keyphrases = models.JSONField(default=list, blank=True)
     # Hugging Face organisation record ({"name", "fullname", "avatarUrl"}), if any.
     organization = models.JSONField(null=True, blank=True)
     thumbnail = models.URLField(max_length=500, blank=True, default="")
@@ -91,6 +109,26 @@ class Paper(models.Model):
     @property
     def primary_category(self) -> str:
         return self.categories.split(" ", 1)[0] if self.categories else ""
+
+    @property
+    def categories_inferred(self) -> bool:
+        """Whether the categories shown are inferred (the source gave none)."""
+        return not self.categories and bool(self.inferred_categories)
+
+    @property
+    def topic_categories(self) -> list[str]:
+        """The categories to show and filter by: the source's, else the inferred ones."""
+        return (self.categories or self.inferred_categories).split()
+
+    @property
+    def keywords_extracted(self) -> bool:
+        """Whether the keywords shown were extracted here (the source gave none)."""
+        return not self.ai_keywords and bool(self.keyphrases)
+
+    @property
+    def keyword_list(self) -> list[str]:
+        """The keywords to show: the source's (Hugging Face's), else the extracted key phrases."""
+        return [str(keyword) for keyword in (self.ai_keywords or self.keyphrases or [])]
 
     @property
     def abs_url(self) -> str:

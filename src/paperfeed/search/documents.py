@@ -25,7 +25,7 @@ class IndexDocument:
         return document_text(self.title, self.abstract)
 
 
-_FIELDS = ("pk", "title", "abstract", "categories", "published", "github_repo")
+_FIELDS = ("pk", "title", "abstract", "categories", "inferred_categories", "published", "github_repo")
 
 
 def documents_for(pks: Iterable[int]) -> list[IndexDocument]:
@@ -44,14 +44,15 @@ def documents_for(pks: Iterable[int]) -> list[IndexDocument]:
     for pk in pks:
         if pk not in rows:
             continue
-        _, title, abstract, categories, published, github = rows[pk]
+        _, title, abstract, categories, inferred, published, github = rows[pk]
         docs.append(
             IndexDocument(
                 pk=pk,
                 title=title,
                 abstract=abstract,
                 authors=authors.get(pk, []),
-                categories=categories.split(),
+                # A category filter matches inferred categories of papers the source gave none.
+                categories=(categories or inferred).split(),
                 published=published,
                 has_code=bool(github),
             )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
+from paperfeed.papers.models import category_filter
 from paperfeed.search.query import ParsedQuery
 
 if TYPE_CHECKING:
@@ -14,13 +15,9 @@ if TYPE_CHECKING:
 
 
 def category_q(category: str) -> Q:
-    """Exact token match in the space-separated category list, ignoring case."""
-    return (
-        Q(categories__iexact=category)
-        | Q(categories__istartswith=f"{category} ")
-        | Q(categories__iendswith=f" {category}")
-        | Q(categories__icontains=f" {category} ")
-    )
+    """Papers in ``category`` ignoring case: a source category, or an inferred one on a paper
+    its source gave none."""
+    return category_filter(category, "categories", lookup="i")
 
 
 def start_of(day) -> datetime:

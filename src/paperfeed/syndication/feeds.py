@@ -130,7 +130,7 @@ class PaperFeed(Feed):
         return self.item_pubdate(item)
 
     def item_categories(self, item: Item) -> list[str]:
-        return item.shown.paper.category_list
+        return item.shown.paper.topic_categories  # inferred ones where arXiv gives none
 
 
 class DailyFeed(PaperFeed):

@@ -52,7 +52,13 @@ class Command(BaseCommand):
     help = "Evaluate search (per query class) or related papers on judged queries, per mode."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("what", choices=["search", "related"], help="what to evaluate")
+        parser.add_argument("what", choices=["search", "related", "categories"], help="what to evaluate")
+        parser.add_argument(
+            "--truth",
+            type=Path,
+            help="categories: arxiv_id<TAB>primary other ... of held-out papers "
+            "(default bench/search/dev_categories.tsv; without it a tenth of the labelled papers)",
+        )
         parser.add_argument(
             "--queries", type=Path, help=f'JSONL {{"id", "query", "kind"}} (default {DEV_QUERIES})'
         )
@@ -70,6 +76,9 @@ class Command(BaseCommand):
     def handle(
         self, *args, what: str, queries: Path | None, qrels: Path | None, modes: str | None, **options
     ):
+        if what == "categories":  # inferred categories against arXiv's (search/topics_eval.py)
+            _eval_categories(self, options.get("truth"))
+            return
         allowed = RELATED_MODES if what == "related" else MODES
         chosen = [m.strip() for m in (modes or ",".join(allowed)).split(",") if m.strip()]
         unknown = set(chosen) - set(allowed)
@@ -210,3 +219,16 @@ def _source_commit() -> str:
     except OSError:
         return "unknown"
     return done.stdout.strip() or "unknown"
+
+def _eval_categories(command: BaseCommand, truth: Path | None) -> None:
+    from paperfeed.search.topics_eval import evaluate
+
+    default = DEV_SET / "dev_categories.tsv"
+    if truth is None and default.exists():
+        truth = default
+    if truth is not None and not truth.exists():
+        raise CommandError(f"No truth file at {truth}.")
+    try:
+        command.stdout.write(evaluate(truth).table())
+    except ValueError as error:
+        raise CommandError(str(error)) from error

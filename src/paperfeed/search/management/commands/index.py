@@ -15,14 +15,20 @@ class Command(BaseCommand):
     help = "Rebuild the search index, bring it up to date, or show what it holds and what is stale."
 
     def add_arguments(self, parser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{rebuild,status,catch-up}")
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{rebuild,status,catch-up,topics}")
         sub.add_parser(
             "rebuild", help="Build a fresh index of every visible paper (the old one serves until done)."
         )
         sub.add_parser("status", help="Counts, the model, the watermark and what is stale.")
         sub.add_parser("catch-up", help="Index papers changed since the last run; drop hidden ones.")
+        topics = sub.add_parser(
+            "topics", help="Infer categories and extract key phrases for the papers that need them."
+        )
+        topics.add_argument(
+            "--redo", action="store_true", help="Redo every paper without source categories or keywords."
+        )
 
-    def _progress(self):
+    def _progress(self, what: str = "embedded"):
         started = time.monotonic()
         last = [0.0]
 
@@ -31,7 +37,7 @@ class Command(BaseCommand):
             if now - last[0] >= 2 or done == total:
                 last[0] = now
                 rate = done / max(now - started, 1e-9)
-                sys.stderr.write(f"\r  embedded {done:,}/{total:,} ({rate:,.0f}/s)")
+                sys.stderr.write(f"\r  {what} {done:,}/{total:,} ({rate:,.0f}/s)")
                 if done == total:
                     sys.stderr.write("\n")
                 sys.stderr.flush()
@@ -45,6 +51,9 @@ class Command(BaseCommand):
             self._status()
             return
         started = time.monotonic()
+        if action == "topics":
+            self._topics(redo=options["redo"])
+            return
         try:
             if action == "rebuild":
                 result = sync.rebuild(progress=self._progress())
@@ -55,6 +64,28 @@ class Command(BaseCommand):
         took = time.monotonic() - started
         verb = "Rebuilt the index with" if result.rebuilt else "Indexed"
         self.stdout.write(f"{verb} {result.indexed:,} papers, removed {result.removed:,} ({took:.1f} s).")
+        self._topics(redo=False)
+
+    def _topics(self, redo: bool) -> None:
+        """Inferred categories and key phrases for the papers that need them (see topics_step)."""
+        from paperfeed.search.backends import get_backend
+        from paperfeed.search.topics_step import update
+
+        bars: dict[str, object] = {}
+
+        def progress(what: str, done: int, total: int) -> None:
+            bars.setdefault(what, self._progress(what))(done, total)
+
+        started = time.monotonic()
+        result = update(get_backend(), progress, redo=redo)
+        took = time.monotonic() - started
+        if result.skipped_reason:
+            self.stdout.write(f"Topics: {result.skipped_reason}.")
+        self.stdout.write(
+            f"Topics: inferred categories for {result.categorised:,} papers "
+            f"(from {result.labelled:,} with arXiv categories), key phrases for {result.phrased:,} "
+            f"({took:.1f} s)."
+        )
 
     def _status(self) -> None:
         st = sync.status()
