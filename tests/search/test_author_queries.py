@@ -187,3 +187,26 @@ def test_initials_take_a_short_index_range_too(people, django_assert_num_queries
         intent = recognize("K. He masked autoencoders")
     assert intent.name == "Kaiming He"
     assert intent.topic_words == ["masked", "autoencoders"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "-",
+        '"Kaiming He',
+        "Kaiming He'",
+        " ".join("abcdefghijklmnopqrstuvwxyz" * 5)[:250],
+        "x" * 250,
+        "O'",
+        "-- ,",
+    ],
+)
+def test_odd_input_is_answered_without_error_in_one_query(
+    client, people, query, django_assert_max_num_queries
+):
+    from paperfeed.search.authors import recognize
+
+    with django_assert_max_num_queries(1):
+        intent = recognize(query)
+    assert intent is None or intent.name == "Kaiming He"
+    assert client.get("/search", {"q": query}).status_code in (200, 302, 400)

@@ -25,7 +25,7 @@ from paperfeed.search.stopwords import STOP_WORDS
 MAX_RUN = 4  # words in a name
 MAX_INITIAL_RUNS = 6  # runs of initials looked up (each is one index range)
 MAX_PINNED = 1000  # an author's papers put first, at most
-MAX_TOPIC_CHECK = 2000  # an author's papers whose text is checked for the query's topic words
+MAX_TOPIC_CHECK = 500  # an author's papers whose text is checked for the query's topic words
 _FIRST_KEPT = 0x2E80  # see author_names: CJK characters are kept as written
 
 
