@@ -18,7 +18,7 @@ The corpus is every paper with a computer-science (or stat.ML) category first li
 period, the readers' libraries, and a fixed random sample of earlier papers of the same fields
 up to ``--corpus-size`` (the background a model draws its sampled negatives from).
 
-Usage: python bench/recommend/build_devset.py [--readers 60] [--corpus-size 18000]
+Usage: python bench/recommend/build_devset.py [--readers 60] [--corpus-size 5000]
            [--write-corpus /tmp/rec14/corpus.jsonl]
 """
 
@@ -37,10 +37,10 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE.parents[1].parent / "shared" / "data" / "arxiv_1990_2019.jsonl.xz"
 
 FIRST_DAY = "2017-01-01"  # libraries and background come from here on
-TEST_START = date(2019, 9, 2)  # a Monday: test weeks are whole ISO weeks
-TEST_END = date(2019, 12, 29)
+TEST_START = date(2019, 11, 25)  # a Monday: test weeks are whole ISO weeks
+TEST_END = date(2019, 12, 22)
 MIN_LIBRARY = 8  # earlier papers a reader needs
-MIN_POSITIVES = 2  # papers in the test period a reader needs
+MIN_POSITIVES = 1  # papers in the test period a reader needs
 MAX_LIBRARY = 50  # the most recent earlier papers make the library
 # Names shared by many people (e.g. "Wei Wang") make one "author" of several readers.
 MAX_PAPERS = 60
@@ -139,7 +139,7 @@ def anonymised(record: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--readers", type=int, default=60)
-    parser.add_argument("--corpus-size", type=int, default=18_000)
+    parser.add_argument("--corpus-size", type=int, default=5_000)
     parser.add_argument("--out", type=Path, default=HERE)
     parser.add_argument("--write-corpus", type=Path, help="also write the anonymised corpus JSONL here")
     args = parser.parse_args()

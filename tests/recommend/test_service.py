@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from paperfeed.community.models import Vote
-from paperfeed.recommend.service import recommend_for
-from recommend.conftest import WEEK_END, WEEK_START
+from paperfeed.community.models import Impression, LibraryEntry, NotInterested, Vote
+from paperfeed.recommend.models import ReaderModel
+from paperfeed.recommend.service import recommend_for, record_opened, record_shown
+from paperfeed.recommend.signals import SHOWN_LIMIT
+from recommend.conftest import NEW, WEEK_END, WEEK_START
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +27,81 @@ def test_a_reader_of_robotics_and_llm_safety_gets_both(indexed, make_user):
     expected = {p.title for p in indexed["robots"]["new"] + indexed["safety"]["new"]}
     assert set(titles(picks)) == expected
     assert all(p.reason.startswith("Similar to “") and p.reason.endswith("which you upvoted") for p in picks)
+
+
+def test_a_paper_marked_not_interested_and_its_near_copies_fall_away(indexed, make_user, make_paper):
+    corpus = indexed
+    reader = make_user()
+    for paper in corpus["robots"]["old"] + corpus["safety"]["old"]:
+        Vote.objects.create(user=reader, paper=paper)
+    jailbreak = make_paper(
+        "Jailbreaking chat assistants with adversarial suffixes",
+        abstract="Adversarial suffixes appended to prompts jailbreak aligned chat assistants.",
+        published=NEW,
+    )
+    copy = make_paper(
+        "Adversarial suffixes jailbreak aligned chat assistants",
+        abstract="Appending adversarial suffixes to prompts jailbreaks aligned chat assistants.",
+        published=NEW,
+    )
+    from paperfeed.search import sync
+
+    sync.catch_up()
+    genuine = {p.title for p in corpus["robots"]["new"] + corpus["safety"]["new"]}
+    before = titles(recommend_for(reader, WEEK_START, WEEK_END, limit=10))
+    assert before.index(copy.title) < max(before.index(title) for title in genuine)
+
+    NotInterested.objects.create(user=reader, paper=jailbreak)
+    after = titles(recommend_for(reader, WEEK_START, WEEK_END, limit=10))
+
+    assert jailbreak.title not in after
+    assert set(after[:4]) == genuine  # the copy falls behind every paper of the reader's two interests
+
+
+def test_the_model_is_refitted_only_when_the_readers_signals_change(corpus, make_user):
+    reader = make_user()
+    Vote.objects.create(user=reader, paper=corpus["robots"]["old"][0])
+    recommend_for(reader, WEEK_START, WEEK_END, limit=5)
+    first = ReaderModel.objects.get(user=reader)
+
+    recommend_for(reader, WEEK_START, WEEK_END, limit=5)
+    recommend_for(reader, WEEK_START, WEEK_START, limit=2)  # another window: same model
+    assert ReaderModel.objects.get(user=reader).fitted_at == first.fitted_at
+
+    Vote.objects.create(user=reader, paper=corpus["safety"]["old"][0])
+    picks = recommend_for(reader, WEEK_START, WEEK_END, limit=5)
+    refitted = ReaderModel.objects.get(user=reader)
+    assert refitted.fitted_at > first.fitted_at and refitted.signals_version != first.signals_version
+    assert refitted.positives == 2
+    assert any(p.paper in corpus["safety"]["new"] for p in picks)
+
+
+def test_papers_shown_several_times_or_opened_stop_coming_back(corpus, make_user):
+    reader = make_user()
+    for paper in corpus["robots"]["old"]:
+        Vote.objects.create(user=reader, paper=paper)
+    grasping, navigation = corpus["robots"]["new"]
+
+    for _ in range(SHOWN_LIMIT - 1):
+        record_shown(reader, [grasping.pk])
+    assert grasping in [p.paper for p in recommend_for(reader, WEEK_START, WEEK_END, limit=5)]
+    record_shown(reader, [grasping.pk])
+    record_opened(reader, navigation.pk)
+
+    shown = [p.paper for p in recommend_for(reader, WEEK_START, WEEK_END, limit=5)]
+    assert grasping not in shown and navigation not in shown
+    assert Impression.objects.get(user=reader, paper=grasping).shown_count == SHOWN_LIMIT
+
+
+def test_each_kind_of_signal_names_itself_in_the_reason(corpus, make_user):
+    reader = make_user()
+    LibraryEntry.objects.create(user=reader, paper=corpus["proteins"]["old"][0], source="bibtex")
+
+    (pick,) = recommend_for(reader, WEEK_START, WEEK_END, limit=1)
+
+    assert pick.paper == corpus["proteins"]["new"][0]
+    assert pick.reason == f"Similar to “{corpus['proteins']['old'][0].title}”, which is in your library"
+
+
+def test_a_reader_without_signals_gets_nothing_rather_than_a_guess(corpus, make_user):
+    assert recommend_for(make_user(), WEEK_START, WEEK_END, limit=5) == []
