@@ -53,6 +53,7 @@ def people(corpus, make_search_paper):
     )
     made["obrien"] = make_search_paper("Irish Speech Corpora", "Speech data.", authors=("Seán O'Brien",))
     made["godard"] = make_search_paper("Montage and Meaning", "Film cuts.", authors=("Jean-Luc Godard",))
+    made["new"] = make_search_paper("Old Methods", "Known ones.", authors=("Alexander New", "Aiden Low"))
     made["maaten"] = make_search_paper("Visualizing Data", "Maps.", authors=("Laurens van der Maaten",))
     made["cjk"] = make_search_paper("Residual Learning Revisited", "Deeper nets.", authors=("何恺明",))
     sync.catch_up()
@@ -69,7 +70,7 @@ def all_papers(people) -> list:
     return [
         *people["corpus"].values(),
         *people["he"],
-        *(people[k] for k in ("about_he", "mikolov", "obrien", "godard", "maaten", "cjk")),
+        *(people[k] for k in ("about_he", "mikolov", "obrien", "godard", "new", "maaten", "cjk")),
     ]
 
 
@@ -123,7 +124,14 @@ def test_a_name_with_topic_words_puts_their_matching_papers_first(client, people
 
 
 @pytest.mark.parametrize(
-    "query", ["graph neural networks", "message passing", "speech recognition under noise"]
+    "query",
+    [
+        "graph neural networks",
+        "message passing",
+        "speech recognition under noise",
+        "A new benchmark called Prism",  # not A. New
+        "Teaching LLMs a Low-Resource Language",  # not A. Low
+    ],
 )
 def test_ordinary_topic_words_are_not_taken_for_a_name(client, people, query):
     from paperfeed.search.authors import recognize

@@ -42,6 +42,15 @@ def name_words(text: str) -> list[str]:
     return _WORD.findall(_APOSTROPHES.sub("", _fold(text)))
 
 
+def dotted_words(text: str) -> list[bool]:
+    """For each of :func:`name_words`, whether a full stop follows it ("K. He" → True, False)."""
+    if text.isascii():
+        plain = text.lower().replace("'", "").replace("`", "")
+    else:
+        plain = _APOSTROPHES.sub("", _fold(text))
+    return [plain[match.end() : match.end() + 1] == "." for match in _WORD.finditer(plain)]
+
+
 def given_first_words(name: str) -> list[str]:
     """The words of ``name`` with the given names first: "He, Kaiming" → kaiming, he."""
     if name.count(",") == 1:

@@ -18,7 +18,7 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import Q
 
-from paperfeed.papers.author_names import given_first_words, key_of_words, name_words
+from paperfeed.papers.author_names import dotted_words, given_first_words, key_of_words, name_words
 from paperfeed.papers.models import Authorship
 from paperfeed.search.stopwords import STOP_WORDS
 
@@ -72,15 +72,22 @@ def _is_cjk(word: str) -> bool:
     return len(word) >= 2 and any(ord(ch) >= _FIRST_KEPT for ch in word)
 
 
-def _readings(start: int, end: int, given_first: list[str]) -> list[Run]:
+def _readings(
+    start: int, end: int, given_first: list[str], dotted: set[str] = frozenset(), whole: bool = True
+) -> list[Run]:
     """``given_first`` (a name's words, given names first) as a whole name, and as initials with
-    a surname when it starts with single letters ("K. He", "L. van der Maaten")."""
+    a surname when it starts with single letters ("K. He", "L. van der Maaten").
+
+    Initials are letters typed with a full stop (``dotted``), or, when the ``whole`` query is the
+    name, any letter but "a" and "i": so "A new benchmark" is not a paper search for A. New.
+    """
     runs = [Run(start, end, keys=(key_of_words(given_first),))]
     initials = 0
-    while initials < len(given_first) and len(given_first[initials]) == 1 and given_first[initials].isalpha():
+    while initials < len(given_first) and _initial(given_first[initials], dotted, whole):
         initials += 1
     surname = given_first[-1]
-    if 0 < initials < len(given_first) and len(surname) > 1:
+    common = surname in STOP_WORDS and not all(word in dotted for word in given_first[:initials])
+    if 0 < initials < len(given_first) and len(surname) > 1 and not common:
         runs.append(
             Run(
                 start,
@@ -93,8 +100,15 @@ def _readings(start: int, end: int, given_first: list[str]) -> list[Run]:
     return runs
 
 
-def _runs(words: list[str]) -> list[Run]:
+def _initial(word: str, dotted: set[str], whole: bool) -> bool:
+    if len(word) != 1 or not word.isalpha():
+        return False
+    return word in dotted or (whole and word not in STOP_WORDS)
+
+
+def _runs(words: list[str], dots: list[bool]) -> list[Run]:
     runs: list[Run] = []
+    dotted = {word for word, dot in zip(words, dots, strict=True) if dot and len(word) == 1}
     for start in range(len(words)):
         for end in range(start + 1, min(len(words), start + MAX_RUN) + 1):
             part = words[start:end]
@@ -105,7 +119,9 @@ def _runs(words: list[str]) -> list[Run]:
             if all(word in STOP_WORDS or word.isdigit() for word in part):
                 continue
             # Given names first ("Kaiming He", "K. He"), or the surname first ("He Kaiming", "He K.").
-            runs += _readings(start, end, part) + _readings(start, end, part[1:] + part[:1])
+            whole = (start, end) == (0, len(words))
+            runs += _readings(start, end, part, dotted, whole)
+            runs += _readings(start, end, part[1:] + part[:1], dotted, whole)
     return runs
 
 
@@ -131,12 +147,12 @@ def _prefix_q(prefix: str) -> Q:
 def recognize(text: str) -> AuthorIntent | None:
     """The author ``text`` names, or None when none of its runs of words is an author's name."""
     words = name_words(text)
-    runs = _runs(words)
+    runs = _runs(words, dotted_words(text))
     if text.count(",") == 1:
         # "He, Kaiming": the whole query is one name written surname first.
-        whole = given_first_words(text)
-        if 2 <= len(whole) <= MAX_RUN:
-            runs[:0] = _readings(0, len(words), whole)
+        surname_first = given_first_words(text)
+        if 2 <= len(surname_first) <= MAX_RUN:
+            runs[:0] = _readings(0, len(words), surname_first, {w for w in surname_first if len(w) == 1})
     if not runs:
         return None
     wanted = Q(name_key__in={key for run in runs for key in run.keys})
@@ -145,6 +161,7 @@ def recognize(text: str) -> AuthorIntent | None:
     rows = list(
         Authorship.objects.visible()
         .filter(wanted, paper__hidden=False)
+        .order_by()  # no sort: the rows are grouped here
         .values_list("name_key", "name", "paper_id", "paper__published", "paper__categories")
     )
     if not rows:
