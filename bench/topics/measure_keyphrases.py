@@ -55,6 +55,7 @@ def papers(count: int) -> list[tuple[str, str, list[str]]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--papers", type=int, default=250)
+    parser.add_argument("--only", help="comma-separated extractors to run")
     parser.add_argument("--embedded", action="store_true", help="also measure the KeyBERT-style extractor")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paperfeed.settings")
@@ -64,7 +65,17 @@ def main() -> None:
     from paperfeed.search import keyphrases
 
     sample = papers(args.papers)
-    runs = {"yake": lambda t, a: keyphrases.extract(t, a)}
+    counts = keyphrases.PhraseCounts()  # document frequencies over the sample itself
+    for title, abstract, _ in sample:
+        counts.add(title, abstract)
+    runs = {"statistical": lambda t, a: keyphrases.extract(t, a, counts)}
+    try:
+        import yake
+    except ImportError:
+        print("(yake is not installed: pip install yake to measure it too)")
+    else:
+        extractor = yake.KeywordExtractor(lan="en", n=3, top=keyphrases.PHRASES, dedup_lim=0.7)
+        runs["yake"] = lambda t, a: [k for k, _ in extractor.extract_keywords(keyphrases.text_of(t, a))]
     if args.embedded:
         from paperfeed.search.embedding import document_text, get_embedder
 
@@ -78,6 +89,8 @@ def main() -> None:
     print(f"{len(sample)} HF papers, top {keyphrases.PHRASES} phrases against ai_keywords")
     print("extractor       exact P  exact R  loose P  loose R  papers/s")
     for name, run in runs.items():
+        if args.only and name not in args.only.split(","):
+            continue
         started = time.perf_counter()
         totals = [0.0, 0.0, 0.0, 0.0]
         for title, abstract, gold in sample:
