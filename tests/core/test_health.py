@@ -21,6 +21,9 @@ from testkit import REPO_ROOT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# Generous: several test runs may share this machine's cores (the check itself is one small query).
+TIMEOUT = 60
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -34,7 +37,7 @@ def wait_for(url: str, server: subprocess.Popen, seconds: float = 120) -> httpx.
     while time.monotonic() < deadline:
         assert server.poll() is None, server.stdout.read()
         try:
-            return httpx.get(url, timeout=5)
+            return httpx.get(url, timeout=TIMEOUT)
         except httpx.TransportError:
             time.sleep(0.2)
     raise AssertionError(f"{url} did not answer within {seconds} s")
@@ -51,7 +54,7 @@ def production(settings):
 
 def test_healthz_answers_a_load_balancer_probe_by_address_over_plain_http(live_server, production):
     # A probe names the machine by its address: neither refused (400) nor redirected (301).
-    response = httpx.get(f"{live_server.url}/healthz", headers={"Host": "10.0.0.5"})
+    response = httpx.get(f"{live_server.url}/healthz", headers={"Host": "10.0.0.5"}, timeout=TIMEOUT)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/json"
     body = response.json()
@@ -60,7 +63,7 @@ def test_healthz_answers_a_load_balancer_probe_by_address_over_plain_http(live_s
     assert body["checks"]["index"]["ok"] is True
     assert "no-cache" in response.headers["cache-control"] and "no-store" in response.headers["cache-control"]
     # Every other page still follows the production rules.
-    assert httpx.get(f"{live_server.url}/", headers={"Host": "10.0.0.5"}).status_code == 400
+    assert httpx.get(f"{live_server.url}/", headers={"Host": "10.0.0.5"}, timeout=TIMEOUT).status_code == 400
 
 
 def test_healthz_is_503_naming_the_index_when_it_cannot_be_read(live_server, settings, tmp_path):
@@ -68,7 +71,7 @@ def test_healthz_is_503_naming_the_index_when_it_cannot_be_read(live_server, set
     not_a_directory.write_text("not an index")
     settings.SEARCH_BACKEND = "local"
     settings.SEARCH_INDEX_DIR = str(not_a_directory)
-    response = httpx.get(f"{live_server.url}/healthz")
+    response = httpx.get(f"{live_server.url}/healthz", timeout=TIMEOUT)
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "down" and body["down"] == ["index"]
@@ -101,7 +104,7 @@ def test_healthz_is_503_naming_the_database_when_it_cannot_be_read(tmp_path):
             with contextlib.suppress(FileNotFoundError):
                 (data_dir / f"paperfeed.sqlite3{suffix}").unlink()
         os.replace(broken, data_dir / "paperfeed.sqlite3")
-        down = httpx.get(f"http://127.0.0.1:{port}/healthz")
+        down = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=TIMEOUT)
         assert down.status_code == 503
         assert "database" in down.json()["down"]
         assert down.json()["checks"]["database"] == {"ok": False, "error": "DatabaseError"}
