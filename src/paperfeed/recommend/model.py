@@ -19,6 +19,11 @@ POSITIVE_MASS = 1.0
 BACKGROUND_MASS = 1.0
 # A paper the reader dismissed weighs as much as this many positives.
 DISLIKE_WEIGHT = 3.0
+# "logistic" refines the least-squares fit by Newton steps when there are more examples than
+# dimensions (the embeddings); "ridge" keeps the least-squares fit.
+LOSS = "logistic"
+NEWTON_STEPS = 6
+LOGIT_SCALE = 0.25  # logits brought to about the range of the least-squares scores
 MAX_CLUSTERS = 6
 KMEANS_ROUNDS = 15
 # How much closeness to one of the reader's interests adds to the classifier's score.
@@ -113,7 +118,34 @@ def ridge(matrix: np.ndarray, targets: np.ndarray, weights: np.ndarray) -> tuple
         kernel = centred @ centred.T
         alpha = np.linalg.solve(weights[:, None] * kernel + RIDGE * np.eye(n), weights * y)
         w = centred.T @ alpha
-    return w.astype(np.float32), float(target_mean - mean @ w)
+    # Rounded as stored, so a fresh fit and a stored one score alike.
+    return w.astype(np.float32), float(np.float32(target_mean - mean @ w))
+
+
+def logistic(
+    matrix: np.ndarray, targets: np.ndarray, weights: np.ndarray, start: tuple[np.ndarray, float]
+) -> tuple[np.ndarray, float]:
+    """Weighted L2-penalised logistic regression by a few Newton steps from ``start``.
+
+    Unlike least squares it does not pull papers that are already far on the right side back
+    toward the boundary, so negatives added where the score is already low cannot raise it.
+    """
+    n, dim = matrix.shape
+    design = np.hstack([matrix, np.ones((n, 1))])
+    theta = np.concatenate([start[0].astype(np.float64), [start[1]]])
+    penalty = np.full(dim + 1, RIDGE)
+    penalty[-1] = 1e-6  # the bias is not penalised
+    for _ in range(NEWTON_STEPS):
+        margin = targets * (design @ theta)
+        p = 1.0 / (1.0 + np.exp(-np.clip(margin, -30, 30)))
+        gradient = -design.T @ (weights * targets * (1.0 - p)) + penalty * theta
+        curvature = weights * p * (1.0 - p)
+        hessian = (design * curvature[:, None]).T @ design + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        theta -= step
+        if np.abs(step).max() < 1e-4:
+            break
+    return theta[:dim].astype(np.float32), float(np.float32(theta[dim]))
 
 
 def fit(space: str, positives: np.ndarray, dislikes: np.ndarray, background: np.ndarray) -> FittedModel:
@@ -133,6 +165,9 @@ def fit(space: str, positives: np.ndarray, dislikes: np.ndarray, background: np.
     # Scaled so the penalty means the same whatever the number of examples.
     weights *= len(matrix)
     w, bias = ridge(matrix, targets, weights)
+    if LOSS == "logistic" and len(matrix) >= dim:
+        w, bias = logistic(matrix, targets, weights, (w, bias))
+        w, bias = w * LOGIT_SCALE, bias * LOGIT_SCALE
     k = cluster_count(len(positives))
     centroids, labels = spherical_kmeans(positives.astype(np.float32), k)
     shares = np.bincount(labels, minlength=len(centroids)).astype(np.float32) / len(positives)

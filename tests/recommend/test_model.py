@@ -1,0 +1,75 @@
+"""The per-reader model on its own: a linear classifier plus one centroid per interest."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from paperfeed.recommend.model import FittedModel, cluster_count, fit, spherical_kmeans
+
+
+def unit(matrix: np.ndarray) -> np.ndarray:
+    return (matrix / np.linalg.norm(matrix, axis=1, keepdims=True)).astype(np.float32)
+
+
+def topic(rng, centre: np.ndarray, count: int, spread: float = 0.3) -> np.ndarray:
+    return unit(centre + spread * rng.normal(size=(count, len(centre))))
+
+
+def test_two_interests_get_a_centroid_each_and_both_outscore_the_rest():
+    rng = np.random.default_rng(1)
+    robots, safety, other = (rng.normal(size=32) for _ in range(3))
+    positives = np.concatenate([topic(rng, robots, 12), topic(rng, safety, 4)])
+    background = unit(rng.normal(size=(200, 32)))
+
+    model = fit("test", positives, np.zeros((0, 32), np.float32), background)
+
+    nearest = np.argmax(model.centroids @ unit(np.stack([robots, safety])).T, axis=0)
+    assert nearest[0] != nearest[1]  # the smaller interest is not swallowed by the larger
+    scores, _, _ = model.score(
+        np.concatenate([topic(rng, robots, 5), topic(rng, safety, 5), topic(rng, other, 5)])
+    )
+    assert scores[:10].min() > scores[10:].max()
+
+
+def test_a_dismissed_paper_lowers_the_score_of_papers_like_it():
+    rng = np.random.default_rng(2)
+    liked, disliked = rng.normal(size=32), rng.normal(size=32)
+    positives = topic(rng, liked, 10)
+    background = unit(rng.normal(size=(200, 32)))
+    similar = topic(rng, disliked, 5)
+    none = np.zeros((0, 32), np.float32)
+
+    without = fit("test", positives, none, background).score(similar)[0]
+    with_dislikes = fit("test", positives, topic(rng, disliked, 3), background).score(similar)[0]
+
+    assert (with_dislikes < without).all()
+
+
+def test_a_fitted_model_survives_storage_unchanged():
+    rng = np.random.default_rng(3)
+    model = fit(
+        "embedding:x",
+        unit(rng.normal(size=(20, 16))),
+        np.zeros((0, 16), np.float32),
+        unit(rng.normal(size=(50, 16))),
+    )
+
+    again = FittedModel.from_bytes("embedding:x", model.to_bytes())
+
+    assert np.allclose(again.weights, model.weights) and again.bias == model.bias
+    assert np.allclose(again.centroids, model.centroids) and np.allclose(again.shares, model.shares)
+    assert len(model.to_bytes()) < 20_000
+
+
+def test_clusters_grow_slowly_with_the_number_of_positives():
+    assert [cluster_count(n) for n in (1, 2, 4, 10, 30, 1000)] == [1, 2, 2, 4, 6, 6]
+
+
+def test_kmeans_is_reproducible():
+    rng = np.random.default_rng(4)
+    matrix = unit(rng.normal(size=(40, 8)))
+
+    first, _ = spherical_kmeans(matrix, 3)
+    second, _ = spherical_kmeans(matrix, 3)
+
+    assert np.array_equal(first, second)
