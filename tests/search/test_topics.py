@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from paperfeed.papers.models import Paper
+from paperfeed.search import topics
 from paperfeed.search.public import search_papers
 from paperfeed.search.topics import MIN_LABELLED
 
@@ -136,9 +137,25 @@ def test_a_paper_that_gets_arxiv_categories_loses_its_inferred_ones(search_backe
     assert image.inferred_categories == "" and image.topic_categories == ["cs.RO"]
 
 
-def test_too_few_labelled_papers_infer_nothing_and_say_why(search_backend, make_search_paper):
+def test_with_too_few_labelled_papers_the_bundled_model_infers(search_backend, make_search_paper):
     for i in range(MIN_LABELLED - 1):
-        make_search_paper(f"Image paper {i}", "Pixels.", categories="cs.CV")
+        make_search_paper(f"Robot paper {i}", "Grasping.", categories="cs.RO")
+    lone = make_search_paper(
+        "Panoptic segmentation of street scene images",
+        "A convolutional network labels every pixel of street photographs with its object class.",
+        categories="",
+    )
+    out, _ = run("rebuild")
+    assert "(the bundled model of 4,000 with arXiv categories)" in out
+    lone.refresh_from_db()
+    assert lone.inferred_categories.split()[0] == "cs.CV"
+
+
+def test_without_the_bundled_model_too_few_labelled_papers_infer_nothing_and_say_why(
+    search_backend, make_search_paper, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(topics, "PRIOR", tmp_path / "missing.npz")
+    make_search_paper("Image paper", "Pixels.", categories="cs.CV")
     lone = make_search_paper("An unlabelled paper", "About images.", categories="")
     out, _ = run("rebuild")
     assert f"fewer than {MIN_LABELLED} papers with arXiv categories" in out

@@ -19,7 +19,7 @@ import numpy as np
 from paperfeed.papers.models import Paper
 from paperfeed.search.documents import batched, documents_for
 from paperfeed.search.keyphrases import PhraseCounts, extract
-from paperfeed.search.topics import MIN_LABELLED, CategoryModel
+from paperfeed.search.topics import MIN_LABELLED, CategoryModel, load_prior
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 READ_BATCH = 4096
@@ -33,6 +33,7 @@ class TopicsResult:
     phrased: int = 0
     cleared: int = 0
     labelled: int = 0  # papers the classifier learned from
+    prior: bool = False  # the bundled model answered: too few labelled papers here
     skipped_reason: str = ""
 
 
@@ -65,6 +66,9 @@ def infer_categories(backend, progress: Progress | None = None, redo: bool = Fal
     if not pks:
         return result
     model = labelled_model(backend)
+    if model is None:
+        model = load_prior(backend.state().model)
+        result.prior = model is not None
     if model is None:
         result.skipped_reason = (
             f"categories not inferred: fewer than {MIN_LABELLED} papers with arXiv categories in the index"

@@ -81,9 +81,10 @@ class Command(BaseCommand):
         took = time.monotonic() - started
         if result.skipped_reason:
             self.stdout.write(f"Topics: {result.skipped_reason}.")
+        source = "the bundled model of" if result.prior else "from"
         self.stdout.write(
             f"Topics: inferred categories for {result.categorised:,} papers "
-            f"(from {result.labelled:,} with arXiv categories), key phrases for {result.phrased:,} "
+            f"({source} {result.labelled:,} with arXiv categories), key phrases for {result.phrased:,} "
             f"({took:.1f} s)."
         )
 
