@@ -69,7 +69,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--baseline",
             type=Path,
-            help=f"hybrid figures of an earlier run to print beside (default {DEV_BASELINE})",
+            help=f"hybrid figures of an earlier run to show (default {DEV_BASELINE}; none: no column)",
         )
         parser.add_argument("--save-baseline", type=Path, help="write this run's hybrid figures here (JSON)")
 
@@ -125,6 +125,8 @@ class Command(BaseCommand):
         return search
 
     def _baseline(self, path: Path | None) -> dict | None:
+        if path == Path("none"):
+            return None
         if path is None:
             if not DEV_BASELINE.exists():
                 return None
@@ -219,6 +221,7 @@ def _source_commit() -> str:
     except OSError:
         return "unknown"
     return done.stdout.strip() or "unknown"
+
 
 def _eval_categories(command: BaseCommand, truth: Path | None) -> None:
     from paperfeed.search.topics_eval import evaluate
