@@ -105,6 +105,11 @@ def main_title(title: str) -> str:
     return _SUBTITLE.split(title, maxsplit=1)[0]
 
 
+def may_be_title(text: str) -> bool:
+    """Whether ``text`` could be a title: two words or more, or one that looks like a name."""
+    return len(normalized_title(text).split()) >= MIN_TITLE_WORDS or bool(_NAME_LIKE.search(text))
+
+
 def names_a_paper(text: str) -> bool:
     """Whether ``text``, a title without its subtitle, is specific enough to name one paper."""
     return len(normalized_title(text).split()) >= MIN_MAIN_TITLE_WORDS or bool(_NAME_LIKE.search(text))
@@ -129,7 +134,7 @@ def nearly_titled(text: str, candidates: list[int]) -> list[int]:
     """Those of ``candidates`` whose title ``text`` nearly is, in the best tier found (ties keep
     the candidates' order)."""
     wanted = normalized_title(text)
-    if len(wanted.split()) < MIN_TITLE_WORDS or not candidates:
+    if not may_be_title(text) or not candidates:
         return []
     titles = rows.titles(list(dict.fromkeys(candidates)))
     main_ok = names_a_paper(text)

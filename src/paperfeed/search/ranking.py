@@ -16,13 +16,7 @@ from paperfeed.search.backends.base import Ranked, SearchFilters
 from paperfeed.search.beside import run_beside
 from paperfeed.search.embedding import get_embedder
 from paperfeed.search.fusion import reciprocal_rank_fusion
-from paperfeed.search.lookup import (
-    MIN_TITLE_WORDS,
-    Named,
-    looks_like_identifier,
-    named_exactly,
-    nearly_titled,
-)
+from paperfeed.search.lookup import Named, looks_like_identifier, may_be_title, named_exactly, nearly_titled
 from paperfeed.search.query import ParsedQuery
 from paperfeed.search.stopwords import content_words
 from paperfeed.search.timing import stage
@@ -100,7 +94,7 @@ def rank(parsed: ParsedQuery, mode: str = "hybrid") -> Ranking:
     if parsed.has_text and mode in ("hybrid", "keyword"):
         with stage("keyword"):
             keyword = backend.keyword(parsed, filters, KEYWORD_DEPTH)
-    if not named.pks and len(parsed.text.split()) >= MIN_TITLE_WORDS:
+    if not named.pks and may_be_title(parsed.text):
         with stage("exact lookups"):
             heads = [pk for pk, _ in keyword[:TITLE_CHECK]]
             heads += [pk for pk, _ in backend.title_candidates(words, TITLE_CHECK)]
