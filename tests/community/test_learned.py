@@ -138,3 +138,12 @@ def test_visitors_are_sent_to_log_in_by_the_card_actions(client, make_paper):
         response = client.post(f"/papers/{paper.arxiv_id}/{action}")
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert not NotInterested.objects.exists() and not Collection.objects.exists()
+
+
+@pytest.mark.parametrize("action", ["save", "not-interested"])
+def test_a_next_that_is_no_url_is_followed_as_a_relative_address_not_a_view_name(
+    user_client, make_paper, action
+):
+    paper = make_paper("Anything")
+    response = user_client.post(f"/papers/{paper.arxiv_id}/{action}", {"next": "ab"})
+    assert response.status_code == 302 and response["Location"] == "ab"

@@ -7,8 +7,7 @@ JSON, so the card changes in place.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.views.decorators.http import require_POST
 
 from paperfeed.community.reader_signals import save_paper, set_not_interested
@@ -38,7 +37,7 @@ def not_interested(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         messages.success(request, f"“{paper.title[:80]}” is hidden, and you will see fewer papers like it.")
     else:
         messages.success(request, f"“{paper.title[:80]}” is no longer hidden.")
-    return redirect(back_to)
+    return HttpResponseRedirect(back_to)  # a URL, never a view name
 
 
 @require_POST
@@ -55,4 +54,4 @@ def save(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         messages.success(request, f"Saved to “{collection.title}”.")
     else:
         messages.info(request, f"It was already in “{collection.title}”.")
-    return redirect(back_to)
+    return HttpResponseRedirect(back_to)  # a URL, never a view name
