@@ -128,3 +128,10 @@ def test_a_main_title_names_a_paper_when_it_looks_like_a_name_or_is_long():
         False,
     ]
     assert names_a_paper("scaling laws for neural language models")
+
+
+def test_one_word_may_be_a_title_only_when_it_looks_like_a_name():
+    from paperfeed.search.lookup import may_be_title
+
+    assert may_be_title("ZeroUnlearn") and may_be_title("GPT-4") and may_be_title("sparse attention")
+    assert not may_be_title("attention") and not may_be_title("Prism")
