@@ -66,3 +66,21 @@ def test_a_hidden_paper_is_gone_for_everyone_but_staff(client, make_dated_paper,
     staff = django_user_model.objects.create_user("mod", "mod@example.org", "pw", is_staff=True)
     client.force_login(staff)
     assert client.get("/papers/2502.00001").status_code == 200
+
+
+def test_an_unknown_but_valid_arxiv_id_says_not_here_yet_and_offers_arxiv_and_submitting(client, make_user):
+    response = client.get("/papers/2511.04242")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "Not on this site yet" in html and "No Paper matches" not in html
+    assert 'href="https://arxiv.org/abs/2511.04242"' in html
+    assert 'href="/papers/submit?paper=2511.04242"' in html
+    client.force_login(make_user())
+    form = client.get("/papers/submit?paper=2511.04242").content.decode()
+    assert 'value="2511.04242"' in form
+
+
+def test_submitting_while_logged_out_explains_the_login_and_comes_back_to_the_form(client):
+    response = client.get("/papers/submit?paper=2511.04242")
+    assert response["Location"] == "/accounts/login/?next=/papers/submit%3Fpaper%3D2511.04242"
+    assert "Log in to submit a paper." in client.get(response["Location"]).content.decode()

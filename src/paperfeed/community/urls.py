@@ -18,6 +18,7 @@ urlpatterns = [
     path("papers/submit", submit.submit, name="submit"),
     path("papers/submit/<int:pk>", submit.submit_status, name="submit_status"),
     path("papers/<arxiv:arxiv_id>/upvote", votes.upvote, name="upvote"),
+    path("continue", votes.continue_after_login, name="continue"),
     path("papers/<arxiv:arxiv_id>/comments", comments.post, name="comment"),
     path("papers/<arxiv:arxiv_id>/not-interested", card_actions.not_interested, name="not_interested"),
     path("papers/<arxiv:arxiv_id>/save", card_actions.save, name="save"),

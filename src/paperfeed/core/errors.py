@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 
@@ -13,7 +13,21 @@ def bad_request(request, exception=None):
     return render(request, "errors/400.html", {"message": _message(exception)}, status=400)
 
 
+class NotFoundPage(Http404):
+    """A 404 that brings its own page: a template and its context, for a missing thing the
+    visitor can still act on (a paper not on this site yet can be submitted)."""
+
+    def __init__(self, message: str, template: str, context: dict):
+        super().__init__(message)
+        self.template = template
+        self.context = context
+
+
 def not_found(request, exception=None):
+    if isinstance(exception, NotFoundPage):
+        return render(
+            request, exception.template, {"message": str(exception), **exception.context}, status=404
+        )
     return render(request, "errors/404.html", {"message": _message(exception)}, status=404)
 
 

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from paperfeed.core.errors import NotFoundPage
 from paperfeed.papers.models import Paper
 
 
 def visible_paper(request: HttpRequest, arxiv_id: str) -> Paper:
     """The paper, or 404 if it does not exist or is hidden (staff still see hidden papers)."""
-    paper = get_object_or_404(Paper, arxiv_id=arxiv_id)
+    paper = Paper.objects.filter(arxiv_id=arxiv_id).first()
+    if paper is None:
+        raise NotFoundPage(
+            f"arXiv:{arxiv_id} is not on this site yet.", "papers/not_here.html", {"arxiv_id": arxiv_id}
+        )
     if paper.hidden and not request.user.is_staff:
         raise Http404(f"There is no paper {arxiv_id} here.")
     return paper
@@ -20,7 +27,11 @@ def visible_paper(request: HttpRequest, arxiv_id: str) -> Paper:
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
     """The ``next`` parameter if it points back into this site, else ``fallback``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
+    return safe_target(request, request.POST.get("next") or request.GET.get("next") or "", fallback)
+
+
+def safe_target(request: HttpRequest, target: str, fallback: str) -> str:
+    """``target`` if it points back into this site, else ``fallback``."""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -33,11 +44,28 @@ def wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def login_required_response(request: HttpRequest, back_to: str, action: str) -> HttpResponse:
-    """Send a visitor to the login page (or a 401 for scripts), coming back to ``back_to``."""
-    login = redirect_to_login(back_to)
+# The session key holding what a visitor asked to do before they had signed in.
+PENDING_ACTION = "paperfeed_pending_action"
+
+
+def login_required_response(
+    request: HttpRequest, back_to: str, action: str, pending: dict | None = None
+) -> HttpResponse:
+    """Send a visitor to the login page (or a 401 for scripts), saying why, and back to ``back_to``.
+
+    ``pending`` (for example ``{"kind": "upvote", "arxiv_id": ...}``) is remembered in the
+    session: after signing in the visitor passes through ``community:continue``, which does it
+    and then goes on to ``back_to``, so the click that met the wall is not lost.
+    """
+    target = back_to
+    if pending is not None:
+        request.session[PENDING_ACTION] = {**pending, "back_to": back_to}
+        target = reverse("community:continue")
+    login = redirect_to_login(target)
+    reason = f"Log in to {action}." + (" It is done as soon as you are in." if pending else "")
     if wants_json(request):
-        return JsonResponse({"error": f"Log in to {action}.", "login_url": login["Location"]}, status=401)
+        return JsonResponse({"error": reason, "login_url": login["Location"]}, status=401)
+    messages.info(request, f"{reason} No account yet? Sign up, and you come back here.")
     return login
 
 

@@ -18,6 +18,7 @@ from paperfeed.community import fetches
 from paperfeed.community.forms import SubmitForm
 from paperfeed.community.models import FetchStatus, PendingSubmission
 from paperfeed.community.submission import SubmissionError, submissions_today, submit_paper
+from paperfeed.community.views.common import login_required_response
 
 # A broken rule answers 400 unless a more precise status fits (the same as the JSON API's).
 STATUS_BY_CODE = {
@@ -31,10 +32,12 @@ STATUS_BY_CODE = {
 REFRESH_SECONDS = 2
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
-    form = SubmitForm(request.POST or None)
+    if not request.user.is_authenticated:
+        return login_required_response(request, request.get_full_path(), "submit a paper")
+    # ``?paper=`` fills the form in: the page of a paper not on this site links here with its id.
+    form = SubmitForm(request.POST or None, initial={"paper": request.GET.get("paper", "")[:200]})
     if request.method == "POST":
         if not form.is_valid():
             return _page(request, form, status=400)
