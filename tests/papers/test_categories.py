@@ -5,6 +5,7 @@ always shown marked as inferred. Keyword chips, Hugging Face's or extracted, lin
 from __future__ import annotations
 
 from datetime import date
+from io import StringIO
 
 import pytest
 
@@ -103,3 +104,23 @@ def test_extracted_key_phrases_are_shown_marked_and_linked(client, make_paper):
 def test_hugging_face_keywords_win_over_extracted_ones(make_paper):
     paper = make_paper("Diffusion for video", ai_keywords=["video diffusion"], keyphrases=["other phrase"])
     assert paper.keyword_list == ["video diffusion"] and not paper.keywords_extracted
+
+
+def test_imported_papers_start_with_no_inferred_topics(db, tmp_path):
+    """The import store writes rows with its own column lists: the new columns' database
+    defaults fill them (no NOT NULL failure), and nothing is inferred until indexing."""
+    import json
+
+    from django.core.management import call_command
+
+    record = {
+        "paper": {"id": "2405.14979", "title": "CraftsMan", "summary": "Mesh generation.", "authors": []},
+        "publishedAt": "2024-05-24T00:00:00.000Z",
+        "title": "CraftsMan",
+    }
+    source = tmp_path / "hf.jsonl"
+    source.write_text(json.dumps(record) + "\n")
+    call_command("ingest", "file", str(source), "--no-index", stdout=StringIO(), stderr=StringIO())
+    paper = Paper.objects.get(arxiv_id="2405.14979")
+    assert paper.categories == "" and paper.inferred_categories == "" and paper.keyphrases == []
+    assert paper.topic_categories == [] and paper.keyword_list == []

@@ -146,7 +146,7 @@ def test_with_too_few_labelled_papers_the_bundled_model_infers(search_backend, m
         categories="",
     )
     out, _ = run("rebuild")
-    assert "(the bundled model of 4,000 with arXiv categories)" in out
+    assert "(the bundled model, fitted on 4,000 with arXiv categories)" in out
     lone.refresh_from_db()
     assert lone.inferred_categories.split()[0] == "cs.CV"
 

@@ -55,7 +55,8 @@ class Paper(models.Model):
     categories = models.CharField(max_length=300, blank=True, default="")
     # Only for papers whose source gives no categories: inferred from the paper's embedding by
     # the indexer (search/topics.py), same format, shown marked as inferred.
-    inferred_categories = models.CharField(max_length=300, blank=True, default="")
+    # A database default too: the import store inserts rows with its own column lists.
+    inferred_categories = models.CharField(max_length=300, blank=True, default="", db_default="")
     published = models.DateTimeField(null=True, blank=True, help_text="First version on arXiv.")
     updated = models.DateTimeField(null=True, blank=True, help_text="Latest version on arXiv.")
     arxiv_comment = models.TextField(blank=True, default="", help_text="The authors' arXiv comment.")
@@ -68,7 +69,7 @@ class Paper(models.Model):
     ai_keywords = models.JSONField(default=list, blank=True)
     # Only for papers without ai_keywords: key phrases extracted from the title and abstract by
     # the indexer (search/keyphrases.py).
-    keyphrases = models.JSONField(default=list, blank=True)
+    keyphrases = models.JSONField(default=list, blank=True, db_default=[])
     # Hugging Face organisation record ({"name", "fullname", "avatarUrl"}), if any.
     organization = models.JSONField(null=True, blank=True)
     thumbnail = models.URLField(max_length=500, blank=True, default="")

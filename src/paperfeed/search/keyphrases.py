@@ -23,7 +23,8 @@ PHRASES = 8  # per paper: about what a card and a paper page show
 MAX_WORDS = 3
 TITLE_WEIGHT = 2.0  # a phrase in the title counts as two more uses
 LENGTH_WEIGHT = (1.0, 1.6, 2.0)  # "language model" says more than "model"
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
+# A word holds a letter; it may start with digits ("3D") and join parts with - or '.
+_WORD = re.compile(r"[0-9]*[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”]|\s[-–—]\s")
 # Words that make a poor phrase start or end besides stop words: the vocabulary of abstracts.
 _WEAK = STOP_WORDS | {
@@ -44,11 +45,18 @@ def _normal(phrase: str) -> str:
 
 
 def _distinct(phrases: list[str], limit: int) -> list[str]:
-    """The first ``limit`` phrases, dropping one that repeats or sits inside an earlier one."""
+    """The first ``limit`` phrases, best first: one that repeats or sits inside an earlier one is
+    dropped, and one that holds an earlier one takes its place ("geometry refiner" gives way
+    to "interactive geometry refiner")."""
     kept: list[str] = []
     for phrase in phrases:
-        low = _normal(phrase)
-        if not low or any(low == _normal(k) or f" {low} " in f" {_normal(k)} " for k in kept):
+        low = f" {_normal(phrase)} "
+        if low.strip() == "" or any(low in f" {_normal(k)} " for k in kept):
+            continue
+        inside = [i for i, k in enumerate(kept) if f" {_normal(k)} " in low]
+        if inside:
+            kept[inside[0]] = phrase
+            kept = [k for i, k in enumerate(kept) if i not in inside[1:]]
             continue
         kept.append(phrase)
         if len(kept) == limit:

@@ -81,7 +81,7 @@ class Command(BaseCommand):
         took = time.monotonic() - started
         if result.skipped_reason:
             self.stdout.write(f"Topics: {result.skipped_reason}.")
-        source = "the bundled model of" if result.prior else "from"
+        source = "the bundled model, fitted on" if result.prior else "from"
         self.stdout.write(
             f"Topics: inferred categories for {result.categorised:,} papers "
             f"({source} {result.labelled:,} with arXiv categories), key phrases for {result.phrased:,} "
