@@ -11,11 +11,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="paper",
             name="inferred_categories",
-            field=models.CharField(blank=True, db_default="", default="", max_length=300),
+            field=models.CharField(blank=True, default="", max_length=300),
         ),
         migrations.AddField(
             model_name="paper",
             name="keyphrases",
-            field=models.JSONField(blank=True, db_default=[], default=list),
+            field=models.JSONField(blank=True, default=list),
         ),
     ]
