@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from testkit import DEFAULT_PASSWORD
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -76,3 +78,29 @@ def test_a_visitor_who_upvotes_is_sent_to_log_in_first(page, make_paper):
     upvote_button(page, paper.title).click()
     page.wait_for_url(re.compile(r"/accounts/login/"))
     assert not Vote.objects.exists()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_visitor_who_upvotes_logs_in_and_finds_the_vote_applied_on_the_same_page(
+    request, javascript, make_paper, make_user, screenshot
+):
+    from paperfeed.community.models import Vote
+
+    tab = request.getfixturevalue("page" if javascript else "page_without_js")
+    today = datetime.now(UTC).date()
+    paper = make_paper("A paper to vote on later", upvotes=3, listed_on=today)
+    user = make_user("latecomer")
+    tab.goto(paper.get_absolute_url())
+    upvote_button(tab, paper.title).first.click()
+    tab.wait_for_url(re.compile(r"/accounts/login/"))
+    assert tab.get_by_text("Log in to upvote “A paper to vote on later”").is_visible()
+    screenshot(tab, f"login-wall-upvote-{'js' if javascript else 'nojs'}")
+    form = tab.locator("form").filter(
+        has=tab.get_by_role("button", name=re.compile(r"^(sign|log) in$", re.I))
+    )
+    form.get_by_label(re.compile(r"^(login|username|e-?mail)", re.I)).first.fill(user.username)
+    form.get_by_label(re.compile(r"^password:?$", re.I)).fill(DEFAULT_PASSWORD)
+    form.get_by_role("button", name=re.compile(r"^(sign|log) in$", re.I)).click()
+    tab.wait_for_url(re.compile(re.escape(paper.get_absolute_url()) + "$"))
+    assert upvote_button(tab, paper.title).first.get_attribute("aria-pressed") == "true"
+    assert Vote.objects.filter(user=user, paper=paper).count() == 1

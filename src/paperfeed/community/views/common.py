@@ -63,9 +63,10 @@ def login_required_response(
         target = reverse("community:continue")
     login = redirect_to_login(target)
     reason = f"Log in to {action}." + (" It is done as soon as you are in." if pending else "")
+    # Also for scripts: community.js follows login_url, and the login page then says why.
+    messages.info(request, f"{reason} No account yet? Sign up, and you come back here.")
     if wants_json(request):
         return JsonResponse({"error": reason, "login_url": login["Location"]}, status=401)
-    messages.info(request, f"{reason} No account yet? Sign up, and you come back here.")
     return login
 
 
