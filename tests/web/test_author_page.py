@@ -147,3 +147,13 @@ def test_hidden_authorships_and_hidden_papers_never_count(client, shannon):
     assert "Switching Circuits" not in html and "Juggling Theorems" not in html
     Authorship.objects.filter(name="Hedy Lamarr").update(hidden=True)
     assert client.get("/authors/Hedy Lamarr").status_code == 404
+
+
+def test_papers_without_source_categories_count_under_their_inferred_ones_marked_so(client, make_paper):
+    make_paper("Seeing Things", authors=("Fei-Fei Li",), categories="", inferred_categories="cs.CV")
+    make_paper("Seeing More", authors=("Fei-Fei Li",), categories="cs.CV cs.AI")
+    html = client.get("/authors/Fei-Fei Li").content.decode()
+    categories = html[html.index('class="author-categories"') :]
+    categories = categories[: categories.index("</ul>")]
+    assert '>cs.CV</a> <span class="muted">2 (1 inferred)</span>' in categories
+    assert '>cs.AI</a> <span class="muted">1</span>' in categories

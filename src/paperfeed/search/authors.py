@@ -26,6 +26,7 @@ MAX_RUN = 4  # words in a name
 MAX_INITIAL_RUNS = 6  # runs of initials looked up (each is one index range)
 MAX_PINNED = 1000  # an author's papers put first, at most
 MAX_TOPIC_CHECK = 500  # an author's papers whose text is checked for the query's topic words
+_TOPICS = ("paper__categories", "paper__inferred_categories")  # the source's, else inferred ones
 _FIRST_KEPT = 0x2E80  # see author_names: CJK characters are kept as written
 
 
@@ -49,7 +50,7 @@ class AuthorIntent:
     """The author a query names: every spelling of the name found, and their visible papers."""
 
     spellings: list[tuple[str, int]]  # (name as written, number of its visible papers), most first
-    papers: dict[int, tuple[str, datetime | None, str]]  # pk → (spelling, published, categories)
+    papers: dict[int, tuple[str, datetime | None, str]]  # pk → (spelling, published, topic categories)
     topic_words: list[str] = field(default_factory=list)  # the query's other words
 
     @property
@@ -162,7 +163,7 @@ def recognize(text: str) -> AuthorIntent | None:
         Authorship.objects.visible()
         .filter(wanted, paper__hidden=False)
         .order_by()  # no sort: the rows are grouped here
-        .values_list("name_key", "name", "paper_id", "paper__published", "paper__categories")
+        .values_list("name_key", "name", "paper_id", "paper__published", *_TOPICS)
     )
     if not rows:
         return None
@@ -185,8 +186,9 @@ def _intent(text: str, words: list[str], run: Run, rows: list) -> AuthorIntent:
     typed = " ".join(text.split()).lower()
     counts = Counter(name for name, _ in {(row[1], row[2]) for row in rows})
     papers: dict[int, tuple[str, datetime | None, str]] = {}
-    for _, name, paper_id, published, categories in rows:
-        papers.setdefault(paper_id, (name, published, categories or ""))
+    for _, name, paper_id, published, categories, inferred in rows:
+        # A paper's topics: its source's categories, else those inferred for it.
+        papers.setdefault(paper_id, (name, published, categories or inferred or ""))
     # The spelling typed (whatever its case) first; then the most papers.
     spellings = sorted(counts.items(), key=lambda item: (item[0].lower() != typed, -item[1], item[0]))
     outside = words[: run.start] + words[run.end :]

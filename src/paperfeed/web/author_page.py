@@ -76,12 +76,22 @@ def author(request: HttpRequest, name: str) -> HttpResponse:
         "page": page,
         "cards": show_papers(page.object_list, request.user),
         "co_authors": _co_authors(name, papers),
-        "categories": Counter(
-            c for cats in papers.values_list("categories", flat=True) for c in cats.split()
-        ).most_common(8),
+        "categories": _categories(papers),
         "other_spellings": _other_spellings(name),
     }
     return render(request, "authors/detail.html", context)
+
+
+def _categories(papers) -> list[tuple[str, int, int]]:
+    """(category, papers, of which inferred) for the most frequent categories: a paper counts
+    under its source's categories, or under those inferred for it when the source gave none."""
+    counts: Counter = Counter()
+    inferred: Counter = Counter()
+    for source, guessed in papers.values_list("categories", "inferred_categories"):
+        for category in (source or guessed).split():
+            counts[category] += 1
+            inferred[category] += not source
+    return [(category, count, inferred[category]) for category, count in counts.most_common(8)]
 
 
 def _usual_spelling(name: str) -> str:
