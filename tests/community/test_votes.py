@@ -174,3 +174,13 @@ def test_a_visitor_who_never_logs_in_gets_no_vote(client, make_dated_paper):
     response = client.get("/continue")
     assert response["Location"].startswith("/accounts/login/")
     assert not Vote.objects.exists()
+
+
+@pytest.mark.parametrize("next_value", ["home", "papers:home", "javascript:alert(1)", "//evil.example/x"])
+def test_a_next_that_is_not_a_path_on_this_site_goes_back_to_the_paper(
+    client, alice, make_dated_paper, next_value
+):
+    paper = make_dated_paper()
+    client.force_login(alice)
+    response = client.post(f"/papers/{paper.arxiv_id}/upvote", {"action": "up", "next": next_value})
+    assert response.status_code == 302 and response["Location"] == paper.get_absolute_url()

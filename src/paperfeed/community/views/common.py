@@ -31,8 +31,11 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 def safe_target(request: HttpRequest, target: str, fallback: str) -> str:
-    """``target`` if it points back into this site, else ``fallback``."""
-    if target and url_has_allowed_host_and_scheme(
+    """``target`` if it is a path on this site (or a link to it), else ``fallback``.
+
+    A bare word is refused too: ``redirect()`` would take it for a view name and fail.
+    """
+    if target.startswith(("/", "http://", "https://")) and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
