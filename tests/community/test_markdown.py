@@ -67,3 +67,34 @@ def test_raw_html_is_shown_as_text_not_markup():
 
 def test_an_empty_comment_renders_to_nothing():
     assert render_markdown("") == ""
+
+
+def test_inline_and_display_math_become_mathml_drawn_by_the_browser():
+    html = render_markdown("Energy $E=mc^2$ and\n\n$$\\sum_{i=1}^n x_i$$")
+    assert '<math display="inline">' in html and "<msup><mi>c</mi><mn>2</mn></msup>" in html
+    assert '<math display="block">' in html and "<munderover>" in html
+
+
+def test_dollar_amounts_and_broken_latex_stay_text():
+    assert "price $5 and $6" in render_markdown("price $5 and $6")
+    assert "<code>\\frac{</code>" in render_markdown("$\\frac{$")
+
+
+def test_a_formula_bomb_is_shown_as_its_source_not_expanded():
+    bomb = "$" + "{" * 3000 + "x" + "}" * 3000 + "$"
+    html = render_markdown(bomb)
+    assert "<math" not in html and "<code>" in html
+
+
+def test_bare_urls_become_links():
+    html = render_markdown("code at https://github.com/owner/repo today")
+    assert '<a href="https://github.com/owner/repo" rel="nofollow noopener noreferrer">' in html
+
+
+def test_an_image_is_a_link_to_it_with_its_alt_text_not_a_stray_bang():
+    html = render_markdown("see ![plot of loss](https://example.com/plot.png)")
+    assert (
+        '<a href="https://example.com/plot.png" rel="nofollow noopener noreferrer">plot of loss (image)</a>'
+        in html
+    )
+    assert "!" not in html and "<img" not in html

@@ -1,29 +1,80 @@
-"""Comment Markdown to safe HTML: markdown-it with raw HTML off, then nh3 as a second wall."""
+"""Comment Markdown to safe HTML: markdown-it with raw HTML off, then nh3 as a second wall.
+
+Fit for a research audience: ``$…$`` and ``$$…$$`` math becomes MathML on the server
+(latex2mathml; browsers draw it natively, no script or font from anywhere), bare URLs become
+links, and an image is a link to it rather than a picture loaded from another site.
+"""
 
 from __future__ import annotations
 
+import html
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+from latex2mathml.converter import convert as latex_to_mathml
 from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-# Raw HTML is escaped by the parser; images are off so comments cannot load
-# third-party content (tracking pixels) into readers' browsers.
-_parser = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["strikethrough", "table"])
-_parser.disable("image")
+# Longer formulas are shown as their source: converting them costs more than a comment is worth.
+MAX_FORMULA = 2_000
 
+MATHML_TAGS = {
+    "math", "mrow", "mi", "mo", "mn", "ms", "mtext", "mspace", "msup", "msub", "msubsup", "mfrac",
+    "msqrt", "mroot", "munder", "mover", "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded",
+    "mphantom", "menclose", "merror", "semantics", "annotation",
+}  # fmt: skip
+MATHML_ATTRIBUTES = {
+    "display", "mathvariant", "stretchy", "fence", "separator", "lspace", "rspace", "accent",
+    "accentunder", "movablelimits", "columnalign", "rowspacing", "columnspacing", "displaystyle",
+    "scriptlevel", "width", "height", "depth", "linethickness", "notation", "minsize", "maxsize",
+}  # fmt: skip
 ALLOWED_TAGS = {
-    "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
+    "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote", "span", "div",
     "ul", "ol", "li", "a", "h1", "h2", "h3", "h4", "h5", "h6",
     "table", "thead", "tbody", "tr", "th", "td",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"}}
+} | MATHML_TAGS  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "ol": {"start"},
+    "th": {"style"},
+    "td": {"style"},
+    "span": {"class"},
+    "div": {"class"},
+    **{tag: MATHML_ATTRIBUTES for tag in MATHML_TAGS},
+}
+
+
+def _math(source: str, options: dict) -> str:
+    display = "block" if options.get("display_mode") else "inline"
+    if len(source) <= MAX_FORMULA:
+        try:
+            return latex_to_mathml(source, display=display)
+        except Exception:  # noqa: BLE001 - any LaTeX the converter cannot read is shown as typed
+            pass
+    return f"<code>{html.escape(source)}</code>"
+
+
+def _image_as_link(self, tokens, index, options, env) -> str:
+    """``![alt](url)`` becomes a link to the image: nothing is loaded from another site."""
+    token = tokens[index]
+    alt = self.renderInline(token.children or [], options, env) or "image"
+    src = html.escape(str(token.attrGet("src") or ""), quote=True)
+    return f'<a href="{src}">{alt} (image)</a>'
+
+
+_parser = (
+    MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": True})
+    .enable(["strikethrough", "table", "linkify"])
+    .use(dollarmath_plugin, allow_space=False, double_inline=True, renderer=_math)
+)
+_parser.add_render_rule("image", _image_as_link)
 
 
 def render_markdown(text: str) -> SafeString:
     """Render a comment body; the result is safe to put into a page unescaped."""
-    html = _parser.render(text or "")
+    rendered = _parser.render(text or "")
     cleaned = nh3.clean(
-        html,
+        rendered,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
