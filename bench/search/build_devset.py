@@ -139,6 +139,19 @@ def extra_parts(hf_ids: set[str]) -> tuple[list[dict], list[dict], list[dict], d
     return with_doi, train, withheld, truth
 
 
+def repaired_id(value: str) -> str:
+    """``value``, or the id it stood for before a float mangled it (as the importer repairs it:
+    the number after the dot has 4 digits up to 1412 and 5 from 1501)."""
+    from paperfeed.papers.arxiv_ids import is_valid_arxiv_id
+
+    match = re.match(r"^(\d{3,4})\.(\d+)$", value)
+    if is_valid_arxiv_id(value) or not match:
+        return value
+    yymm = match.group(1).zfill(4)
+    width = 5 if yymm >= "1501" else 4
+    return f"{yymm}.{round(float('0.' + match.group(2)) * 10**width):0{width}d}"
+
+
 def doc_of(record: dict) -> Doc:
     """A corpus record as the query builders see it (authors split as the importer splits them)."""
     from paperfeed.ingest.author_lists import split_authors
@@ -150,7 +163,10 @@ def doc_of(record: dict) -> Doc:
     else:
         authors = record.get("authors") or []
         names = split_authors(authors) if isinstance(authors, str) else authors
-        arxiv_id, title, abstract = record["id"], record["title"], record.get("abstract") or ""
+        # The 1990-2019 file has ids that went through a float ("804.323" for 0804.3230); the
+        # importer stores them repaired, so the judgments name them that way too.
+        arxiv_id = repaired_id(record["id"])
+        title, abstract = record["title"], record.get("abstract") or ""
         doi = (record.get("doi") or "").strip()
     clean = tuple(dict.fromkeys(" ".join(n.split()) for n in names if n.strip()))
     return Doc(arxiv_id, " ".join(title.split()), clean, doi, abstract)
