@@ -229,3 +229,16 @@ def test_a_malformed_reply_target_is_explained_and_the_text_kept(client, alice, 
     assert response.status_code == 400
     assert "not a valid comment" in html and "my reply" in html
     assert not Comment.objects.exists()
+
+
+def test_preview_shows_the_comment_rendered_and_saves_nothing(client, alice, make_dated_paper):
+    paper = make_dated_paper()
+    client.force_login(alice)
+    response = client.post(
+        f"/papers/{paper.arxiv_id}/comments", {"body": "Loss is $L^2$ **low**", "preview": "1"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<strong>low</strong>" in html and "<msup>" in html
+    assert ">Loss is $L^2$ **low**</textarea>" in html  # kept in the form, ready to post
+    assert not Comment.objects.exists()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from paperfeed.community import comments
 from paperfeed.community.forms import CommentForm
+from paperfeed.community.markdown import render_markdown
 from paperfeed.community.models import Comment
 from paperfeed.community.views.common import forbidden, login_required_response, visible_paper
 
@@ -25,6 +26,10 @@ def post(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _form_page(request, paper, form, status=400)
+    if request.POST.get("preview"):
+        # Shown as it will appear, with the text kept in the form; nothing is saved.
+        preview = render_markdown(form.cleaned_data["body"])
+        return _form_page(request, paper, form, status=200, preview=preview)
     try:
         comment = comments.post_comment(
             request.user, paper, form.cleaned_data["body"], form.cleaned_data.get("parent")
@@ -34,8 +39,10 @@ def post(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     return redirect(_anchor(comment))
 
 
-def _form_page(request, paper, form, *, status: int, error: str = "", comment=None) -> HttpResponse:
-    context = {"paper": paper, "form": form, "error": error, "comment": comment}
+def _form_page(
+    request, paper, form, *, status: int, error: str = "", comment=None, preview: str = ""
+) -> HttpResponse:
+    context = {"paper": paper, "form": form, "error": error, "comment": comment, "preview": preview}
     return render(request, "community/comment_form.html", context, status=status)
 
 
