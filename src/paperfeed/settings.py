@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "paperfeed.accounts",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "ninja",
     "csp",
     "paperfeed.core",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication: a members-only site turns away everyone else (core/members_only.py).
+    "paperfeed.core.members_only.MembersOnlyMiddleware",
 ]
 
 ROOT_URLCONF = "paperfeed.urls"
@@ -86,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "paperfeed.core.context.site",
+                "paperfeed.digests.banner.banner",
             ],
         },
     },
@@ -163,6 +168,32 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 LOGIN_REDIRECT_URL = "/"
+# Lab mode (accounts/signup_policy.py, core/members_only.py).
+MEMBERS_ONLY = config.value("PAPERFEED_MEMBERS_ONLY")
+SIGNUP_POLICY = config.value("PAPERFEED_SIGNUP")
+SIGNUP_DOMAINS = [domain.lower().lstrip("@") for domain in config.value("PAPERFEED_SIGNUP_DOMAINS")]
+INVITE_DAYS = config.value("PAPERFEED_INVITE_DAYS")
+# Single sign-on with the lab's OpenID Connect provider, when one is configured.
+SOCIALACCOUNT_ADAPTER = "paperfeed.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "APPS": [
+            {
+                "provider_id": "sso",
+                "name": config.value("PAPERFEED_OIDC_NAME"),
+                "client_id": config.value("PAPERFEED_OIDC_CLIENT_ID"),
+                "secret": config.value("PAPERFEED_OIDC_SECRET") or "",
+                "settings": {"server_url": config.value("PAPERFEED_OIDC_ISSUER")},
+            }
+        ]
+        if config.value("PAPERFEED_OIDC_ISSUER")
+        else [],
+        "OAUTH_PKCE_ENABLED": True,
+    }
+}
+# The identity provider vouches for the address it sends.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # allauth's limits key on the client address: REMOTE_ADDR, which ClientAddressMiddleware sets from

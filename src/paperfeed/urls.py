@@ -6,6 +6,7 @@ from paperfeed.core.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),  # answered first by core.health.HealthCheckMiddleware
     path("admin/", admin.site.urls),
+    path("accounts/", include("paperfeed.accounts.urls")),  # invite links
     path("accounts/", include("allauth.urls")),
     path("", include("paperfeed.api.urls")),
     path("", include("paperfeed.syndication.urls")),

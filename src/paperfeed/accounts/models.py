@@ -18,3 +18,35 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.fullname or self.username
+
+
+def _invite_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+class Invite(models.Model):
+    """A sign-up link staff hand out when ``PAPERFEED_SIGNUP=invite``: good once, until it expires."""
+
+    token = models.CharField(max_length=64, unique=True, default=_invite_token, editable=False)
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Whom the invite is for (only staff see it)."
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="invites_made"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    used_by = models.OneToOneField(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invite",
+        editable=False,
+    )
+
+    def __str__(self) -> str:
+        return self.note or f"invite {self.token[:6]}…"

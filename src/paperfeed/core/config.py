@@ -150,6 +150,21 @@ SETTINGS: tuple[Setting, ...] = (
     # Accounts and the community's limits.
     S("PAPERFEED_RATE_SIGNUP", "20/h/ip", "sign-up attempts allowed (allauth rate syntax)"),
     S("PAPERFEED_RATE_LOGIN", "30/m/ip", "login attempts allowed (allauth rate syntax)"),
+    S("PAPERFEED_MEMBERS_ONLY", False,
+      "a private site: every page, feed and API read needs an account (feeds by each member's secret "
+      "address, the API by token); only sign-in, sign-up, static files and `/healthz` stay open", BOOL),
+    S("PAPERFEED_SIGNUP", "open", "who may create an account: `open`, `invite` (links staff make in the "
+      "admin) or `domains` (addresses at `PAPERFEED_SIGNUP_DOMAINS`)", _choice("open", "invite", "domains")),
+    S("PAPERFEED_SIGNUP_DOMAINS", [], "email domains allowed to sign up with `PAPERFEED_SIGNUP=domains`, "
+      "e.g. `lab.example.org,example.edu`", LIST, shown_default="none"),
+    S("PAPERFEED_INVITE_DAYS", 14, "days an invite link stays valid", _whole(1)),
+    S("PAPERFEED_OIDC_ISSUER", None, "OpenID Connect issuer URL of the lab's identity provider; set it (with "
+      "the client id and secret) to offer single sign-on", shown_default="none: no single sign-on"),
+    S("PAPERFEED_OIDC_CLIENT_ID", None, "client id registered at the identity provider",
+      shown_default="none"),
+    S("PAPERFEED_OIDC_SECRET", None, "client secret registered at the identity provider",
+      shown_default="none", secret=True),
+    S("PAPERFEED_OIDC_NAME", "Single sign-on", "the sign-in button's name, e.g. `Lab account`"),
     S("PAPERFEED_SUBMISSIONS_PER_DAY", 5, "submissions per user per day (staff exempt)", WHOLE),
     S("PAPERFEED_SUBMISSION_WINDOW_DAYS", 14, "only papers published this recently can be submitted", WHOLE),
     S("PAPERFEED_COMMENTS_PER_MINUTE", 5, "comment rate limit per user", WHOLE),
