@@ -113,3 +113,19 @@ def test_with_the_setting_off_visitors_read_everything(client, make_paper, make_
     assert client.get("/").status_code == 200
     assert client.get("/api/daily_papers").status_code == 200
     assert client.get("/feeds/daily.atom").status_code == 200
+
+
+def test_a_member_finds_their_feed_address_on_their_access_page(
+    user_client, members_only, make_paper, make_listing
+):
+    listing = make_listing(make_paper())
+    page = user_client.get("/settings/tokens").content.decode()
+    address = page.split('id="feed-address">', 1)[1].split("<", 1)[0].replace("&amp;", "&")
+    assert address.startswith(f"{members_only.BASE_URL}/feeds/daily.atom?key=")
+    user_client.logout()
+    feed = user_client.get(address.removeprefix(members_only.BASE_URL))
+    assert feed.status_code == 200 and listing.paper.title in feed.content.decode()
+
+
+def test_without_members_only_the_access_page_shows_no_feed_address(user_client):
+    assert 'id="feed-address"' not in user_client.get("/settings/tokens").content.decode()

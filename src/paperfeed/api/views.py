@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from paperfeed.accounts import feed_keys
 from paperfeed.api.forms import TokenForm
 from paperfeed.api.models import AccessToken
 from paperfeed.api.paper_markdown import paper_markdown
@@ -50,8 +55,15 @@ def tokens(request: HttpRequest) -> HttpResponse:
         "form": form,
         "new_secret": new_secret,
         "max_tokens": MAX_TOKENS_PER_USER,
+        "feed_address": private_feed_address(request.user) if settings.MEMBERS_ONLY else None,
     }
     return render(request, "api/tokens.html", context, status=status)
+
+
+def private_feed_address(user) -> str:
+    """The member's own address of the daily feed on a members-only site (feed readers cannot sign in)."""
+    query = urlencode({feed_keys.PARAMETER: feed_keys.key_for(user)})
+    return f"{settings.BASE_URL}{reverse('feeds:daily_atom')}?{query}"
 
 
 @login_required
