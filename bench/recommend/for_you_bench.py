@@ -4,7 +4,7 @@ Builds once, in a scratch data directory (default /tmp/rec14/bench; reused when 
 75,000 papers spread over 15 months like the arXiv cs dump, a local search index whose vectors
 are stand-ins (each paper near one of 300 topic centres, unit length, MiniLM's 384 dimensions:
 what matters for speed is the number and size of vectors, not what they mean), and one reader
-with 1,000 signals (upvotes, saves, library entries and "not interested", over three topics)
+with 1,000 signals (upvotes, saves, library entries and "not interested", over six topics)
 plus 200 impressions.
 
 Then prints, with the machine's load average:
@@ -34,6 +34,7 @@ TOPICS = 300
 DIM = 384
 SIGNALS = {"upvoted": 500, "saved": 300, "imported": 180, "dismissed": 20}
 IMPRESSIONS = 200
+LIKED_TOPICS = 6  # about 1,500 papers to draw the reader's positives from
 LAST_DAY = datetime(2026, 6, 30, 12, tzinfo=UTC)
 
 
@@ -105,13 +106,11 @@ def reader(rng: np.random.Generator):
         Vote,
     )
 
-    user = User.objects.filter(username="bench-reader").first()
-    if user is not None:
-        return user
+    User.objects.filter(username="bench-reader").delete()  # made afresh: the signals are known
     user = User.objects.create_user("bench-reader", "bench@example.org", "x")
     topic_of = np.load(Path(os.environ["PAPERFEED_DATA_DIR"]) / "topics.npy")
     pks = np.array(sorted(user._meta.apps.get_model("papers", "Paper").objects.values_list("pk", flat=True)))
-    liked_topics = rng.choice(TOPICS, size=3, replace=False)
+    liked_topics = rng.choice(TOPICS, size=LIKED_TOPICS, replace=False)
     pool = rng.permutation(pks[np.isin(topic_of, liked_topics)])
     others = rng.permutation(pks[~np.isin(topic_of, liked_topics)])
     taken = iter(pool.tolist())

@@ -77,23 +77,19 @@ def _visible(ids) -> set[int]:
 
 def signals_of(user) -> Signals:
     """Everything ``user`` taught the recommendations, most recent positives first."""
-    events: list[tuple[object, Positive]] = []
-    votes = reader_signals.liked(user).filter(paper__hidden=False)
-    for pk, at in votes.values_list("paper_id", "created_at"):
-        events.append((at, Positive(pk, "upvoted")))
-    items = reader_signals.saved(user).filter(paper__hidden=False)
-    for pk, at in items.values_list("paper_id", "added_at"):
-        events.append((at, Positive(pk, "collected")))
-    library = LibraryEntry.objects.filter(user=user, paper__hidden=False)
-    for pk, at in library.values_list("paper_id", "created_at"):
-        events.append((at, Positive(pk, "imported")))
-    events.sort(key=lambda event: event[0], reverse=True)
+    # Newest first within each kind (only more than MAX_POSITIVES makes the order matter).
+    sources = [
+        (reader_signals.liked(user).order_by("-created_at"), "upvoted"),
+        (reader_signals.saved(user).order_by("-added_at"), "collected"),
+        (LibraryEntry.objects.filter(user=user).order_by("-created_at"), "imported"),
+    ]
     positives: list[Positive] = []
     taken: set[int] = set()
-    for _, positive in events:
-        if positive.paper_id not in taken:
-            taken.add(positive.paper_id)
-            positives.append(positive)
+    for rows, kind in sources:
+        for pk in rows.filter(paper__hidden=False).values_list("paper_id", flat=True):
+            if pk not in taken:
+                taken.add(pk)
+                positives.append(Positive(pk, kind))
     own = _visible(reader_signals.own_paper_ids(user)) - taken
     positives += [Positive(pk, "own") for pk in sorted(own, reverse=True)]
     picks = list(PickedTopic.objects.filter(user=user).values_list("kind", "value"))

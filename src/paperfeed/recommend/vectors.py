@@ -76,7 +76,32 @@ class EmbeddingSpace(VectorSpace):
         pks = list(pks)
         if not pks:
             return np.zeros(0, dtype=np.int64), np.zeros((0, self.dim), dtype=np.float32)
+        store = getattr(getattr(self.backend, "live", None), "vectors", None)
+        if store is not None and hasattr(store, "base_ids"):
+            return _from_store(store, np.asarray(pks, dtype=np.int64), self.dim)
         return _stacked(self.backend.vectors_for(pks), pks, self.dim)
+
+
+def _rows(ids: np.ndarray, pks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For sorted ``ids``: which of ``pks`` are there (a mask) and their rows."""
+    if not len(ids):
+        return np.zeros(len(pks), dtype=bool), np.zeros(len(pks), dtype=np.int64)
+    rows = np.clip(np.searchsorted(ids, pks), 0, len(ids) - 1)
+    return ids[rows] == pks, rows
+
+
+def _from_store(store, pks: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """The local index's vectors of ``pks`` in one gather (its ``vectors_for`` builds a dict row by
+    row: a month's candidates took tens of milliseconds that way). Segments override the base."""
+    matrix = np.zeros((len(pks), dim), dtype=np.float32)
+    found, rows = _rows(store.base_ids, pks)
+    if store.base_hidden is not None:
+        found &= ~store.base_hidden[rows]
+    matrix[found] = store.base[np.sort(rows[found])][np.argsort(np.argsort(rows[found]))]
+    in_delta, delta_rows = _rows(store.delta_ids, pks)
+    matrix[in_delta] = store.delta[delta_rows[in_delta]]
+    found |= in_delta
+    return pks[found], matrix[found]
 
 
 def choose_space() -> VectorSpace:
