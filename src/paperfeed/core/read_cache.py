@@ -45,12 +45,24 @@ RENDERING_FOR_CACHE = "_paperfeed_rendering_for_cache"
 KEPT_HEADERS = ("Content-Type", "Link", "Last-Modified")
 
 
+# Cookies that change what a page shows (a dismissed banner): apps register them, and a request
+# carrying one is rendered for itself.
+_personal_cookies: set[str] = set()
+
+
+def personal_cookie(name: str) -> None:
+    """Register a cookie whose presence makes a visitor's pages their own (never cached)."""
+    _personal_cookies.add(name)
+
+
 def is_cacheable(request: HttpRequest) -> bool:
     """A GET from a visitor who is not signed in and has nothing personal waiting to be shown."""
     if request.method != "GET":
         return False
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return False
+    if _personal_cookies.intersection(cookies):
         return False
     if request.user.is_authenticated:
         return False

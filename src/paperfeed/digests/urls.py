@@ -1,11 +1,12 @@
 from django.urls import path
 
-from paperfeed.digests import views
+from paperfeed.digests import banner, views
 
 app_name = "digests"
 
 urlpatterns = [
     path("digest/subscribe/", views.subscribe, name="subscribe"),
+    path("digest/banner/dismiss", banner.dismiss, name="dismiss_banner"),
     path("digest/confirm/<str:token>/", views.confirm_subscription, name="confirm"),
     path("digest/unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
     path("digest/manage/<str:token>/", views.manage, name="manage"),
