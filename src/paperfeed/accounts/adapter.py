@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 
-from paperfeed.accounts import signup_policy
+from paperfeed.accounts import signup_policy, sso
 from paperfeed.core.site_url import on_this_site
 
 
@@ -87,3 +87,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin) -> bool:
         return True
+
+    def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):
+        sso.on_authentication_error(request, provider, error=error, exception=exception)
