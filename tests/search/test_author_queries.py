@@ -193,10 +193,19 @@ def test_recognising_a_name_is_one_database_query_served_by_the_name_key_index(
 def test_initials_take_a_short_index_range_too(people, django_assert_num_queries):
     from paperfeed.search.authors import recognize
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(3):  # whole names, the names in the range, their papers
         intent = recognize("K. He masked autoencoders")
     assert intent.name == "Kaiming He"
     assert intent.topic_words == ["masked", "autoencoders"]
+
+
+def test_initials_that_fit_many_people_name_nobody_in_particular(people, make_search_paper):
+    from paperfeed.search.authors import recognize
+
+    for given in ("Kai", "Kun", "Ke", "Kang", "Kevin"):
+        make_search_paper(f"A Paper by {given} He", "Text.", authors=(f"{given} He",))
+    assert recognize("K. He") is None  # six people: Kaiming, Kai, Kun, Ke, Kang and Kevin He
+    assert recognize("Kun He").name == "Kun He"
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,10 @@ The query's words are read in short runs (two to four words, or one word written
 Japanese or Korean characters), and each run is looked up as an author name in both orders
 ("Kaiming He", "He Kaiming") and with initials ("K. He"), through the folded, indexed
 ``Authorship.name_key`` (:mod:`paperfeed.papers.author_names`): one index probe for all the runs,
-plus one short index range per run of initials, so recognising a name costs a few milliseconds
-at any size. A run only counts when some visible paper has an author of that name, so ordinary
-topic words ("graph neural networks") are never taken for a person.
+and, for initials, the names in a short range of the index (read from the index alone), so
+recognising a name costs a few milliseconds at any size. A run only counts when some visible
+paper has an author of that name, so ordinary topic words ("graph neural networks") are never
+taken for a person.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from paperfeed.search.stopwords import STOP_WORDS
 
 MAX_RUN = 4  # words in a name
 MAX_INITIAL_RUNS = 6  # runs of initials looked up (each is one index range)
+MAX_NAMES_FOR_INITIALS = 5  # initials that fit more names than this name nobody in particular
+MAX_KEYS_READ = 200  # names read from the index for the runs of initials
 MAX_PINNED = 1000  # an author's papers put first, at most
 MAX_TOPIC_CHECK = 500  # an author's papers whose text is checked for the query's topic words
 _TOPICS = ("paper__categories", "paper__inferred_categories")  # the source's, else inferred ones
@@ -156,26 +159,55 @@ def recognize(text: str) -> AuthorIntent | None:
             runs[:0] = _readings(0, len(words), surname_first, {w for w in surname_first if len(w) == 1})
     if not runs:
         return None
-    wanted = Q(name_key__in={key for run in runs for key in run.keys})
-    for run in sorted((run for run in runs if run.prefix), key=len, reverse=True)[:MAX_INITIAL_RUNS]:
-        wanted |= _prefix_q(run.prefix)
-    rows = list(
-        Authorship.objects.visible()
-        .filter(wanted, paper__hidden=False)
-        .order_by()  # no sort: the rows are grouped here
-        .values_list("name_key", "name", "paper_id", "paper__published", *_TOPICS)
-    )
-    if not rows:
-        return None
+    rows = _rows({key for run in runs for key in run.keys})
     # The longest run that names someone wins; whole names before initials, then most papers.
     best, best_rows = None, []
     for run in runs:
         found = [row for row in rows if _key_matches(run, row[0])]
         if found and (best is None or _rank(run, found) > _rank(best, best_rows)):
             best, best_rows = run, found
-    if best is None:
+    initials = [run for run in runs if run.prefix and (best is None or len(run) > len(best))]
+    if initials:
+        run, keys = _initials_named(initials)
+        if run is not None:
+            best, best_rows = run, _rows(keys)
+    if best is None or not best_rows:
         return None
     return _intent(text, words, best, best_rows)
+
+
+def _rows(keys: set[str]) -> list[tuple]:
+    """(key, name, paper pk, published, categories, inferred categories) of the visible
+    authorships of these keys on visible papers."""
+    if not keys:
+        return []
+    return list(
+        Authorship.objects.visible()
+        .filter(name_key__in=keys, paper__hidden=False)
+        .order_by()  # no sort: the rows are grouped here
+        .values_list("name_key", "name", "paper_id", "paper__published", *_TOPICS)
+    )
+
+
+def _initials_named(runs: list[Run]) -> tuple[Run | None, set[str]]:
+    """The longest run of initials that stands for a few names ("K. He": Kaiming He), and their
+    keys. The keys are read from the index alone; initials shared by many people ("H. Chen"
+    at a large site) name nobody in particular, and their thousands of papers are not read."""
+    runs = sorted(runs, key=len, reverse=True)[:MAX_INITIAL_RUNS]
+    wanted = Q()
+    for run in runs:
+        wanted |= _prefix_q(run.prefix)
+    keys = list(
+        Authorship.objects.filter(wanted)
+        .order_by()
+        .values_list("name_key", flat=True)
+        .distinct()[:MAX_KEYS_READ]
+    )
+    for run in runs:
+        named = {key for key in keys if _key_matches(run, key)}
+        if 0 < len(named) <= MAX_NAMES_FOR_INITIALS:
+            return run, named
+    return None, set()
 
 
 def _rank(run: Run, rows: list) -> tuple:
