@@ -114,7 +114,7 @@ def test_cards_show_authors_abstract_votes_comments_code_and_categories(client, 
     assert "A One, B Two, C Three" in html and "5 authors" in html and "E Five" not in html
     assert "The abstract of Card paper." in html
     assert "12" in html
-    assert "0<span class=\"visually-hidden\"> comments on this site</span>" in html  # not HF's 3
+    assert '0<span class="visually-hidden"> comments on this site</span>' in html  # not HF's 3
     assert "https://github.com/owner/repo" in html
     assert "cs.CV" in html and "cs.AI" in html
 

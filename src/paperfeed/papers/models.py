@@ -204,7 +204,9 @@ class Authorship(models.Model):
             models.Index(Lower("name"), name="papers_authorship_name_lower"),
             # Authors by a typed name (see paperfeed.search.authors).
             # Pattern operators on PostgreSQL: the same index serves a prefix (initials, "K. He").
-            models.Index(fields=["name_key"], name="papers_authorship_name_key", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["name_key"], name="papers_authorship_name_key", opclasses=["varchar_pattern_ops"]
+            ),
             # Only claimed authorships: an index of millions of NULLs would cost every import.
             models.Index(fields=["user"], condition=Q(user__isnull=False), name="papers_authorship_user"),
         ]
