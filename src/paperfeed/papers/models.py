@@ -95,6 +95,9 @@ class Paper(models.Model):
             # Only the few hidden papers: search drops them from its candidates without asking
             # about each candidate.
             models.Index(fields=["id"], condition=Q(hidden=True), name="papers_paper_hidden"),
+            # An exact title finds its paper without the search index (search/lookup.py). Declared
+            # here so that SQLite's table rebuilds (adding a column) keep it; see migration 0010.
+            models.Index(Lower("title"), name="search_paper_title_lower"),
         ]
 
     def __str__(self) -> str:
