@@ -37,6 +37,8 @@ class FittedModel:
     bias: float
     centroids: np.ndarray  # (k, dim) unit rows, one per interest
     shares: np.ndarray  # (k,) the fraction of positives in each interest
+    # A second classifier over hashed words (LexicalSpace), added to the score when present.
+    lexical: np.ndarray | None = None  # (LEXICAL_DIM + 1,): weights then bias
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -46,6 +48,7 @@ class FittedModel:
             bias=np.array([self.bias], dtype=np.float32),
             centroids=self.centroids.astype(np.float32),
             shares=self.shares.astype(np.float32),
+            lexical=self.lexical.astype(np.float32) if self.lexical is not None else np.zeros(0, np.float32),
         )
         return buffer.getvalue()
 
@@ -58,6 +61,7 @@ class FittedModel:
                 float(arrays["bias"][0]),
                 arrays["centroids"],
                 arrays["shares"],
+                arrays["lexical"] if "lexical" in arrays and len(arrays["lexical"]) else None,
             )
 
     def score(self, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -66,6 +70,17 @@ class FittedModel:
         interest = np.argmax(closeness, axis=1)
         near = closeness[np.arange(len(matrix)), interest]
         return matrix @ self.weights + self.bias + CENTROID_WEIGHT * near, interest, near
+
+
+def fit_lexical(positives: np.ndarray, negatives: np.ndarray) -> np.ndarray:
+    """The word classifier: least squares in the dual (fewer examples than hashed words)."""
+    matrix = np.concatenate([positives, negatives]).astype(np.float64)
+    targets = np.concatenate([np.ones(len(positives)), -np.ones(len(negatives))])
+    weights = np.concatenate(
+        [np.full(len(positives), 1.0 / len(positives)), np.full(len(negatives), 1.0 / max(len(negatives), 1))]
+    ) * len(matrix)
+    w, bias = ridge(matrix, targets, weights)
+    return np.concatenate([w, [bias]]).astype(np.float32)
 
 
 def cluster_count(positives: int) -> int:

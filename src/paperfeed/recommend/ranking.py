@@ -10,13 +10,14 @@ import numpy as np
 from paperfeed.papers.models import Paper
 from paperfeed.recommend.model import FittedModel
 from paperfeed.recommend.signals import PHRASES, Positive
-from paperfeed.recommend.vectors import VectorSpace
+from paperfeed.recommend.vectors import LexicalSpace, VectorSpace
 
 # Below this closeness to every interest a paper has nothing real in common with the reader.
 FLOOR = {"lexical": 0.06, "embedding": 0.25}
 # From this similarity to a dismissed paper on, a candidate loses score, up to PENALTY for a copy.
-DISLIKE_FROM = {"lexical": 0.25, "embedding": 0.45}
+DISLIKE_FROM = {"lexical": 0.35, "embedding": 0.6}
 PENALTY = 3.0
+LEXICAL_WEIGHT = 2.0  # the word classifier's share of the score (see model.fit_lexical)
 # An interest holding at least this share of the positives always gets a pick if it has one.
 MIN_SHARE = 0.15
 PAPER_FIELDS = ("pk", "arxiv_id", "title", "abstract", "upvotes", "published", "ai_summary", "categories")
@@ -77,6 +78,9 @@ def rank(
     if not len(pks) or limit <= 0:
         return []
     scores, interest, near = model.score(matrix)
+    if model.lexical is not None:
+        _, words = LexicalSpace().matrix(pks.tolist())
+        scores = scores + LEXICAL_WEIGHT * (words @ model.lexical[:-1] + model.lexical[-1])
     _, dislike_matrix = space.matrix(dislikes)
     scores = scores - dislike_penalty(matrix, dislike_matrix, space)
     eligible = np.flatnonzero(near >= FLOOR[family(space)])

@@ -20,11 +20,11 @@ from django.utils import timezone
 
 from paperfeed.community.models import Impression
 from paperfeed.recommend import candidates
-from paperfeed.recommend.model import FittedModel, fit
+from paperfeed.recommend.model import FittedModel, fit, fit_lexical
 from paperfeed.recommend.models import ReaderModel
 from paperfeed.recommend.ranking import Pick, rank
 from paperfeed.recommend.signals import Positive, Signals, picked_positives, signals_from_ids, signals_of
-from paperfeed.recommend.vectors import VectorSpace, choose_space
+from paperfeed.recommend.vectors import EmbeddingSpace, LexicalSpace, VectorSpace, choose_space
 
 __all__ = ["Pick", "recommend_for", "recommend_for_signals", "record_shown", "record_opened", "has_signals"]
 
@@ -41,8 +41,16 @@ def fit_signals(space: VectorSpace, positives: list[Positive], dislikes: list[in
     if not len(positive_matrix):
         return None
     _, dislike_matrix = space.matrix(dislikes)
-    _, background = space.matrix(candidates.background_ids(set(ids) | set(dislikes), seed))
-    return fit(space.name, positive_matrix, dislike_matrix, background)
+    sample = candidates.background_ids(set(ids) | set(dislikes), seed)
+    _, background = space.matrix(sample)
+    model = fit(space.name, positive_matrix, dislike_matrix, background)
+    if isinstance(space, EmbeddingSpace):
+        # Words add what sentence embeddings blur: names of methods, data sets, objects of study.
+        words = LexicalSpace()
+        _, lexical_positives = words.matrix(ids)
+        _, lexical_negatives = words.matrix(list(dislikes) + sample)
+        model.lexical = fit_lexical(lexical_positives, lexical_negatives)
+    return model
 
 
 def reader_model(user, signals: Signals, space: VectorSpace) -> tuple[FittedModel | None, list[Positive]]:
