@@ -17,6 +17,7 @@ FLOOR = {"lexical": 0.06, "embedding": 0.25}
 # From this similarity to a dismissed paper on, a candidate loses score, up to PENALTY for a copy.
 DISLIKE_FROM = {"lexical": 0.35, "embedding": 0.6}
 PENALTY = 3.0
+SHORTLIST = 300  # the embedding's best, re-scored with the words
 LEXICAL_WEIGHT = 2.0  # the word classifier's share of the score (see model.fit_lexical)
 # An interest holding at least this share of the positives always gets a pick if it has one.
 MIN_SHARE = 0.15
@@ -78,14 +79,18 @@ def rank(
     if not len(pks) or limit <= 0:
         return []
     scores, interest, near = model.score(matrix)
-    if model.lexical is not None:
-        _, words = LexicalSpace().matrix(pks.tolist())
-        scores = scores + LEXICAL_WEIGHT * (words @ model.lexical[:-1] + model.lexical[-1])
     _, dislike_matrix = space.matrix(dislikes)
     scores = scores - dislike_penalty(matrix, dislike_matrix, space)
     eligible = np.flatnonzero(near >= FLOOR[family(space)])
     if not len(eligible):
         return []
+    if model.lexical is not None:
+        # Words are read from the database and hashed per paper: only for a shortlist.
+        shortlist = eligible[np.argsort(-scores[eligible], kind="stable")[: max(SHORTLIST, limit)]]
+        _, words = LexicalSpace().matrix(pks[shortlist].tolist())
+        scores = scores.copy()
+        scores[shortlist] += LEXICAL_WEIGHT * (words @ model.lexical[:-1] + model.lexical[-1])
+        eligible = shortlist
     order = eligible[np.argsort(-scores[eligible], kind="stable")]
     chosen = served(order, interest, model.shares, limit)
     papers = Paper.objects.visible().only(*PAPER_FIELDS).in_bulk([int(pks[c]) for c in chosen])
