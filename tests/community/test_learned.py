@@ -141,9 +141,7 @@ def test_visitors_are_sent_to_log_in_by_the_card_actions(client, make_paper):
 
 
 @pytest.mark.parametrize("action", ["save", "not-interested"])
-def test_a_next_that_is_no_url_is_followed_as_a_relative_address_not_a_view_name(
-    user_client, make_paper, action
-):
+def test_a_next_that_is_no_path_goes_back_to_the_paper_never_to_a_view_name(user_client, make_paper, action):
     paper = make_paper("Anything")
     response = user_client.post(f"/papers/{paper.arxiv_id}/{action}", {"next": "ab"})
-    assert response.status_code == 302 and response["Location"] == "ab"
+    assert response.status_code == 302 and response["Location"] == paper.get_absolute_url()

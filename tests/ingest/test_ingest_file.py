@@ -414,7 +414,6 @@ def test_two_sources_of_the_same_day_do_not_flip_the_paper_on_every_run(ingest, 
 
 FRESH_DIRECTORY_COMMANDS = [
     ["ingest", "file", str(FIXTURES / "hf_daily_papers.jsonl"), "--no-index"],
-    ["index", "status"],
 ]
 
 
@@ -433,3 +432,16 @@ def test_a_command_in_a_fresh_data_directory_sets_the_database_up_first(tmp_path
     assert "Setting up the database: applying" in done.stderr
     again = paperfeed()
     assert again.returncode == 0 and "Setting up the database" not in again.stderr
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a fresh data directory: a new SQLite database")
+def test_a_command_that_only_reads_refuses_a_missing_data_directory_and_creates_none(tmp_path):
+    fresh = tmp_path / "fresh"
+    env = {**os.environ, "PAPERFEED_DATA_DIR": str(fresh)}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "paperfeed", "index", "status"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    assert "there is no data directory at" in done.stderr and "paperfeed migrate" in done.stderr
+    assert not fresh.exists()

@@ -111,7 +111,13 @@ def test_cards_show_authors_abstract_votes_comments_code_and_categories(client, 
         categories="cs.CV cs.AI",
     )
     html = client.get("/papers/date/2025-03-18").content.decode()
-    assert "A One, B Two, C Three" in html and "5 authors" in html and "E Five" not in html
+    # The first three authors, each linked to their author page, then how many there are.
+    shown = [
+        f'href="/authors/{name.replace(" ", "%20")}">{name}</a>' for name in ("A One", "B Two", "C Three")
+    ]
+    assert all(link in html for link in shown)
+    assert html.index(shown[0]) < html.index(shown[1]) < html.index(shown[2])
+    assert "5 authors" in html and "E Five" not in html
     assert "The abstract of Card paper." in html
     assert "12" in html
     assert '0<span class="visually-hidden"> comments on this site</span>' in html  # not HF's 3
