@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 
+from paperfeed.accounts.roles import moderators_group
 from paperfeed.community.models import Comment
 from paperfeed.papers.models import Paper
 
@@ -26,8 +27,9 @@ def moderator_client(admin_client, client, make_user):
     return client
 
 
-def test_the_moderators_group_exists_with_only_hiding_rights():
-    group = Group.objects.get(name="Moderators")
+def test_the_moderators_group_has_only_hiding_rights_even_when_made_again():
+    Group.objects.filter(name="Moderators").delete()  # deleted in the admin, or flushed by a test
+    group = moderators_group()
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert codenames == {
         "view_paper", "change_paper", "view_listing", "change_listing", "view_comment", "change_comment",

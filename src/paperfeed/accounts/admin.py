@@ -3,13 +3,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from paperfeed.accounts.models import Invite, User
-
-MODERATORS = "Moderators"  # the group made by migration 0004, allowed to hide papers and comments
+from paperfeed.accounts.roles import moderators_group
 
 
 @admin.register(User)
@@ -26,7 +24,7 @@ class PaperfeedUserAdmin(UserAdmin):
     @admin.action(description="Make the selected users moderators", permissions=["change"])
     def make_moderators(self, request, queryset):
         # Staff status lets them into the admin; the group's permissions are all they get there.
-        group = Group.objects.get(name=MODERATORS)
+        group = moderators_group()
         for user in queryset:
             user.groups.add(group)
         count = queryset.update(is_staff=True)
@@ -34,7 +32,7 @@ class PaperfeedUserAdmin(UserAdmin):
 
     @admin.action(description="Remove the selected users from the moderators", permissions=["change"])
     def remove_moderators(self, request, queryset):
-        group = Group.objects.get(name=MODERATORS)
+        group = moderators_group()
         for user in queryset:
             user.groups.remove(group)
         # Staff status goes with it, except for superusers and members of other groups.
