@@ -56,3 +56,13 @@ def test_sign_up_leads_to_the_start_page():
     from paperfeed.accounts.adapter import AccountAdapter
 
     assert AccountAdapter().get_signup_redirect_url(None) == "/for-you/start"
+
+
+def test_control_characters_in_a_topic_or_an_author_name_are_refused_and_nothing_is_stored(user_client):
+    from paperfeed.community.models import OwnAuthorName, PickedTopic
+
+    response = user_client.post("/for-you/start/topics", {"topics": "robots\x00, safety"})
+    assert response.status_code == 400 and "control characters" in response.content.decode()
+    response = user_client.post("/for-you/start/author", {"name": "Ada\x00Lovelace"})
+    assert response.status_code == 400
+    assert not PickedTopic.objects.exists() and not OwnAuthorName.objects.exists()

@@ -1,4 +1,5 @@
-"""Control characters typed into a URL's query string are dropped before any view sees them.
+"""Control characters typed into a URL's query string are dropped before any view sees them, and
+a path holding one names nothing here (404).
 
 ``?q=a%01b`` or ``?name=%00`` is never meant: no search, name or date holds such a character.
 Left in, they reach places that cannot take them (XML feeds refuse U+0000–U+001F, PostgreSQL
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -26,6 +27,10 @@ class QueryControlCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _CONTROL.search(request.path):
+            # No paper, author, token or provider is named with one: answer before any view
+            # passes it to the database (PostgreSQL refuses NUL outright).
+            raise Http404("There is nothing at an address holding control characters.")
         if request.META.get("QUERY_STRING") and any(
             _CONTROL.search(key) or any(_CONTROL.search(value) for value in values)
             for key, values in request.GET.lists()

@@ -106,7 +106,8 @@ def import_library_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def pick_author(request: HttpRequest) -> HttpResponse:
     name = request.POST.get("name", "").strip()
-    if not name or not Authorship.objects.visible().filter(name=name).exists():
+    # A NUL cannot be stored or even looked up on PostgreSQL: no author has one anyway.
+    if not name or "\x00" in name or not Authorship.objects.visible().filter(name=name).exists():
         return _page(request, 400, author_error=f"No paper here has an author named “{name[:200]}”.")
     try:
         with transaction.atomic():
@@ -128,6 +129,12 @@ def pick_topics(request: HttpRequest) -> HttpResponse:
         return _page(request, 400, topics_error=f"“{wrong[0][:60]}” is not an arXiv category (like cs.LG).")
     if any(len(topic) > 100 for topic in topics):
         return _page(request, 400, topics_error="A topic may be at most 100 characters long.")
+    if any(ch < " " for topic in topics for ch in topic):
+        return _page(
+            request,
+            400,
+            topics_error="A topic may hold letters, digits and punctuation, no control characters.",
+        )
     if not categories and not topics:
         return _page(request, 400, topics_error="Pick at least one category, or type a topic.")
     existing = PickedTopic.objects.filter(user=request.user).count()
