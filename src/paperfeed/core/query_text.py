@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -29,8 +29,12 @@ class QueryControlCharactersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _CONTROL.search(request.path):
             # No paper, author, token or provider is named with one: answer before any view
-            # passes it to the database (PostgreSQL refuses NUL outright).
-            raise Http404("There is nothing at an address holding control characters.")
+            # passes it to the database (PostgreSQL refuses NUL outright). The API answers in its
+            # JSON error shape, as core.errors does for a request that is too big.
+            message = "There is nothing at an address holding control characters."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": message}, status=404)
+            raise Http404(message)
         if request.META.get("QUERY_STRING") and any(
             _CONTROL.search(key) or any(_CONTROL.search(value) for value in values)
             for key, values in request.GET.lists()
