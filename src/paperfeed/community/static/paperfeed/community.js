@@ -1,8 +1,30 @@
-// Upvotes without a page reload. Without this script the same forms post and redirect back.
+// Card forms (upvote, save, not interested) without a page reload. Without this script the same
+// forms post and redirect back.
 (function () {
   function csrfToken(form) {
     var input = form.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
+  }
+
+  // Posts the form asking for JSON; resolves to {status, data}, or to null after sending a
+  // signed-out visitor to the login page (which says why and comes back).
+  function postForJson(form) {
+    return fetch(form.getAttribute("action"), {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) }
+    })
+      .then(function (response) {
+        return response.json().then(function (data) { return { status: response.status, data: data }; });
+      })
+      .then(function (result) {
+        if (result.status === 401 && result.data.login_url) {
+          window.location.href = result.data.login_url;
+          return null;
+        }
+        return result;
+      });
   }
 
   function render(form, voted, upvotes) {
@@ -37,20 +59,9 @@
     var button = form.querySelector("button");
     button.setAttribute("aria-busy", "true");
     // getAttribute: form.action would be the <input name="action"> inside the form.
-    fetch(form.getAttribute("action"), {
-      method: "POST",
-      body: new FormData(form),
-      credentials: "same-origin",
-      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) }
-    })
-      .then(function (response) {
-        return response.json().then(function (data) { return { status: response.status, data: data }; });
-      })
+    postForJson(form)
       .then(function (result) {
-        if (result.status === 401 && result.data.login_url) {
-          window.location.href = result.data.login_url;
-          return;
-        }
+        if (result === null) return;
         if (result.status !== 200) throw new Error(result.data.error || "Vote failed");
         render(form, result.data.voted, result.data.upvotes);
         announce(result.data.voted ? "Upvoted" : "Upvote removed");
@@ -64,31 +75,17 @@
         button.removeAttribute("aria-busy");
       });
   });
-})();
 
-// "Save" and "Not interested" on paper cards, without a reload. Without this script the same
-// forms post and redirect back (the page then leaves the dismissed paper out).
-(function () {
+  // "Save" and "Not interested": without this script the same forms post and redirect back (the
+  // page then leaves the dismissed paper out).
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("form[data-card-action]")) return;
     event.preventDefault();
     var kind = form.getAttribute("data-card-action");
-    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
-    fetch(form.getAttribute("action"), {
-      method: "POST",
-      body: new FormData(form),
-      credentials: "same-origin",
-      headers: { "Accept": "application/json", "X-CSRFToken": token ? token.value : "" }
-    })
-      .then(function (response) {
-        return response.json().then(function (data) { return { status: response.status, data: data }; });
-      })
+    postForJson(form)
       .then(function (result) {
-        if (result.status === 401 && result.data.login_url) {
-          window.location.href = result.data.login_url;
-          return;
-        }
+        if (result === null) return;
         if (result.status !== 200) throw new Error(result.data.error || "Failed");
         var button = form.querySelector("button");
         if (kind === "save") {
