@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from paperfeed.community.views.common import safe_next
 from paperfeed.digests.models import Subscription
 
 DISMISSED_COOKIE = "paperfeed_digest_banner"
@@ -31,9 +31,6 @@ def banner(request: HttpRequest) -> dict:
 
 @require_POST
 def dismiss(request: HttpRequest) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if not (target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()})):
-        target = "/"
-    response = redirect(target)
+    response = redirect(safe_next(request, "/"))
     response.set_cookie(DISMISSED_COOKIE, "dismissed", max_age=DISMISSED_FOR, samesite="Lax", httponly=True)
     return response
