@@ -1,6 +1,6 @@
 from django.urls import path
 
-from paperfeed.web import author_page, for_you, search_page, views
+from paperfeed.web import author_page, following, for_you, search_page, views
 
 app_name = "papers"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("papers/<arxiv:arxiv_id>", views.detail, name="detail"),
     path("papers/<arxiv:arxiv_id>.bib", views.bibtex, name="bibtex"),
     path("search", search_page.search, name="search"),
+    path("search/follow", following.follow_search, name="follow_search"),
     path("authors/<path:name>", author_page.author, name="author"),
     path("for-you/", for_you.for_you, name="for_you"),
+    path("following", following.following, name="following"),
 ]

@@ -1,0 +1,88 @@
+"""Follow and unfollow (plain form POSTs that go back where they came from), and the page
+listing what a member follows."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from paperfeed.community.following import services
+from paperfeed.community.following.models import Kind
+from paperfeed.community.views.common import bad_request, login_required_response, safe_next
+
+
+def follow_response(request: HttpRequest, kind: str, value: str, back_to: str) -> HttpResponse:
+    """Follow ``kind``/``value`` for the signed-in member and go back to ``back_to``, saying what
+    happened; a thing that cannot be followed is a 400 page saying why, with nothing stored.
+    Also used by the search page's "Follow this search", once it has checked the query."""
+    try:
+        target, created = services.follow(request.user, kind, value)
+    except services.FollowError as error:
+        return bad_request(request, str(error))
+    if created:
+        messages.success(request, f"You now follow {target.label}. New papers from it show under Following.")
+    else:
+        messages.info(request, f"You are already following {target.label}.")
+    return HttpResponseRedirect(back_to)  # a URL, never a view name
+
+
+@require_POST
+def follow(request: HttpRequest) -> HttpResponse:
+    """``kind`` (author, category, collection; searches are followed from the search page) and
+    ``value`` (the name, the category, the collection's id)."""
+    back_to = safe_next(request, reverse("following:manage"))
+    if not request.user.is_authenticated:
+        return login_required_response(request, back_to, "follow authors, categories and collections")
+    kind = request.POST.get("kind", "")
+    if kind == Kind.SEARCH or kind not in Kind.values:
+        return bad_request(request, "Follow an author, a category or a collection here.")
+    return follow_response(request, kind, request.POST.get("value", ""), back_to)
+
+
+@require_POST
+def unfollow(request: HttpRequest) -> HttpResponse:
+    back_to = safe_next(request, reverse("following:manage"))
+    if not request.user.is_authenticated:
+        return login_required_response(request, back_to, "change what you follow")
+    kind, value = request.POST.get("kind", ""), request.POST.get("value", "")
+    if kind not in Kind.values:
+        return bad_request(request, "Unfollow an author, a category, a collection or a search.")
+    label = services.label_of(kind, " ".join(value.split())[:300])
+    if services.unfollow(request.user, kind, value):
+        messages.success(request, f"You no longer follow {label}.")
+    else:
+        messages.info(request, f"You were not following {label}.")
+    return HttpResponseRedirect(back_to)
+
+
+def manage(request: HttpRequest) -> HttpResponse:
+    """Everything the member follows, by kind, each with its page and an unfollow button."""
+    if not request.user.is_authenticated:
+        return login_required_response(request, request.get_full_path(), "see what you follow")
+    follows = services.follows_of(request.user)
+    groups = [
+        {
+            "kind": kind,
+            "title": title,
+            "rows": [
+                {
+                    "follow": f,
+                    "url": services.target_url(f.kind, f.value),
+                    "name": f.collection.title if f.collection else f.value,
+                }
+                for f in follows
+                if f.kind == kind
+            ],
+        }
+        for kind, title in (
+            (Kind.AUTHOR, "Authors"),
+            (Kind.CATEGORY, "Categories"),
+            (Kind.COLLECTION, "Collections"),
+            (Kind.SEARCH, "Searches"),
+        )
+    ]
+    context = {"groups": groups, "total": len(follows), "most": services.MAX_FOLLOWS}
+    return render(request, "following/manage.html", context)
