@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "paperfeed.core",
     "paperfeed.papers",
     "paperfeed.community",
+    "paperfeed.community.notifications",
     "paperfeed.community.following",
     "paperfeed.ingest",
     # Before search: its `eval` command (which adds `eval recommend`) takes the place of search's.
@@ -92,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "paperfeed.core.context.site",
                 "paperfeed.digests.banner.banner",
+                "paperfeed.community.notifications.context.bell",
             ],
         },
     },

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("paperfeed.syndication.urls")),
     path("", include("paperfeed.digests.urls")),
     path("", include("paperfeed.community.following.urls")),
+    path("", include("paperfeed.community.notifications.urls")),
     path("", include("paperfeed.community.urls")),
     path("", include("paperfeed.web.urls")),
 ]

@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from paperfeed.community import ratelimits
-from paperfeed.community.markdown import render_markdown
+from paperfeed.community.markdown import render_many
 from paperfeed.community.models import Comment
+from paperfeed.community.notifications import service as notifications
 from paperfeed.papers.models import Paper
 
 MAX_LENGTH = 10_000
@@ -58,18 +60,24 @@ def post_comment(user, paper: Paper, body: str, parent_id: int | None = None) ->
     """Create a comment (or a reply) after checking the rate limit and the reply target.
 
     The count and the insert happen with the user's writes serialised, so a burst of simultaneous
-    posts cannot all see the same count and pass the limit together.
+    posts cannot all see the same count and pass the limit together. The notifications it causes
+    (a reply, @mentions) are written in the same transaction: both or neither.
     """
     parent = reply_target(paper, parent_id)
     with ratelimits.one_at_a_time(user):
         check_rate_limit(user)
-        return Comment.objects.create(paper=paper, author=user, parent=parent, body=body)
+        comment = Comment.objects.create(paper=paper, author=user, parent=parent, body=body)
+        notifications.notify_about(comment)
+        return comment
 
 
 def edit_comment(comment: Comment, body: str) -> Comment:
-    comment.body = body
-    comment.edited_at = timezone.now()
-    comment.save(update_fields=["body", "edited_at"])
+    """Save new text; someone newly @mentioned is notified, nobody is notified a second time."""
+    with transaction.atomic():
+        comment.body = body
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["body", "edited_at"])
+        notifications.notify_about(comment)
     return comment
 
 
@@ -102,10 +110,13 @@ class ThreadItem:
 def discussion(paper: Paper) -> list[ThreadItem]:
     """Top-level comments oldest first, each with its visible replies; removed ones without replies drop."""
     comments = list(Comment.objects.filter(paper=paper).select_related("author").order_by("created_at", "id"))
+    shown = [comment for comment in comments if not (comment.deleted or comment.hidden)]
+    # All bodies at once: the accounts they @mention are looked up in one query.
+    for comment, body_html in zip(shown, render_many([c.body for c in shown]), strict=True):
+        comment.body_html = body_html
     replies: dict[int, list[Comment]] = {}
     for comment in comments:
         if comment.parent_id is not None and not (comment.deleted or comment.hidden):
-            comment.body_html = render_markdown(comment.body)
             replies.setdefault(comment.parent_id, []).append(comment)
     thread = []
     for comment in comments:
@@ -114,7 +125,5 @@ def discussion(paper: Paper) -> list[ThreadItem]:
         removed = comment.deleted or comment.hidden
         if removed and not replies.get(comment.pk):
             continue
-        if not removed:
-            comment.body_html = render_markdown(comment.body)
         thread.append(ThreadItem(comment, replies.get(comment.pk, [])))
     return thread
