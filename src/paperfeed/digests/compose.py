@@ -1,4 +1,5 @@
-"""What goes into each digest: trending papers, "for you" picks and new matches of saved searches.
+"""What goes into each digest: trending papers, "for you" picks, new matches of saved searches and
+new papers from what the member follows.
 
 A composer serves one period and many subscribers: trending, candidates and search results are
 worked out once and shared; personal picks are scored a batch at a time.
@@ -13,6 +14,8 @@ from django.apps import apps
 from django.db.models import Max
 
 from paperfeed.community.shown import show_papers
+from paperfeed.digests.following import TITLE as FOLLOWING_TITLE
+from paperfeed.digests.following import SharedSearches, followed_picks, with_follows
 from paperfeed.digests.interest import for_you_picks, onboarding_note
 from paperfeed.digests.models import DigestSend, SendStatus, Subscription
 from paperfeed.digests.periods import DigestPeriod
@@ -34,7 +37,7 @@ class DigestItem:
 
 @dataclass
 class DigestSection:
-    key: str  # "trending", "for_you" or "search"
+    key: str  # "trending", "for_you", "search" or "following"
     title: str
     items: list[DigestItem]
     note: str = ""  # e.g. why a saved search could not run
@@ -125,6 +128,7 @@ class DigestComposer:
         self.period = period
         self._trending: list[Paper] | None = None
         self._searches: dict[tuple[str, str], tuple[list[Paper], str]] = {}
+        self._followed_searches = SharedSearches()
 
     @property
     def trending(self) -> list[Paper]:
@@ -167,6 +171,7 @@ class DigestComposer:
                     shown[subscription.pk].update(p.pk for p in papers)
         self._add_for_you(subscriptions, digests, shown)
         self._add_saved_searches(subscriptions, digests, shown)
+        self._add_following(subscriptions, digests, shown)
         show_items([item for digest in digests.values() for item in digest.items])
         return digests
 
@@ -186,6 +191,15 @@ class DigestComposer:
                 section = DigestSection("for_you", "For you", items)
                 shown[subscription.pk].update(p.paper.pk for p in picks)
             digests[subscription.pk].sections.append(section)
+
+    def _add_following(self, subscriptions, digests, shown) -> None:
+        """New papers from what the member follows (see digests.following), after every other section."""
+        for subscription in with_follows(subscriptions):
+            picks = followed_picks(subscription, self.period, shown[subscription.pk], self._followed_searches)
+            if picks:
+                items = [DigestItem(paper, reason) for paper, reason in picks]
+                digests[subscription.pk].sections.append(DigestSection("following", FOLLOWING_TITLE, items))
+                shown[subscription.pk].update(paper.pk for paper, _ in picks)
 
     def _add_saved_searches(self, subscriptions, digests, shown) -> None:
         with_searches = [s for s in subscriptions if s.saved_searches.all()]

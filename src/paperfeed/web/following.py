@@ -81,7 +81,12 @@ def follow_search_state(request: HttpRequest, query: str, form: dict) -> dict | 
         kept = search_to_follow(query, form.get("cat", "").strip(), bool(form.get("code")))
     except QueryError:
         return None
-    return {"query": kept, "following": is_following(request.user, Kind.SEARCH, kept)}
+    typed_dates = any(typed.lower().startswith(DATE_FILTERS) for typed, _ in without_filters(query))
+    return {
+        "query": kept,
+        "following": is_following(request.user, Kind.SEARCH, kept),
+        "dates_left_out": typed_dates or bool(form.get("after") or form.get("before")),
+    }
 
 
 @require_POST

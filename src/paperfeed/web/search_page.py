@@ -14,6 +14,7 @@ from paperfeed.search.public import Hit
 from paperfeed.search.query import MAX_QUERY_LENGTH, ParsedQuery, apply_filter, parse_query, without_filters
 from paperfeed.search.service import SORTS, find
 from paperfeed.web.author_page import author_card
+from paperfeed.web.following import follow_search_state
 
 FORM_FILTERS = {"cat": "category", "after": "from", "before": "to", "code": "has code"}
 
@@ -107,6 +108,7 @@ def search(request: HttpRequest) -> HttpResponse:
             cards = show_papers([hit.paper for hit in hits], request.user)
             context.update(results=list(zip(cards, hits, strict=True)), total=total, searched=True)
             context["author"] = author_card(parsed.text) if parsed.text and total else None  # a name typed
+            context["follow_search"] = follow_search_state(request, query, context["form"])
             paginator = Paginator(range(total), PAGE_SIZE) if total else None
             if paginator:
                 context["page"] = paginator.get_page(page_number)

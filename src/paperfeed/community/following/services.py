@@ -134,8 +134,9 @@ def follow(user, kind: str, value: str) -> tuple[Target, bool]:
     Raises :class:`FollowError` for a thing that cannot be followed, or at ``MAX_FOLLOWS``.
     """
     target = check(user, kind, value)
-    if Follow.objects.filter(user=user, kind=target.kind, key=target.key).exists():
-        return target, False
+    existing = _stored(user, target)
+    if existing is not None:
+        return existing, False
     if Follow.objects.filter(user=user).count() >= MAX_FOLLOWS:
         raise FollowError(
             f"You follow {MAX_FOLLOWS} things, the most one member can: unfollow some to follow more."
@@ -146,8 +147,20 @@ def follow(user, kind: str, value: str) -> tuple[Target, bool]:
                 user=user, kind=target.kind, value=target.value, key=target.key, collection=target.collection
             )
     except IntegrityError:  # the same follow from another tab at the same moment
-        return target, False
+        return _stored(user, target) or target, False
     return target, True
+
+
+def _stored(user, target: Target) -> Target | None:
+    """The follow already stored for ``target``, named as it was first followed."""
+    row = (
+        Follow.objects.filter(user=user, kind=target.kind, key=target.key)
+        .select_related("collection")
+        .first()
+    )
+    if row is None:
+        return None
+    return Target(row.kind, row.value, row.key, label_of(row.kind, row.value, row.collection), row.collection)
 
 
 def unfollow(user, kind: str, value: str) -> bool:
@@ -162,6 +175,11 @@ def is_following(user, kind: str, value: str) -> bool:
         return False
     value = " ".join(str(value).split())
     return Follow.objects.filter(user=user, kind=kind, key=key_of(kind, value)).exists()
+
+
+def members_following(user_ids: list[int]) -> set[int]:
+    """Those of ``user_ids`` who follow anything."""
+    return set(Follow.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True).distinct())
 
 
 def follows_of(user) -> list[Follow]:
