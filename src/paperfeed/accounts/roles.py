@@ -1,4 +1,5 @@
-"""Roles: the "Moderators" group, who may hide papers, listings and comments in the admin.
+"""Roles: the "Moderators" group, who may hide papers, listings and comments in the admin and
+decide authorship claims.
 
 Migration 0004 creates the group on every site; :func:`moderators_group` makes it again with the
 same rights if it is missing (deleted in the admin, or a test database flushed between tests),
@@ -15,6 +16,7 @@ PERMISSIONS = [
     ("papers", "paper", ("view", "change")),
     ("papers", "listing", ("view", "change")),
     ("community", "comment", ("view", "change")),
+    ("community", "authorshipclaim", ("view", "change")),  # the queue of authorship claims
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
+from paperfeed.community import claims_admin  # noqa: F401  (registers the claims queue)
 from paperfeed.community.models import (
     Collection,
     CollectionItem,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 
@@ -257,3 +258,88 @@ class RecommendationReset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} reset at {self.reset_at:%Y-%m-%d %H:%M}"
+
+
+# Authors on the site: claims of author names on papers, and what a member says of themselves.
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+# The claims that hold a name: a rejected claim frees it for anyone (its claimant included).
+ACTIVE_CLAIM = models.Q(status__in=[ClaimStatus.PENDING, ClaimStatus.APPROVED])
+
+
+class AuthorshipClaim(models.Model):
+    """A member's "this is me": an author name on a paper, reviewed by staff (community/claims.py).
+
+    Keyed by paper and name, not by the authorship row: imports replace a paper's authorships
+    (delete and insert, in plain SQL), which would break a foreign key and lose a link stored on
+    the row; a claim outlives them as long as the paper still lists the name."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="authorship_claims"
+    )
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorship_claims")
+    name = models.CharField(max_length=300)  # as the paper spells it
+    status = models.CharField(max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One name has one claimant at a time, and a member is one author of a paper.
+            models.UniqueConstraint(fields=["paper", "name"], condition=ACTIVE_CLAIM, name="claim_name_once"),
+            models.UniqueConstraint(
+                fields=["paper", "user"], condition=ACTIVE_CLAIM, name="claim_paper_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["user", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} as {self.name} on {self.paper.arxiv_id} ({self.status})"
+
+
+# Links people follow from a profile: web addresses only (no javascript:, data: or ftp:).
+web_url = URLValidator(
+    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
+)
+
+
+class ProfileDetails(models.Model):
+    """What a member says of themselves on their profile: an affiliation and a few links."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile_details"
+    )
+    affiliation = models.CharField(max_length=200, blank=True, default="")
+    homepage = models.URLField(max_length=300, blank=True, default="", validators=[web_url])
+    orcid = models.URLField("ORCID", max_length=300, blank=True, default="", validators=[web_url])
+    github = models.URLField("GitHub", max_length=300, blank=True, default="", validators=[web_url])
+    scholar = models.URLField("Google Scholar", max_length=300, blank=True, default="", validators=[web_url])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "profile details"
+
+    def __str__(self) -> str:
+        return f"{self.user}'s profile"
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """(label, url) of the links filled in, in a fixed order."""
+        return [
+            (self._meta.get_field(name).verbose_name, url)
+            for name in ("homepage", "orcid", "github", "scholar")
+            if (url := getattr(self, name))
+        ]

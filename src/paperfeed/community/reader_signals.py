@@ -1,8 +1,9 @@
 """What a reader teaches the recommendations, read and changed in one place.
 
-Positives: upvotes and saves (since the reader's last reset), the imported library, papers of an
-author name the reader picked as their own, picked categories and topics. Negatives: papers
-marked "not interested". ``paperfeed.recommend`` reads these; pages list and edit them here.
+Positives: upvotes and saves (since the reader's last reset), the imported library, the papers
+the reader wrote (approved authorship claims) and those of an author name they picked as their
+own, picked categories and topics. Negatives: papers marked "not interested".
+``paperfeed.recommend`` reads these; pages list and edit them here.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from paperfeed.community import claims
 from paperfeed.community.models import (
     Collection,
     CollectionItem,
@@ -54,9 +56,10 @@ def saved(user) -> QuerySet[CollectionItem]:
 
 
 def own_paper_ids(user) -> QuerySet:
-    """Ids of the papers of the author names ``user`` said are theirs."""
+    """Ids of the papers ``user`` wrote: approved authorship claims (and authorships an import
+    linked to their account), and the papers of the author names they said are theirs."""
     names = list(OwnAuthorName.objects.filter(user=user).values_list("name", flat=True))
-    ids = Authorship.objects.none().values("paper_id")
+    ids = claims.authored_paper_ids(user)
     for name in names:
         ids = ids.union(Authorship.paper_ids_by(name))
     return ids
@@ -79,6 +82,7 @@ def has_signals(user) -> bool:
         or saved(user).exists()
         or LibraryEntry.objects.filter(user=user).exists()
         or OwnAuthorName.objects.filter(user=user).exists()
+        or claims.authored_paper_ids(user).exists()
         or PickedTopic.objects.filter(user=user).exists()
     )
 

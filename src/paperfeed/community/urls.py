@@ -4,10 +4,12 @@ from django.urls import path, re_path
 
 from paperfeed.community.views import (
     card_actions,
+    claims,
     collections,
     comments,
     learned,
     onboarding,
+    profile_settings,
     profiles,
     submit,
     votes,
@@ -22,6 +24,10 @@ urlpatterns = [
     path("papers/<arxiv:arxiv_id>/comments", comments.post, name="comment"),
     path("papers/<arxiv:arxiv_id>/not-interested", card_actions.not_interested, name="not_interested"),
     path("papers/<arxiv:arxiv_id>/save", card_actions.save, name="save"),
+    path("papers/<arxiv:arxiv_id>/claim", claims.claim_on_paper, name="claim"),
+    path("claims/by-name", claims.claim_author_name, name="claim_name"),
+    path("claims/<int:pk>/withdraw", claims.withdraw, name="claim_withdraw"),
+    path("settings/profile", profile_settings.profile_settings, name="profile_settings"),
     path("for-you/start", onboarding.start, name="onboarding"),
     path("for-you/start/library", onboarding.import_library_view, name="library_import"),
     path("for-you/start/author", onboarding.pick_author, name="pick_author"),

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from paperfeed.community.claims import show_accounts
 from paperfeed.community.context import paper_page_context
 from paperfeed.community.reader_signals import dismissed_ids
 from paperfeed.community.shown import show_listings
@@ -125,12 +126,13 @@ def detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         record_opened(request.user, paper.pk)  # opened papers stop coming back
     authorships = list(paper.authorships.visible().select_related("user"))
     listing = Listing.objects.filter(paper=paper).select_related("submitted_by").first()
+    community = paper_page_context(request, paper)
     context = {
         "paper": paper,
-        "authorships": authorships,
+        "authorships": show_accounts(authorships, community["author_accounts"]),  # approved claims
         "listing": listing,
         "bibtex": to_bibtex(paper, [a.name for a in authorships]),
-        **paper_page_context(request, paper),
+        **community,
         **_related_context(paper),
     }
     return render(request, "papers/detail.html", context)

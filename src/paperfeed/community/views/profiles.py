@@ -1,4 +1,5 @@
-"""Profile pages: what someone submitted and upvoted, and their collections."""
+"""Profile pages: the papers someone wrote, submitted and upvoted, their collections, and
+what they say of themselves (affiliation and links)."""
 
 from __future__ import annotations
 
@@ -10,28 +11,36 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from paperfeed.community.claims import authored_papers
 from paperfeed.community.models import Collection, Vote
+from paperfeed.community.profile_details import details_of
 from paperfeed.community.shown import show_papers
 from paperfeed.papers.models import Listing
 
 PAGE_SIZE = 30
 AVATAR_HUES = 8  # .avatar-hue-0 … -7 in community.css
-TABS = {"submitted": "Submitted", "upvoted": "Upvoted", "collections": "Collections"}
+TABS = {"papers": "Papers", "submitted": "Submitted", "upvoted": "Upvoted", "collections": "Collections"}
 
 
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     person = get_object_or_404(get_user_model(), username=username)
-    tab = request.GET.get("tab", "submitted")
+    is_self = request.user.pk == person.pk
+    authored = authored_papers(person)
+    counts = {"papers": authored.count()}
+    # The papers they wrote come first, when there are any.
+    tab = request.GET.get("tab", "papers" if counts["papers"] else "submitted")
     if tab not in TABS:
         tab = "submitted"
-    is_self = request.user.pk == person.pk
     submitted = Listing.objects.visible().filter(submitted_by=person)
     upvoted = Vote.objects.filter(user=person, paper__hidden=False)
     collections = Collection.objects.filter(owner=person)
     if not is_self:
         collections = collections.filter(is_public=True)
-    counts = {"submitted": submitted.count(), "upvoted": upvoted.count(), "collections": collections.count()}
-    if tab == "submitted":
+    counts.update(submitted=submitted.count(), upvoted=upvoted.count(), collections=collections.count())
+    papers = None
+    if tab == "papers":
+        items = papers = authored
+    elif tab == "submitted":
         items = submitted.select_related("paper").order_by("-submitted_at", "-pk")
     elif tab == "upvoted":
         items = upvoted.select_related("paper").order_by("-created_at", "-pk")
@@ -55,6 +64,9 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         "page": page,
         "cards": None
         if tab == "collections"
-        else show_papers([i.paper for i in page.object_list], request.user),
+        else show_papers(
+            page.object_list if papers is not None else [i.paper for i in page.object_list], request.user
+        ),
+        "details": details_of(person),
     }
     return render(request, "community/profile.html", context)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from paperfeed.community.views.claims import continue_claim
 from paperfeed.community.views.common import (
     PENDING_ACTION,
     bad_request,
@@ -63,6 +64,8 @@ def continue_after_login(request: HttpRequest) -> HttpResponse:
     if not isinstance(pending, dict):
         return redirect("papers:home")
     back_to = safe_target(request, str(pending.get("back_to", "")), reverse("papers:home"))
+    if pending.get("kind") in ("claim", "claim_name"):
+        return continue_claim(request, pending, back_to)
     if pending.get("kind") == "upvote":
         paper = Paper.objects.visible().filter(arxiv_id=str(pending.get("arxiv_id", ""))).first()
         if paper is not None:
