@@ -166,7 +166,7 @@ def test_recognising_a_name_is_one_database_query_served_by_the_name_key_index(
     """A few milliseconds at any size: one query for every run of words, whose name lookups
     (whole names and the prefix of initials) an index on the folded name serves."""
     from paperfeed.papers.models import Authorship
-    from paperfeed.search.authors import _prefix_q, recognize
+    from paperfeed.search.authors import prefix_q, recognize
 
     with django_assert_num_queries(1):
         recognize("Kaiming He residual networks for images")
@@ -180,7 +180,7 @@ def test_recognising_a_name_is_one_database_query_served_by_the_name_key_index(
         return
     lookups = (
         Authorship.objects.filter(name_key__in=["he kaiming"]),
-        Authorship.objects.filter(_prefix_q("he k")),
+        Authorship.objects.filter(prefix_q("he k")),
     )
     for lookup in lookups:
         sql, params = lookup.values("pk").query.sql_with_params()

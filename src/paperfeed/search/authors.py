@@ -140,7 +140,8 @@ def _key_matches(run: Run, key: str) -> bool:
     )
 
 
-def _prefix_q(prefix: str) -> Q:
+def prefix_q(prefix: str) -> Q:
+    """Authorships whose ``name_key`` starts with ``prefix`` (an index range on either database)."""
     if connection.vendor == "postgresql":
         return Q(name_key__startswith=prefix)  # LIKE 'p%', served by the index's pattern operators
     # SQLite compares keys byte by byte: the names that start with ``prefix`` followed by
@@ -196,7 +197,7 @@ def _initials_named(runs: list[Run]) -> tuple[Run | None, set[str]]:
     runs = sorted(runs, key=len, reverse=True)[:MAX_INITIAL_RUNS]
     wanted = Q()
     for run in runs:
-        wanted |= _prefix_q(run.prefix)
+        wanted |= prefix_q(run.prefix)
     keys = list(
         Authorship.objects.filter(wanted)
         .order_by()

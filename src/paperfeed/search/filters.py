@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
+from paperfeed.papers.author_names import name_key
 from paperfeed.papers.models import category_filter
+from paperfeed.search.authors import prefix_q
 from paperfeed.search.query import ParsedQuery
 
 if TYPE_CHECKING:
@@ -41,7 +43,24 @@ def filter_q(parsed: ParsedQuery | SearchFilters) -> Q:
     return q
 
 
+def author_q(author: str) -> Q:
+    """Authorships of the person ``author`` names, compared by ``name_key`` (accents, case,
+    punctuation and "Surname, Given" order do not matter): the whole name typed ("Kaiming He"),
+    with more given names after it ("Kaiming X. He"), a surname alone ("He"), or a given name
+    shortened to its initial ("K. He"). Never part of a word: "He" is not "Hedy Lamarr"."""
+    key = name_key(author)
+    wanted = Q(name_key=key) | prefix_q(key + " ")
+    if len(key.split()) > 1 and len(key.split()[-1]) == 1:
+        wanted |= prefix_q(key)  # the last given name typed as an initial
+    return wanted
+
+
 def _author_papers(author: str):
     from paperfeed.papers.models import Authorship
 
-    return Authorship.objects.visible().filter(name__icontains=author).values("paper_id")
+    return Authorship.objects.visible().filter(author_q(author)).values("paper_id")
+
+
+def author_paper_pks(author: str) -> list[int]:
+    """The pks of the papers with a visible author of that name."""
+    return sorted(set(_author_papers(author).values_list("paper_id", flat=True)))

@@ -12,7 +12,8 @@ import tantivy
 
 from paperfeed.search.backends.base import Ranked, SearchFilters
 from paperfeed.search.documents import IndexDocument
-from paperfeed.search.query import ParsedQuery, words_of
+from paperfeed.search.filters import author_paper_pks
+from paperfeed.search.query import ParsedQuery
 from paperfeed.search.stopwords import content_words
 
 TITLE_BOOST = 2.0
@@ -116,11 +117,9 @@ def filter_queries(fields: tantivy.Schema, filters: SearchFilters) -> list[tanti
     for category in filters.categories:
         queries.append(tantivy.Query.term_query(fields, "category", category.lower()))
     for author in filters.authors:
-        words = words_of(author)
-        if len(words) == 1:
-            queries.append(tantivy.Query.term_query(fields, "authors", words[0]))
-        else:
-            queries.append(tantivy.Query.phrase_query(fields, "authors", words))
+        # Names are matched by their folded key in the database (accents, order: search/filters.py),
+        # which the index's words cannot do; the papers of that name are few, so they narrow by pk.
+        queries.append(tantivy.Query.term_set_query(fields, "pk", author_paper_pks(author)))
     if filters.after or filters.before:
         bounds = (_first_day(filters.after), _first_day(filters.before))
         queries.append(tantivy.Query.range_query(fields, "published", tantivy.FieldType.Integer, *bounds))
