@@ -137,6 +137,45 @@ def test_a_paper_that_gets_arxiv_categories_loses_its_inferred_ones(search_backe
     assert image.inferred_categories == "" and image.topic_categories == ["cs.RO"]
 
 
+def test_a_paper_whose_text_changes_gets_its_topics_again_after_catch_up(search_backend, corpus):
+    from django.utils import timezone
+
+    image, translation = corpus
+    run("rebuild")
+    image.refresh_from_db()
+    assert image.inferred_categories.startswith("cs.CV")
+    # A re-import rewrote the paper: now it is about translation (modified_at moves, as ingest does).
+    Paper.objects.filter(pk=image.pk).update(
+        title="Machine translation of sentences between languages",
+        abstract="We translate words and sentences with a multilingual language model.",
+        modified_at=timezone.now(),
+    )
+    Paper.objects.filter(pk=translation.pk).update(upvotes=5, modified_at=timezone.now())  # text unchanged
+    before = Paper.objects.get(pk=translation.pk)
+    out, _ = run("catch-up")
+    assert "1 papers changed their title or abstract" in out
+    image.refresh_from_db()
+    assert image.inferred_categories.startswith("cs.CL")
+    assert any("translat" in phrase.lower() for phrase in image.keyphrases)
+    assert not any("segmentation" in phrase.lower() for phrase in image.keyphrases)
+    after = Paper.objects.get(pk=translation.pk)
+    assert (after.inferred_categories, after.keyphrases) == (before.inferred_categories, before.keyphrases)
+    assert "inferred categories for 0 papers" in run("topics")[0]  # nothing changed since
+
+
+def test_a_changed_paper_the_index_has_not_caught_up_with_waits_for_its_new_vector(search_backend, corpus):
+    from django.utils import timezone
+
+    image, _ = corpus
+    run("rebuild")
+    Paper.objects.filter(pk=image.pk).update(
+        title="Machine translation of sentences", abstract="Words.", modified_at=timezone.now()
+    )
+    out, _ = run("topics")  # no catch-up: the index still holds the old text
+    assert "changed their title" not in out
+    assert Paper.objects.get(pk=image.pk).inferred_categories.startswith("cs.CV")
+
+
 def test_with_too_few_labelled_papers_the_bundled_model_infers(search_backend, make_search_paper):
     for i in range(MIN_LABELLED - 1):
         make_search_paper(f"Robot paper {i}", "Grasping.", categories="cs.RO")

@@ -4,7 +4,10 @@ It runs after the vectors are written (``paperfeed index rebuild|catch-up|topics
 incremental: only visible papers without source categories and without inferred ones are
 classified, and only papers without ai_keywords and without key phrases get phrases; running it
 again changes nothing. Inferred categories of a paper that since got source categories are
-dropped. Writes go through ``bulk_update``, which leaves ``modified_at`` alone, so the index's
+dropped. A paper whose title or abstract changed since its topics were computed (a re-import,
+an edit: ``TopicsSource`` keeps a digest of the text they came from) loses them and gets them
+again, once the index holds its new text (its vector is what categories are inferred from).
+Writes go through ``bulk_update``, which leaves ``modified_at`` alone, so the index's
 watermark does not see them; the papers whose categories were inferred are written to the
 index again so its category filter knows them.
 """
@@ -15,10 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from django.db.models import F, Q
+from django.utils import timezone
 
 from paperfeed.papers.models import Paper
 from paperfeed.search.documents import batched, documents_for
 from paperfeed.search.keyphrases import PhraseCounts, extract
+from paperfeed.search.models import TopicsSource, text_digest
 from paperfeed.search.topics import MIN_LABELLED, CategoryModel, load_prior
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
@@ -32,6 +38,7 @@ class TopicsResult:
     categorised: int = 0
     phrased: int = 0
     cleared: int = 0
+    changed: int = 0  # papers whose text changed since their topics were computed
     labelled: int = 0  # papers the classifier learned from
     prior: bool = False  # the bundled model answered: too few labelled papers here
     skipped_reason: str = ""
@@ -131,8 +138,53 @@ def extract_keyphrases(progress: Progress | None = None, redo: bool = False) -> 
     return phrased
 
 
+def forget_changed(backend) -> int:
+    """Papers whose title or abstract changed since their topics were computed lose them (the
+    steps after this compute them again); returns how many. Only papers the index already holds
+    as they are now count (modified up to its watermark): their categories come from its vector."""
+    modified = TopicsSource.objects.filter(checked_at__lt=F("paper__modified_at"))
+    watermark = backend.state().watermark
+    if watermark is not None:
+        modified = modified.filter(paper__modified_at__lte=watermark)
+    rows = list(modified.values_list("paper_id", "digest", "paper__title", "paper__abstract"))
+    now = timezone.now()
+    changed = []
+    for chunk in batched(rows, WRITE_BATCH):
+        sources = [
+            TopicsSource(paper_id=pk, digest=text_digest(t, a), checked_at=now) for pk, _, t, a in chunk
+        ]
+        TopicsSource.objects.bulk_update(sources, ["digest", "checked_at"])
+        changed += [pk for (pk, old, _, _), new in zip(chunk, sources, strict=True) if new.digest != old]
+    for chunk in batched(changed, WRITE_BATCH):
+        Paper.objects.filter(pk__in=chunk, categories="").update(inferred_categories="")
+        Paper.objects.filter(pk__in=chunk, ai_keywords=[]).update(keyphrases=[])
+    return len(changed)
+
+
+def remember_sources() -> None:
+    """A ``TopicsSource`` for each visible paper with inferred topics that has none yet."""
+    derived = Q(categories="") & ~Q(inferred_categories="") | Q(ai_keywords=[]) & ~Q(keyphrases=[])
+    todo = (
+        Paper.objects.visible()
+        .filter(derived)
+        .exclude(pk__in=TopicsSource.objects.values("paper_id"))
+        .order_by("pk")
+        .values_list("pk", "title", "abstract")
+    )
+    now = timezone.now()
+    for chunk in batched(list(todo), WRITE_BATCH):
+        TopicsSource.objects.bulk_create(
+            [TopicsSource(paper_id=pk, digest=text_digest(t, a), checked_at=now) for pk, t, a in chunk],
+            ignore_conflicts=True,  # another run recorded it meanwhile
+        )
+
+
 def update(backend, progress: Progress | None = None, redo: bool = False) -> TopicsResult:
-    """Inferred categories, then key phrases, for the papers that need them."""
+    """Inferred categories, then key phrases, for the papers that need them (again, for papers
+    whose text changed)."""
+    changed = forget_changed(backend)
     result = infer_categories(backend, progress, redo)
+    result.changed = changed
     result.phrased = extract_keyphrases(progress, redo)
+    remember_sources()
     return result

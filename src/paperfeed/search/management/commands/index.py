@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from paperfeed.core.progress import Bar
 from paperfeed.core.schema import migrate_if_needed
 from paperfeed.search import sync
 
@@ -28,21 +28,8 @@ class Command(BaseCommand):
             "--redo", action="store_true", help="Redo every paper without source categories or keywords."
         )
 
-    def _progress(self, what: str = "embedded"):
-        started = time.monotonic()
-        last = [0.0]
-
-        def report(done: int, total: int) -> None:
-            now = time.monotonic()
-            if now - last[0] >= 2 or done == total:
-                last[0] = now
-                rate = done / max(now - started, 1e-9)
-                sys.stderr.write(f"\r  {what} {done:,}/{total:,} ({rate:,.0f}/s)")
-                if done == total:
-                    sys.stderr.write("\n")
-                sys.stderr.flush()
-
-        return report
+    def _progress(self) -> _Bars:
+        return _Bars(self.stderr)
 
     def handle(self, *args, action: str, **options) -> None:
         # A normal step: plain text, not the error style Django gives stderr.
@@ -54,16 +41,15 @@ class Command(BaseCommand):
         if action == "topics":
             self._topics(redo=options["redo"])
             return
+        bars = self._progress()
         try:
-            if action == "rebuild":
-                result = sync.rebuild(progress=self._progress())
-            else:
-                result = sync.catch_up(progress=self._progress())
+            update = sync.rebuild if action == "rebuild" else sync.catch_up
+            result = update(progress=bars)
         except (OSError, ValueError) as error:
             raise CommandError(f"Could not update the search index: {error}") from error
-        took = time.monotonic() - started
-        verb = "Rebuilt the index with" if result.rebuilt else "Indexed"
-        self.stdout.write(f"{verb} {result.indexed:,} papers, removed {result.removed:,} ({took:.1f} s).")
+        finally:
+            bars.close()
+        self.stdout.write(_summary(result, time.monotonic() - started))
         self._topics(redo=False)
 
     def _topics(self, redo: bool) -> None:
@@ -71,16 +57,18 @@ class Command(BaseCommand):
         from paperfeed.search.backends import get_backend
         from paperfeed.search.topics_step import update
 
-        bars: dict[str, object] = {}
-
-        def progress(what: str, done: int, total: int) -> None:
-            bars.setdefault(what, self._progress(what))(done, total)
-
+        bars = self._progress()
         started = time.monotonic()
-        result = update(get_backend(), progress, redo=redo)
+        try:
+            result = update(get_backend(), bars, redo=redo)
+        finally:
+            bars.close()
         took = time.monotonic() - started
         if result.skipped_reason:
             self.stdout.write(f"Topics: {result.skipped_reason}.")
+        if result.changed:
+            changed = f"{result.changed:,} papers changed their title or abstract since"
+            self.stdout.write(f"Topics: {changed}: their topics are done again.")
         source = "the bundled model, fitted on" if result.prior else "from"
         self.stdout.write(
             f"Topics: inferred categories for {result.categorised:,} papers "
@@ -97,6 +85,7 @@ class Command(BaseCommand):
             f"visible papers:   {st.visible_papers:,}",
             f"watermark:        {st.watermark.isoformat() if st.watermark else '-'}",
             f"stale:            {st.stale:,} papers changed since the watermark",
+            f"vectors pending:  {st.vectors_pending:,} papers searchable by keyword only so far",
             f"hidden in index:  {st.hidden_in_index:,}",
             f"gone from db:     {st.missing_from_db:,}",
         ]
@@ -111,8 +100,42 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"To do: the configured model is {st.configured_model}; run `paperfeed index rebuild`."
             )
-        elif st.stale or st.hidden_in_index or st.interrupted:
-            redo = f" (it redoes the {st.stale:,} papers changed since the watermark)" if st.stale else ""
+        elif st.stale or st.vectors_pending or st.hidden_in_index or st.interrupted:
+            parts = [f"it redoes the {st.stale:,} papers changed since the watermark"] if st.stale else []
+            if st.vectors_pending:
+                parts.append(f"it embeds the {st.vectors_pending:,} papers without vectors")
+            redo = f" ({'; '.join(parts)})" if parts else ""
             self.stdout.write(f"To do: run `paperfeed index catch-up`{redo}.")
         else:
             self.stdout.write("Up to date.")
+
+
+class _Bars:
+    """One progress bar per stage ("keywords", "vectors", "categories", ...), drawn on a terminal."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.bars: dict[str, Bar] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.bars:
+            for earlier in self.bars.values():
+                earlier.close()  # one stage at a time: the next bar goes below the last
+            self.bars[stage] = Bar(f"  {stage}", total, self.stream)
+        self.bars[stage].update_to(done)
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def _summary(result: sync.SyncResult, took: float) -> str:
+    """One line: 'Indexed 9,877 papers for keywords in 3.1 s, vectors for 9,877 in 150.2 s (65.8/s); ...'."""
+    verb = "Rebuilt the index with" if result.rebuilt else "Indexed"
+    vector_seconds = result.seconds.get("vectors", 0.0)
+    rate = f" ({result.embedded / vector_seconds:,.1f}/s)" if result.embedded and vector_seconds else ""
+    return (
+        f"{verb} {result.indexed:,} papers for keywords in {result.seconds.get('keywords', 0.0):.1f} s, "
+        f"vectors for {result.embedded:,} in {vector_seconds:.1f} s{rate}; "
+        f"removed {result.removed:,} ({took:.1f} s)."
+    )
