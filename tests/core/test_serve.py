@@ -59,3 +59,18 @@ def test_serve_migrates_a_fresh_data_directory_and_serves_pages_and_static_files
     assert f"paperfeed is running at http://127.0.0.1:{port}/" in output
     assert "set PAPERFEED_BASE_URL" in output
     assert server.returncode == 0, output
+
+
+def test_a_web_process_warms_up_with_one_blas_thread(monkeypatch):
+    import numpy  # noqa: F401 - its BLAS is what is limited
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from paperfeed.core import warm_up
+    from paperfeed.core.management.commands.serve import warm_up_apps
+
+    monkeypatch.setattr(warm_up, "run_all", lambda: None)  # the apps' own warm-ups are theirs to test
+    with threadpool_limits(limits=2, user_api="blas"):  # restored when the test ends
+        warm_up_apps()
+        blas = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    assert blas and all(threads == 1 for threads in blas)

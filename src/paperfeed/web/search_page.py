@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
+from paperfeed.community.reader_signals import dismissed_ids
 from paperfeed.community.shown import show_papers
 from paperfeed.search.errors import QueryError
 from paperfeed.search.public import Hit
@@ -105,6 +106,9 @@ def search(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(found.hits[0].paper.get_absolute_url())
             hits, total = found.hits, found.total
             context.update(_next_steps(request, query, found.suggestion))
+            # Papers the reader marked "not interested" are left out, as on the feed and For you.
+            hidden = dismissed_ids(request.user, [hit.paper.pk for hit in hits])
+            hits = [hit for hit in hits if hit.paper.pk not in hidden]
             cards = show_papers([hit.paper for hit in hits], request.user)
             context.update(results=list(zip(cards, hits, strict=True)), total=total, searched=True)
             context["author"] = author_card(parsed.text) if parsed.text and total else None  # a name typed

@@ -102,7 +102,19 @@ def warm_up_apps() -> None:
     """Start what the apps registered to load before visitors come (search's model and index)."""
     from paperfeed.core import warm_up
 
+    one_blas_thread()
     warm_up.run_all()
+
+
+def one_blas_thread() -> None:
+    """Numpy's BLAS runs one thread in each web process: there is a process per core already,
+    and the small matrix products of a request (recommendations) lose more to BLAS threads
+    waiting on busy cores than they gain (a reader's refit took seconds instead of tenths)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # installed with scikit-learn; without it BLAS keeps its default
+        return
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def serve_with_gunicorn(application, options: dict) -> bool:
