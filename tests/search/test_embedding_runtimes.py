@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from paperfeed.search import embedding
-from paperfeed.search.embedding import Embedder, document_text, model_location
+from paperfeed.search.embedding import Embedder, EmbeddingUnavailable, document_text, model_location
+from paperfeed.search.embedding_onnx import deriving_allowed
 
 DOCUMENTS = [
     document_text(
@@ -29,8 +30,10 @@ def model_cache(tmp_path_factory):
 
 @pytest.fixture
 def onnx_cache(model_cache, monkeypatch):
+    """The module's derived files, which this test may derive (as `paperfeed index` does)."""
     monkeypatch.setenv("PAPERFEED_MODEL_CACHE_DIR", str(model_cache))
-    return model_cache
+    with deriving_allowed():
+        yield model_cache
 
 
 @pytest.fixture(scope="module")
@@ -45,24 +48,34 @@ def test_torch_bf16_vectors_agree_with_float32_to_four_digits(reference):
     assert (vectors * reference).sum(axis=1).min() > 0.999
 
 
-def test_onnx_int8_is_derived_once_into_the_data_dir_and_says_so(onnx_cache, reference, capsys):
-    first = Embedder(model_location(), "onnx-int8")
-    said = capsys.readouterr().err  # the module's first ONNX runtime derives the files and says so
-    assert "Exporting the embedding model" in said and "to ONNX with fused attention" in said
-    assert "Quantising the ONNX embedding model to int8" in said
-    derived = sorted(p.name for p in onnx_cache.glob("onnx-*/*.onnx"))
-    assert "model-fused-int8-per-channel.onnx" in derived and "model-fused.onnx" in derived
-    assert not list(onnx_cache.glob("onnx-*/*.tmp"))
-    Embedder(model_location(), "onnx-int8")
-    assert capsys.readouterr().err == ""  # reused: nothing derived again
-    vectors = first.encode_documents(DOCUMENTS)
+def test_the_shipped_int8_model_runs_without_deriving_anything(tmp_path, monkeypatch, reference, capsys):
+    monkeypatch.setenv("PAPERFEED_MODEL_CACHE_DIR", str(tmp_path))
+    vectors = Embedder(model_location(), "onnx-int8").encode_documents(DOCUMENTS)
+    assert capsys.readouterr().err == "" and list(tmp_path.iterdir()) == []
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert (vectors * reference).sum(axis=1).min() > 0.98
 
 
-def test_onnx_float32_with_fused_attention_matches_torch(onnx_cache, reference):
-    vectors = Embedder(model_location(), "onnx").encode_documents(DOCUMENTS)
+def test_float32_onnx_is_derived_once_into_the_data_dir_and_says_so(onnx_cache, reference, capsys):
+    first = Embedder(model_location(), "onnx")
+    said = capsys.readouterr().err  # the module's first float32 runtime derives the file and says so
+    assert "Exporting the embedding model" in said and "to ONNX with fused attention" in said
+    assert [p.name for p in onnx_cache.glob("onnx-*/*.onnx")] == ["model-fused.onnx"]
+    assert not list(onnx_cache.glob("onnx-*/*.tmp"))
+    Embedder(model_location(), "onnx")
+    assert capsys.readouterr().err == ""  # reused: nothing derived again
+    vectors = first.encode_documents(DOCUMENTS)
     assert (vectors * reference).sum(axis=1).min() > 0.9999
+
+
+def test_a_web_process_never_derives_a_missing_file_and_says_which_command_does(tmp_path, monkeypatch):
+    monkeypatch.setenv("PAPERFEED_MODEL_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("PAPERFEED_EMBEDDING_QUERY_RUNTIME", "onnx")
+    with pytest.raises(EmbeddingUnavailable, match=r"needs .*model-fused\.onnx.*Run `paperfeed index model`"):
+        embedding.check_query_model()
+    with pytest.raises(EmbeddingUnavailable, match="a web process never derives it"):
+        Embedder(model_location(), "onnx")
+    assert list(tmp_path.iterdir()) == []  # nothing derived, nothing half-made
 
 
 def test_documents_come_back_in_the_order_given_although_batched_by_length(reference):
@@ -132,16 +145,56 @@ def test_the_default_runtime_is_bf16_only_where_the_cpu_has_bf16_units(monkeypat
     assert embedding.runtime_name() == expected
 
 
-def test_threads_that_want_the_onnx_model_at_once_derive_it_once(tmp_path, monkeypatch, capsys):
+def test_without_the_torch_extra_the_default_is_the_shipped_model_and_torch_runtimes_say_what_to_install(
+    monkeypatch,
+):
+    monkeypatch.delenv("PAPERFEED_EMBEDDING_RUNTIME", raising=False)
+    monkeypatch.setattr(embedding, "cpu_has_bf16_units", lambda: True)
+    monkeypatch.setattr(embedding, "has_torch", lambda: False)
+    assert embedding.runtime_name() == "onnx-int8"
+    assert embedding.query_runtime_name("onnx-int8") == "onnx-int8"
+    with pytest.raises(
+        EmbeddingUnavailable, match=r"torch-bf16 embedding runtime needs PyTorch: pip install"
+    ):
+        embedding.make_encoder(model_location(), "torch-bf16", None)
+
+
+def test_threads_that_derive_the_float32_model_at_once_derive_it_once(tmp_path, monkeypatch, capsys):
     from concurrent.futures import ThreadPoolExecutor
 
     from paperfeed.search.embedding_onnx import OnnxEncoder
 
-    # A web worker's warm-up and its first requests all ask for the query model as it starts.
+    # An index command embedding on several threads, all asking for the model as it starts.
     monkeypatch.setenv("PAPERFEED_MODEL_CACHE_DIR", str(tmp_path))
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    with deriving_allowed(), ThreadPoolExecutor(max_workers=3) as pool:
         encoders = list(pool.map(lambda _: OnnxEncoder(model_location(), quantized=False), range(3)))
 
     assert capsys.readouterr().err.count("Exporting the embedding model") == 1
     vectors = [encoder.encode(DOCUMENTS[:1]) for encoder in encoders]
     assert all(np.allclose(v, vectors[0]) for v in vectors)
+
+
+def test_index_model_derives_what_the_configured_runtime_needs(db, tmp_path, monkeypatch, capsys):
+    from django.core.management import call_command
+
+    monkeypatch.setenv("PAPERFEED_MODEL_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("PAPERFEED_EMBEDDING_RUNTIME", "onnx")
+    embedding._embedder.cache_clear()
+    try:
+        call_command("index", "model")
+    finally:
+        embedding._embedder.cache_clear()
+    out = capsys.readouterr().out
+    assert "documents run on onnx, queries on onnx; all-MiniLM-L6-v2:384. Ready." in out
+    assert [p.name for p in tmp_path.glob("onnx-*/*.onnx")] == ["model-fused.onnx"]
+    embedding.check_query_model()  # what `paperfeed serve` checks now passes
+
+
+def test_serve_refuses_to_start_while_the_query_model_is_not_derived(db, tmp_path, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.setenv("PAPERFEED_MODEL_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("PAPERFEED_EMBEDDING_QUERY_RUNTIME", "onnx")
+    with pytest.raises(CommandError, match=r"The site cannot start: .*Run `paperfeed index model`"):
+        call_command("serve", "--no-migrate")
+    assert list(tmp_path.iterdir()) == []

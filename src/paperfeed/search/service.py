@@ -168,7 +168,7 @@ def find_related(papers: list[Paper], limit: int) -> list[Paper]:
 
         with stage("query embedding"):
             vectors += list(
-                get_embedder().encode_documents([document_text(p.title, p.abstract) for p in missing])
+                get_embedder().encode_for_request([document_text(p.title, p.abstract) for p in missing])
             )
     centre = normalize(np.mean(np.stack(vectors), axis=0, keepdims=True))[0]
     exclude = set(pks)

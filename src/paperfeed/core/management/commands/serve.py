@@ -49,6 +49,7 @@ class Command(BaseCommand):
         refuse_newer_database()  # before migrate, which would run a newer schema's data as if known
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
+        check_apps()
         # Worker processes are forked from this one: each must open its own database connections.
         connections.close_all()
         database = settings.DATABASES["default"]
@@ -96,6 +97,18 @@ class Command(BaseCommand):
             self.stderr.write("gunicorn is not installed: serving with waitress in one process instead.")
             warm_up_apps()
             serve(application, host=host, port=port, threads=workers * threads, ident="paperfeed")
+
+
+def check_apps() -> None:
+    """What the apps need to serve (search: its query model's files), before any worker starts."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from paperfeed.core import warm_up
+
+    try:
+        warm_up.check_all()
+    except ImproperlyConfigured as error:
+        raise CommandError(f"The site cannot start: {error}.") from None
 
 
 def warm_up_apps() -> None:

