@@ -124,3 +124,16 @@ def test_search_and_related_papers_run_with_torch_not_installed(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "served without torch" in result.stdout
+
+
+def test_serve_installs_without_torch_and_test_with_it():
+    def torch_first(*extras: str) -> str:
+        command = [sys.executable, "scripts/check_install.py", "--torch", *extras]
+        result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert torch_first() == ""  # what ./scripts/serve and ./scripts/paperfeed install
+    assert torch_first("test", "torch") == "torch==2.13.0"  # ./scripts/test, installed first
+    assert "\nuse_environment\n" in (REPO_ROOT / "scripts" / "serve").read_text()
+    assert "\nuse_environment test torch\n" in (REPO_ROOT / "scripts" / "test").read_text()
