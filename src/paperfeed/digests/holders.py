@@ -70,6 +70,11 @@ class Holder:
         return bool(self.start and current and current != self.start)  # the id was reused
 
 
+def gone(claims) -> list[str]:
+    """The claim tokens among ``(token, holder text)`` pairs whose holder is certainly gone."""
+    return [token for token, text in claims if (holder := Holder.parse(text)) and holder.is_gone()]
+
+
 def me() -> Holder:
     pid = os.getpid()
     return Holder(this_host(), pid, start_token(pid))

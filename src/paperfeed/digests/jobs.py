@@ -1,6 +1,6 @@
-"""The worker's digest sends (see core/schedule.py): daily digests on weekdays at
-``PAPERFEED_DIGEST_AT`` (default 07:00 UTC), weekly ones on ``PAPERFEED_WEEKLY_DAY`` (default
-Monday)."""
+"""The worker's mail (see core/schedule.py): daily digests on weekdays at ``PAPERFEED_DIGEST_AT``
+(default 07:00 UTC), weekly ones on ``PAPERFEED_WEEKLY_DAY`` (default Monday), and notification
+mail (replies, @mentions) on every round."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from paperfeed.core.config import WEEKDAYS
 from paperfeed.core.schedule import Job, JobRun, register, setting
 from paperfeed.digests.management.commands.digest import send_digests
+from paperfeed.digests.notification_mail import send_notification_mail
 
 
 def weekly_day() -> int:
@@ -39,3 +40,15 @@ register(
         check=weekly_day,
     )
 )
+
+
+def send_notifications(run: JobRun) -> None:
+    """Mail the notifications waiting for it; quiet when there are none."""
+    summary = send_notification_mail()
+    for line in summary.lines():
+        run.stdout.write(line)
+    if summary.stopped:
+        run.stderr.write(f"Notification mail stopped: {summary.stopped}")
+
+
+register(Job(name="notification mail", run=send_notifications))

@@ -167,7 +167,7 @@ class DigestSender:
             .values_list("claim_token", "claim_holder")
             .distinct()
         )
-        return [token for token, text in held if (holder := holders.Holder.parse(text)) and holder.is_gone()]
+        return holders.gone(held)
 
     def _finish(self, subscription_id: int, **changes) -> None:
         DigestSend.objects.filter(self._mine(), subscription_id=subscription_id).update(

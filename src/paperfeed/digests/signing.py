@@ -1,5 +1,6 @@
 """Signed tokens in digest links: each names one subscription *and* its address, so a token can be
-neither forged (HMAC with the site's secret key) nor used for another address."""
+neither forged (HMAC with the site's secret key) nor used for another address. ``sign``/``unsign``
+and ``link`` serve other mail too (notification_mail.py: a member and a kind of notification)."""
 
 from __future__ import annotations
 
@@ -18,19 +19,31 @@ class InvalidToken(Exception):
     """The token is malformed, forged, expired or no longer matches its subscription."""
 
 
-def _make(purpose: str, subscription: Subscription, **extra) -> str:
-    payload = {"s": subscription.pk, "e": subscription.email, **extra}
+def sign(purpose: str, payload: dict) -> str:
+    """A token carrying ``payload``, good only for ``purpose`` (the salt)."""
     return signing.dumps(payload, salt=f"paperfeed.digests.{purpose}")
 
 
-def _read(purpose: str, token: str, max_age: int | None = None) -> tuple[Subscription, dict]:
+def unsign(purpose: str, token: str, max_age: int | None = None) -> dict:
+    """The payload of a token made by ``sign`` for ``purpose``; InvalidToken if it is not one."""
     try:
         payload = signing.loads(token, salt=f"paperfeed.digests.{purpose}", max_age=max_age)
     except signing.SignatureExpired as error:
         raise InvalidToken("This link has expired.") from error
     except signing.BadSignature as error:
         raise InvalidToken("This link is not valid: it may have been cut short or altered.") from error
-    if not isinstance(payload, dict) or not isinstance(payload.get("s"), int):
+    if not isinstance(payload, dict):
+        raise InvalidToken("This link is not valid.")
+    return payload
+
+
+def _make(purpose: str, subscription: Subscription, **extra) -> str:
+    return sign(purpose, {"s": subscription.pk, "e": subscription.email, **extra})
+
+
+def _read(purpose: str, token: str, max_age: int | None = None) -> tuple[Subscription, dict]:
+    payload = unsign(purpose, token, max_age)
+    if not isinstance(payload.get("s"), int):
         raise InvalidToken("This link is not valid.")
     subscription = Subscription.objects.filter(pk=payload["s"]).first()
     # The address is part of the signed payload: a token made for one address never acts on another.
@@ -95,22 +108,23 @@ def _route(name: str, urlconf: str) -> tuple[str, str]:
     return before, after
 
 
-def _link(name: str, token: str) -> str:
+def link(name: str, token: str) -> str:
+    """The absolute URL of route ``name`` (one token argument) for ``token``."""
     before, after = _route(name, settings.ROOT_URLCONF)
     return f"{settings.BASE_URL}{before}{token}{after}"
 
 
 def confirm_url(subscription: Subscription) -> str:
-    return _link("digests:confirm", confirm_token(subscription))
+    return link("digests:confirm", confirm_token(subscription))
 
 
 def unsubscribe_url(subscription: Subscription) -> str:
-    return _link("digests:unsubscribe", unsubscribe_token(subscription))
+    return link("digests:unsubscribe", unsubscribe_token(subscription))
 
 
 def manage_url(subscription: Subscription) -> str:
-    return _link("digests:manage", manage_token(subscription))
+    return link("digests:manage", manage_token(subscription))
 
 
 def view_url(subscription: Subscription, period_key: str) -> str:
-    return _link("digests:view", view_token(subscription, period_key))
+    return link("digests:view", view_token(subscription, period_key))

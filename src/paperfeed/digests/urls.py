@@ -1,6 +1,6 @@
 from django.urls import path
 
-from paperfeed.digests import banner, views
+from paperfeed.digests import banner, notification_views, views
 
 app_name = "digests"
 
@@ -13,4 +13,9 @@ urlpatterns = [
     path("digest/view/<str:token>/", views.view_in_browser, name="view"),
     path("digest/settings/", views.account_settings, name="settings"),
     path("digest/preview/", views.preview, name="preview"),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notification_views.unsubscribe,
+        name="notification_unsubscribe",
+    ),
 ]
