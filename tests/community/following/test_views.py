@@ -15,6 +15,7 @@ from paperfeed.community.models import Collection
 pytestmark = pytest.mark.django_db
 
 AUTHOR_PAGE = "/authors/" + quote("Ada Lovelace")
+CONTROL = "Names, categories and searches hold no control characters."
 
 
 @pytest.fixture
@@ -59,7 +60,8 @@ def test_following_the_same_thing_twice_says_already_following_and_changes_nothi
         ({"kind": "search", "value": "words"}, "Follow an author, a category or a collection here."),
         ({"kind": "", "value": "x"}, "Follow an author, a category or a collection here."),
         ({}, "Follow an author, a category or a collection here."),
-        ({"kind": "author", "value": "x\x00y"}, "No paper here names an author"),
+        ({"kind": "author", "value": "x\x00y"}, CONTROL),
+        ({"kind": "category", "value": "cs.\x01LG"}, CONTROL),
     ],
 )
 def test_bad_input_is_a_400_saying_why_and_nothing_is_stored(member_client, library, data, message):

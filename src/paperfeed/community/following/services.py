@@ -77,7 +77,9 @@ def key_of(kind: str, value: str) -> str:
 
 def check(user, kind: str, value: str) -> Target:
     """The target ``kind``/``value`` names, or :class:`FollowError` saying why it cannot be followed."""
-    value = " ".join(str(value).split())
+    value = _clean(value)
+    if any(ch < " " for ch in value):  # PostgreSQL cannot even look up a NUL; nothing holds one
+        raise FollowError("Names, categories and searches hold no control characters.")
     if kind == Kind.AUTHOR:
         return _author(value)
     if kind == Kind.CATEGORY:
@@ -87,6 +89,11 @@ def check(user, kind: str, value: str) -> Target:
     if kind == Kind.SEARCH:
         return _search(value)
     raise FollowError("Follow an author, a category, a collection or a search.")
+
+
+def _clean(value) -> str:
+    """Spaces folded, as names and queries are compared."""
+    return " ".join(str(value).split())
 
 
 def _author(name: str) -> Target:
@@ -165,7 +172,9 @@ def _stored(user, target: Target) -> Target | None:
 
 def unfollow(user, kind: str, value: str) -> bool:
     """Stop following; False if it was not followed. Works for things that no longer exist."""
-    value = " ".join(str(value).split())
+    value = _clean(value)
+    if any(ch < " " for ch in value):
+        return False
     deleted, _ = Follow.objects.filter(user=user, kind=kind, key=key_of(kind, value)).delete()
     return bool(deleted)
 
@@ -173,7 +182,9 @@ def unfollow(user, kind: str, value: str) -> bool:
 def is_following(user, kind: str, value: str) -> bool:
     if user is None or not user.is_authenticated:
         return False
-    value = " ".join(str(value).split())
+    value = _clean(value)
+    if any(ch < " " for ch in value):
+        return False
     return Follow.objects.filter(user=user, kind=kind, key=key_of(kind, value)).exists()
 
 
