@@ -30,6 +30,7 @@ django.setup()
 import numpy as np  # noqa: E402
 
 from paperfeed.search.embedding import RUNTIMES, Embedder, document_text, model_location  # noqa: E402
+from paperfeed.search.embedding_onnx import deriving_allowed  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "arxiv_cs_2025_2026.jsonl.xz"
 QUERIES = Path(__file__).resolve().parent / "dev_queries.jsonl"
@@ -112,4 +113,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with deriving_allowed():  # a tool, not a web process: it may derive the float32 ONNX file
+        main()
