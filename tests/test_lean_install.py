@@ -44,16 +44,7 @@ def test_torch_is_an_extra_pinned_to_the_one_cpu_build():
 
 def test_nothing_the_requirements_pull_in_here_is_torch_or_cuda():
     """The installed closure of the requirements without extras (what `pip install .` brings)."""
-    seen: set[str] = set()
-    todo = [Requirement(line) for line in project()["dependencies"]]
-    while todo:
-        requirement = todo.pop()
-        name = canonical(requirement.name)
-        if name in seen or (requirement.marker and not requirement.marker.evaluate({"extra": ""})):
-            continue
-        seen.add(name)
-        for line in metadata.requires(requirement.name) or []:
-            todo.append(Requirement(line))
+    seen = base_closure()
     assert "onnxruntime" in seen
     assert not seen & HEAVY, seen & HEAVY
     assert not [name for name in seen if name.startswith("nvidia-")]
@@ -137,3 +128,43 @@ def test_serve_installs_without_torch_and_test_with_it():
     assert torch_first("test", "torch") == "torch==2.13.0"  # ./scripts/test, installed first
     assert "\nuse_environment\n" in (REPO_ROOT / "scripts" / "serve").read_text()
     assert "\nuse_environment test torch\n" in (REPO_ROOT / "scripts" / "test").read_text()
+
+
+def base_closure() -> set[str]:
+    """Every distribution `pip install .` brings here: the requirements without extras, transitively
+    (with the extras those requirements ask of theirs, as django-allauth[socialaccount])."""
+    seen: dict[str, set[str]] = {}
+    todo = [Requirement(line) for line in project()["dependencies"]]
+    while todo:
+        requirement = todo.pop()
+        name, extras = canonical(requirement.name), set(requirement.extras)
+        if name in seen and extras <= seen[name]:
+            continue
+        seen[name] = seen.get(name, set()) | extras
+        for line in metadata.requires(requirement.name) or []:
+            needed = Requirement(line)
+            if needed.marker is None or any(needed.marker.evaluate({"extra": e}) for e in {"", *extras}):
+                todo.append(needed)
+    return set(seen)
+
+
+def test_every_module_level_import_is_installed_without_extras():
+    """A module imported at load time from a package only an extra brings (scipy comes with
+    sentence-transformers, for one) would break the site installed without extras."""
+    import ast
+
+    providers = metadata.packages_distributions()
+    installed = base_closure()
+    missing = set()
+    for path in (REPO_ROOT / "src" / "paperfeed").rglob("*.py"):
+        for node in ast.parse(path.read_text()).body:  # module level only: lazy imports may be extras
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for name in names:
+                root = name.split(".")[0]
+                if root in sys.stdlib_module_names or root == "paperfeed":
+                    continue
+                if not {canonical(d) for d in providers.get(root, [])} & installed:
+                    missing.add(f"{path.relative_to(REPO_ROOT)}: {root}")
+    assert not missing, sorted(missing)
