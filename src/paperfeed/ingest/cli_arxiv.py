@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import sys
 from argparse import ArgumentParser
 from datetime import date
 
 from django.core.management.base import CommandError
 from tqdm import tqdm
 
+from paperfeed.core.progress import is_terminal, raw_stream
 from paperfeed.ingest import arxiv_api
 from paperfeed.ingest.arxiv_harvest import HarvestFailed, HarvestReport, HarvestWindow, PageDone, harvest
 from paperfeed.ingest.store import upsert_records
@@ -63,7 +63,7 @@ def run_harvest(command, **options) -> None:
     except ValueError as exc:
         raise CommandError(str(exc)) from None
 
-    progress = _HarvestProgress(_raw_stream(command.stderr))
+    progress = _HarvestProgress(raw_stream(command.stderr))
     try:
         report = harvest(
             window, restart=options.get("restart", False), on_page=progress.page, warn=progress.warn
@@ -88,7 +88,14 @@ class _HarvestProgress:
 
     def _bar(self) -> tqdm:
         if self.bar is None:
-            self.bar = tqdm(desc="arXiv OAI-PMH", unit=" rec", file=self.stream, dynamic_ncols=True)
+            # Off a terminal no bar: the summary line at the end says what was done.
+            self.bar = tqdm(
+                desc="arXiv OAI-PMH",
+                unit=" rec",
+                file=self.stream,
+                dynamic_ncols=True,
+                disable=not is_terminal(self.stream),
+            )
         return self.bar
 
     def page(self, done: PageDone) -> None:
@@ -124,11 +131,6 @@ def summarise_harvest(report: HarvestReport) -> str:
         f"{report.deleted} deleted skipped, {len(report.skipped)} invalid skipped, "
         f"in {report.elapsed_seconds:.1f} s ({rate:.0f} records/s)."
     )
-
-
-def _raw_stream(wrapper):
-    # Django's OutputWrapper adds a newline to every write; progress bars redraw with "\r".
-    return getattr(wrapper, "_out", sys.stderr)
 
 
 # --- paperfeed ingest arxiv-id ----------------------------------------------------------------

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable
 from typing import TextIO
 
 from tqdm import tqdm
 
+from paperfeed.core.progress import terminal_shape
 from paperfeed.ingest.store import UpsertStats
 
 
@@ -50,8 +50,7 @@ class FileProgress:
                 unit_scale=True,
                 unit_divisor=1024,
                 file=stream,
-                # A pty without a size (e.g. under `script`) reports 0 columns: draw 100 wide then.
-                ncols=shutil.get_terminal_size().columns or 100,
+                **terminal_shape(),
                 bar_format=_BAR_FORMAT,
             )
 

@@ -197,6 +197,13 @@ def find_related(papers: list[Paper], limit: int) -> list[Paper]:
         return [found[pk] for pk in candidates if pk in found][:limit]
 
 
+def meaning_search_progress() -> tuple[int, int] | None:
+    """(papers with a vector, papers in the index) while vectors are still being written after
+    the keywords (see sync); None once every indexed paper has its vector, or with no index."""
+    vectors, documents = get_backend().vector_coverage()
+    return (vectors, documents) if vectors < documents else None
+
+
 def warm_up_parts() -> None:
     """Load the model (one query through it) and run one search of each kind on the index."""
     from paperfeed.search.query import parse_query

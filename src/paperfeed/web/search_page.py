@@ -13,7 +13,7 @@ from paperfeed.community.shown import show_papers
 from paperfeed.search.errors import QueryError
 from paperfeed.search.public import Hit
 from paperfeed.search.query import MAX_QUERY_LENGTH, ParsedQuery, apply_filter, parse_query, without_filters
-from paperfeed.search.service import SORTS, find
+from paperfeed.search.service import SORTS, find, meaning_search_progress
 from paperfeed.web.author_page import author_card
 from paperfeed.web.following import follow_search_state
 
@@ -112,6 +112,8 @@ def search(request: HttpRequest) -> HttpResponse:
             cards = show_papers([hit.paper for hit in hits], request.user)
             context.update(results=list(zip(cards, hits, strict=True)), total=total, searched=True)
             context["author"] = author_card(parsed.text) if parsed.text and total else None  # a name typed
+            # Right after a first import the vectors trail the keywords: say what the results rest on.
+            context["meaning_pending"] = meaning_search_progress() if parsed.text else None
             context["follow_search"] = follow_search_state(request, query, context["form"])
             paginator = Paginator(range(total), PAGE_SIZE) if total else None
             if paginator:

@@ -23,6 +23,8 @@ class IndexState:
     location: str
     interrupted: str | None = None  # what an unfinished write left to redo (catch-up redoes it)
     segments: int = 0  # incremental vector files not yet compacted into the base
+    # Every visible paper modified up to here has its vector (vectors trail keywords: see sync).
+    vector_watermark: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,18 @@ class SearchBackend(Protocol):
     def vectors_for(self, pks: list[int]) -> dict[int, np.ndarray]:
         """The stored vectors of these papers (those in the index)."""
 
+    def vector_coverage(self) -> tuple[int, int]:
+        """(papers with a vector, papers in the keyword index): cheap enough for every search page."""
+
     def upsert(self, docs: list[IndexDocument], vectors: np.ndarray) -> None:
         """Add or replace these documents; durable when it returns."""
+
+    def upsert_keywords(self, docs: list[IndexDocument], removed: list[int], fresh: bool = False) -> None:
+        """Add or replace these documents for keyword search and drop ``removed`` entirely; a
+        replaced document keeps its old vector until ``upsert_vectors``. ``fresh``: none is indexed yet."""
+
+    def upsert_vectors(self, pks: list[int], vectors: np.ndarray) -> None:
+        """Add or replace the vectors of these (keyword-indexed) papers; durable when it returns."""
 
     def delete(self, pks: list[int]) -> None: ...
 
@@ -101,5 +113,7 @@ class SearchBackend(Protocol):
     def state(self) -> IndexState: ...
 
     def set_watermark(self, watermark: datetime) -> None: ...
+
+    def set_vector_watermark(self, watermark: datetime) -> None: ...
 
     def indexed_pks(self) -> np.ndarray: ...

@@ -128,8 +128,20 @@ class LocalBackend:
             return {}
         return live.vectors.vectors_for(np.array(sorted(pks), dtype=np.int64))
 
+    def vector_coverage(self) -> tuple[int, int]:
+        live = self.live
+        if live is None:
+            return 0, 0
+        return (len(live.vectors) if live.vectors is not None else 0), live.document_count()
+
     def upsert(self, docs: list[IndexDocument], vectors: np.ndarray) -> None:
         self._require_live().write(docs, vectors, [])
+
+    def upsert_keywords(self, docs: list[IndexDocument], removed: list[int], fresh: bool = False) -> None:
+        self._require_live().write_keywords(docs, removed, fresh)
+
+    def upsert_vectors(self, pks: list[int], vectors: np.ndarray) -> None:
+        self._require_live().write_vectors(pks, vectors)
 
     def delete(self, pks: list[int]) -> None:
         if pks:
@@ -137,6 +149,9 @@ class LocalBackend:
 
     def set_watermark(self, watermark: datetime) -> None:
         self._require_live().set_watermark(watermark)
+
+    def set_vector_watermark(self, watermark: datetime) -> None:
+        self._require_live().set_watermark(watermark, key="vector_watermark")
 
     def indexed_pks(self) -> np.ndarray:
         live = self.live
@@ -147,6 +162,7 @@ class LocalBackend:
         if live is None:
             return IndexState(0, 0, None, None, str(self.root))
         watermark = live.meta.get("watermark")
+        vector_watermark = live.vector_watermark()
         return IndexState(
             documents=live.document_count(),
             vectors=len(live.vectors) if live.vectors is not None else 0,
@@ -155,6 +171,7 @@ class LocalBackend:
             location=str(live.directory),
             interrupted=describe_pending(live.meta.get("pending")),
             segments=len(live.vectors.segments) if live.vectors is not None else 0,
+            vector_watermark=datetime.fromisoformat(vector_watermark) if vector_watermark else None,
         )
 
     # -- rebuilding ------------------------------------------------------------------------------

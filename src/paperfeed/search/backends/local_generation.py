@@ -8,8 +8,9 @@ Layout of a generation directory::
     ids-<v>.npy, vectors-<v>.npy, graph-<v>.usearch, segment-<n>.npz
 
 Every write commits tantivy first, then writes new vector files, then replaces meta.json; the
-watermark only moves in meta.json, so after a crash the index is the previous consistent state
-plus some documents that catch-up simply writes again.
+watermarks only move in meta.json, so after a crash the index is the previous consistent state
+plus some documents that catch-up simply writes again. Keywords and vectors have a watermark
+each: catch-up writes new papers to tantivy first (seconds) and their vectors after (minutes).
 """
 
 from __future__ import annotations
@@ -75,7 +76,10 @@ class LocalGeneration:
     def create(cls, directory: Path, model: str, dim: int, *, auto_compact: bool = True) -> LocalGeneration:
         """An empty generation for vectors of ``dim`` made by ``model``."""
         (directory / "tantivy").mkdir(parents=True, exist_ok=True)
-        _write_json(directory / "meta.json", {"model": model, "dim": dim, "watermark": None, "vectors": 0})
+        _write_json(
+            directory / "meta.json",
+            {"model": model, "dim": dim, "watermark": None, "vector_watermark": None, "vectors": 0},
+        )
         return cls(directory, auto_compact=auto_compact)
 
     def refresh(self) -> None:
@@ -154,7 +158,8 @@ class LocalGeneration:
     def write(
         self, docs: list[IndexDocument], vectors: np.ndarray, removed: list[int], fresh: bool = False
     ) -> None:
-        """Add or replace ``docs`` and drop ``removed``; ``fresh``: the documents are known to be new.
+        """Add or replace ``docs`` and their vectors and drop ``removed``; ``fresh``: the documents
+        are known to be new.
 
         Order: a pending note in meta.json, the tantivy commit, a new vector segment, then
         meta.json naming the segment (and no longer the note). A crash before the last step
@@ -163,6 +168,29 @@ class LocalGeneration:
         """
         self.refresh()
         self._save_meta(pending={"papers": len(docs), "removed": len(removed), "at": _now()})
+        self._write_tantivy(docs, removed, fresh)
+        self._add_segment(np.array([d.pk for d in docs], dtype=np.int64), vectors, removed)
+
+    def write_keywords(self, docs: list[IndexDocument], removed: list[int], fresh: bool = False) -> None:
+        """Add or replace ``docs`` in the keyword index only, and drop ``removed`` from both.
+
+        A replaced paper keeps its old vector until :meth:`write_vectors` brings the new one.
+        """
+        self.refresh()
+        self._save_meta(pending={"papers": len(docs), "removed": len(removed), "at": _now()})
+        self._write_tantivy(docs, removed, fresh)
+        if removed:
+            self._add_segment(np.zeros(0, dtype=np.int64), np.zeros((0, self.meta["dim"])), removed)
+        else:
+            self._replace_meta({k: v for k, v in self.meta.items() if k != "pending"})
+
+    def write_vectors(self, pks: list[int], vectors: np.ndarray) -> None:
+        """Add or replace the vectors of ``pks`` (one new segment), searchable once this returns."""
+        self.refresh()
+        self._save_meta(pending={"papers": len(pks), "removed": 0, "at": _now()})
+        self._add_segment(np.array(pks, dtype=np.int64), vectors, [])
+
+    def _write_tantivy(self, docs: list[IndexDocument], removed: list[int], fresh: bool) -> None:
         writer = self.index.writer(heap_size=128_000_000, num_threads=1)
         try:
             for pk in ([] if fresh else [d.pk for d in docs]) + list(removed):
@@ -174,12 +202,15 @@ class LocalGeneration:
         except BaseException:
             writer.rollback()
             raise
+
+    def _add_segment(self, ids: np.ndarray, vectors: np.ndarray, removed: list[int]) -> None:
+        """Write a vector segment, then name it in meta.json (which drops the pending note)."""
         number = self.meta.get("next_segment", 1)
         save_segment(
             self.directory,
             number,
-            np.array([d.pk for d in docs], dtype=np.int64),
-            vectors.reshape(len(docs), self.meta["dim"]),
+            ids,
+            vectors.reshape(len(ids), self.meta["dim"]),
             np.array(removed, dtype=np.int64),
         )
         meta = {k: v for k, v in self.meta.items() if k != "pending"}
@@ -209,10 +240,20 @@ class LocalGeneration:
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
 
-    def set_watermark(self, watermark: datetime) -> None:
-        # Moving the watermark means every write before it completed: no update is pending.
+    def set_watermark(self, watermark: datetime, key: str = "watermark") -> None:
+        """Move the keyword ``watermark`` or the ``vector_watermark``.
+
+        Moving one means every write before it completed: no update is pending.
+        """
         meta = {k: v for k, v in self.meta.items() if k != "pending"}
-        self._replace_meta({**meta, "watermark": watermark.isoformat()})
+        self._replace_meta({**meta, key: watermark.isoformat()})
+
+    def vector_watermark(self) -> str | None:
+        """Where the vectors are complete; an index written before vectors trailed keywords has
+        no such key, and its vectors are as complete as its keywords."""
+        return (
+            self.meta["vector_watermark"] if "vector_watermark" in self.meta else self.meta.get("watermark")
+        )
 
     def _save_meta(self, **changes) -> None:
         self._replace_meta({**self.meta, **changes})

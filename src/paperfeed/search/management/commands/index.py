@@ -6,11 +6,13 @@ Only these commands derive embedding model files (``index model`` alone, or ``re
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from paperfeed.core.progress import Bar
+from paperfeed.core.progress import Bar, is_terminal
 from paperfeed.core.schema import migrate_if_needed
 from paperfeed.search import sync
 from paperfeed.search.embedding_onnx import deriving_allowed
@@ -61,6 +63,8 @@ class Command(BaseCommand):
             self._topics(redo=options["redo"])
             return
         bars = self._progress()
+        if not is_terminal(self.stderr):
+            _quiet_model_loading()
         try:
             update = sync.rebuild if action == "rebuild" else sync.catch_up
             result = update(progress=bars)
@@ -178,3 +182,10 @@ def _summary(result: sync.SyncResult, took: float) -> str:
         f"vectors for {result.embedded:,} in {vector_seconds:.1f} s{rate}; "
         f"removed {result.removed:,} ({took:.1f} s)."
     )
+
+
+def _quiet_model_loading() -> None:
+    """Off a terminal the summary line says it all: no "Loading weights" bar from transformers."""
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # read when transformers is imported
+    if "transformers" in sys.modules:
+        sys.modules["transformers"].utils.logging.disable_progress_bar()
