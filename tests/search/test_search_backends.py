@@ -308,19 +308,3 @@ def test_related_papers_are_empty_before_the_index_is_built(search_backend, make
     paper = make_search_paper("Lonely paper", "Nothing indexed yet.")
     assert related_papers(paper) == []
     assert more_like_these([paper]) == []
-
-
-def test_on_postgresql_related_papers_leave_out_words_most_papers_contain(corpus):
-    from django.db import connection
-
-    from paperfeed.search.backends import get_backend
-
-    if get_backend().name != "postgres":
-        pytest.skip("tantivy's BM25 weighs words by their rarity itself")
-    from paperfeed.search.backends.postgres import _telling_words
-
-    with connection.cursor() as cursor:
-        kept = _telling_words(cursor, ["the", "models", "unlearning", "gradient", "ascent"])
-    assert kept == ["unlearning", "gradient", "ascent"]  # "the" is a stop word, "models" is everywhere
-    with connection.cursor() as cursor:
-        assert _telling_words(cursor, ["the", "models"]) == ["models", "the"]  # at least a few stay

@@ -12,16 +12,17 @@ import numpy as np
 from django.db import connection, transaction
 
 from paperfeed.papers.models import Paper
+from paperfeed.search.backends import postgres_terms as terms
 from paperfeed.search.backends.base import IndexState, Ranked, SearchFilters
+from paperfeed.search.backends.vectors import HNSW_MIN_VECTORS
 from paperfeed.search.documents import IndexDocument
 from paperfeed.search.filters import filter_q
 from paperfeed.search.query import ParsedQuery
+from paperfeed.search.stopwords import content_words
 
 DOCS = "search_document"
 STATE = "search_state"
 HNSW_EF_SEARCH = 100
-# Rank weights for D, C, B, A: authors (C) count, abstract (B) more, title (A) most.
-RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 
 
 def _vector_literal(vector: np.ndarray) -> str:
@@ -37,49 +38,9 @@ def _filter_sql(filters: SearchFilters | None) -> tuple[str, list]:
     return f" AND d.paper_id IN ({sql})", list(params)
 
 
-# A "more like this" query leaves out words found in more than this share of documents.
-# ts_rank_cd has no inverse document frequency: with them, a paper's 12 words match most papers,
-# which are all ranked, and common words outweigh telling ones (dev set: related papers nDCG@10
-# 0.414 with every word, 0.451 without those in over 20 % of documents, and twice as fast).
-COMMON_WORD_SHARE = 0.2
-MIN_SIMILAR_WORDS = 3
-
-
-def _common_shares(cursor, words: list[str]) -> dict[str, float] | None:
-    """For each word, the share of documents with its lexeme by PostgreSQL's own statistics on
-    the index (its most common lexemes; 0.0 for a word not among them, 1.0 for a stop word);
-    None before the statistics exist."""
-    cursor.execute(
-        "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
-        " WHERE schemaname = current_schema() AND tablename = %s AND attname = 'tsv'",
-        [DOCS],
-    )
-    row = cursor.fetchone()
-    if not row or not row[0]:
-        return None
-    shares = dict(zip(row[0], row[1], strict=False))  # the freqs end with min, max and null share
-    cursor.execute("SELECT w, ts_lexize('english_stem', w) FROM unnest(%s::text[]) AS w", [words])
-    lexemes = dict(cursor.fetchall())
-    # A stop word has no lexeme: it counts as common.
-    return {w: max((shares.get(lexeme, 0.0) for lexeme in lexemes.get(w) or []), default=1.0) for w in words}
-
-
-def _telling_words(cursor, words: list[str]) -> list[str]:
-    """``words`` without those most documents contain; all of them when there are no statistics yet."""
-    share = _common_shares(cursor, words)
-    if share is None:
-        return words
-    kept = [w for w in words if share[w] <= COMMON_WORD_SHARE]
-    if len(kept) < MIN_SIMILAR_WORDS:
-        kept = sorted(words, key=lambda w: share[w])[:MIN_SIMILAR_WORDS]
-    return kept
-
-
 # A word matches the title and abstract stemmed, and author names (weight C, indexed with the
 # 'simple' configuration) as written.
 _WORD_TSQUERY = "(plainto_tsquery('english', %s) || to_tsquery('simple', %s))"
-# The share given to a word that some documents hold but the statistics do not list as common.
-RARE_SHARE = 1e-4
 
 
 def _word_params(word: str) -> list[str]:
@@ -89,7 +50,6 @@ def _word_params(word: str) -> list[str]:
 class PostgresBackend:
     name = "postgres"
     reads_without_database = False  # every search is a query on this thread's connection
-    _pending_allowed = False  # the table takes rows without a vector (checked once per process)
 
     # -- schema ------------------------------------------------------------------------------------
 
@@ -123,47 +83,59 @@ class PostgresBackend:
             # papers are dropped at query time, when results are matched against the database.
             " paper_id bigint PRIMARY KEY,"
             " tsv tsvector NOT NULL,"
-            # NULL until the paper's vector is written: keywords are written first (see sync).
-            f" embedding vector({int(dim)}))"
+            f" embedding vector({int(dim)}) NOT NULL)"
         )
         cursor.execute(f"CREATE INDEX {DOCS}_tsv ON {DOCS} USING gin (tsv)")
-        # Rows still waiting for their vector, for the search page's "still being prepared" note.
-        cursor.execute(f"CREATE INDEX {DOCS}_no_vector ON {DOCS} (paper_id) WHERE embedding IS NULL")
-        self._pending_allowed = True
         cursor.execute(
             f"CREATE INDEX {DOCS}_embedding ON {DOCS} USING hnsw (embedding vector_cosine_ops)"
             " WITH (m = 16, ef_construction = 64)"
         )
+        terms.create(cursor, DOCS)
         cursor.execute(f"DELETE FROM {STATE}")
         self._set_state(cursor, "model", model)
         self._set_state(cursor, "dim", str(dim))
-        self._set_state(cursor, "vector_watermark", "")  # no vectors yet
 
     # -- reading -------------------------------------------------------------------------------------
 
-    def _tsquery(self, parsed: ParsedQuery) -> tuple[str, str, list, list]:
-        """(match expression, rank expression, their params): phrases must match, words may.
+    def _match(self, parsed: ParsedQuery, words: list[str], every: bool = False) -> tuple[str, list]:
+        """(match expression, params): phrases must match, words may (``every``: must), excluded
+        words must not.
 
         A word matches the title and abstract stemmed, and author names (weight C, indexed with
         the 'simple' configuration) as written. Words are letters and digits (``words_of``), so
         none is tsquery syntax.
         """
-        words = " || ".join(_WORD_TSQUERY for _ in parsed.words)
-        word_params = [param for word in parsed.words for param in _word_params(word)]
         phrases = " && ".join("phraseto_tsquery('english', %s)" for _ in parsed.phrases)
-        phrase_params = [" ".join(p) for p in parsed.phrases]
         if phrases:
-            match, match_params = f"({phrases})", phrase_params
-            rank = f"({phrases}) || ({words})" if words else f"({phrases})"
-            rank_params = phrase_params + word_params
+            match, params = f"({phrases})", [" ".join(p) for p in parsed.phrases]
         else:
-            match, match_params = f"({words})", word_params
-            rank, rank_params = match, match_params
+            match = "(" + (" && " if every else " || ").join(_WORD_TSQUERY for _ in words) + ")"
+            params = [param for word in words for param in _word_params(word)]
         if parsed.excluded:
             excluded = " || ".join(_WORD_TSQUERY for _ in parsed.excluded)
             match = f"({match} && !!({excluded}))"
-            match_params = match_params + [p for word in parsed.excluded for p in _word_params(word)]
-        return match, rank, match_params, rank_params
+            params = params + [p for word in parsed.excluded for p in _word_params(word)]
+        return match, params
+
+    def _ranked(
+        self,
+        cursor,
+        stats: terms.Statistics,
+        words: list[str],
+        fields: tuple[str, ...],
+        match: str,
+        params,
+        limit,
+    ) -> Ranked:
+        """The documents matching ``match`` (an expression on ``d``, then its params), best
+        first by BM25 for ``words`` over ``fields`` (``postgres_terms``)."""
+        lateral, score, score_params = terms.score_sql(stats, words, fields)
+        cursor.execute(
+            f"SELECT d.paper_id, {score} AS score FROM {DOCS} d CROSS JOIN {lateral}"
+            f" WHERE {match} ORDER BY score DESC, d.paper_id LIMIT %s",
+            score_params + params + [limit],
+        )
+        return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
 
     def keyword(self, parsed: ParsedQuery, filters: SearchFilters | None, limit: int) -> Ranked:
         if not parsed.has_text:
@@ -171,15 +143,22 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             if not self._table_exists(cursor):
                 return []
-            match, rank, match_params, rank_params = self._tsquery(parsed)
+            # As the local index does: stop words are left out, a phrase's words score as words.
+            words = content_words(parsed.words) if parsed.words else []
+            scored = words + [w for phrase in parsed.phrases for w in phrase]
+            stats = terms.statistics(cursor, scored)
+            matching, every = terms.essential(stats, words, terms.FIELDS)
+            match, match_params = self._match(parsed, matching, every)
             where, where_params = _filter_sql(filters)
-            cursor.execute(
-                f"SELECT d.paper_id, ts_rank_cd('{RANK_WEIGHTS}', d.tsv, {rank}, 1) AS score"
-                f" FROM {DOCS} d WHERE d.tsv @@ {match}{where}"
-                " ORDER BY score DESC, d.paper_id LIMIT %s",
-                rank_params + match_params + where_params + [limit],
+            return self._ranked(
+                cursor,
+                stats,
+                scored,
+                terms.FIELDS,
+                f"d.tsv @@ {match}{where}",
+                match_params + where_params,
+                limit,
             )
-            return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
 
     def similar_words(self, words: list[str], limit: int) -> Ranked:
         if not words:
@@ -187,17 +166,13 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             if not self._table_exists(cursor):
                 return []
-            words = _telling_words(cursor, words)
+            stats = terms.statistics(cursor, words)
+            matching, every = terms.essential(stats, words, terms.STEMMED)
             # Words only from the title (A) and abstract (B): a paper's words are not author names.
             # Each word is letters and digits (``words_of``), so none is tsquery syntax.
-            tsquery = " | ".join(f"{word}:AB" for word in words)
-            cursor.execute(
-                f"SELECT d.paper_id, ts_rank_cd('{RANK_WEIGHTS}', d.tsv, q, 1) AS score"
-                f" FROM {DOCS} d, to_tsquery('english', %s) q WHERE d.tsv @@ q"
-                " ORDER BY score DESC, d.paper_id LIMIT %s",
-                [tsquery, limit],
-            )
-            return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+            tsquery = (" & " if every else " | ").join(f"{word}:AB" for word in matching)
+            match = "d.tsv @@ to_tsquery('english', %s)"
+            return self._ranked(cursor, stats, words, terms.STEMMED, match, [tsquery], limit)
 
     def title_candidates(self, words: list[str], limit: int) -> Ranked:
         if not words:
@@ -206,15 +181,11 @@ class PostgresBackend:
             if not self._table_exists(cursor):
                 return []
             # Title words only (A); each word is letters and digits, so none is tsquery syntax.
-            # ts_rank's normalization 1 divides by the document's length: shorter titles first.
+            # Scored by BM25 on the title: of titles holding every word, the shortest first.
             tsquery = " & ".join(f"{word}:A" for word in dict.fromkeys(words))
-            cursor.execute(
-                f"SELECT d.paper_id, ts_rank('{RANK_WEIGHTS}', d.tsv, q, 1) AS score"
-                f" FROM {DOCS} d, to_tsquery('english', %s) q WHERE d.tsv @@ q"
-                " ORDER BY score DESC, d.paper_id LIMIT %s",
-                [tsquery, limit],
-            )
-            return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+            stats = terms.statistics(cursor, words)
+            match = "d.tsv @@ to_tsquery('english', %s)"
+            return self._ranked(cursor, stats, words, ("A",), match, [tsquery], limit)
 
     def word_shares(self, words: list[str]) -> dict[str, float]:
         words = list(dict.fromkeys(words))
@@ -223,16 +194,8 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             if not self._table_exists(cursor):
                 return dict.fromkeys(words, 0.0)
-            # One index probe per word: is it anywhere at all?
-            cursor.execute(
-                f"SELECT w, EXISTS (SELECT 1 FROM {DOCS} d WHERE d.tsv @@"
-                " (plainto_tsquery('english', w) || to_tsquery('simple', w || ':C')))"
-                " FROM unnest(%s::text[]) AS w",
-                [words],
-            )
-            present = dict(cursor.fetchall())
-            common = _common_shares(cursor, words) or {}
-        return {w: max(common.get(w, 0.0), RARE_SHARE) if present.get(w) else 0.0 for w in words}
+            stats = terms.statistics(cursor, words)
+        return {word: stats.share(word) for word in words}
 
     def containing(self, words: list[str], pks: list[int]) -> set[int]:
         if not words or not pks:
@@ -257,12 +220,16 @@ class PostgresBackend:
             where, where_params = _filter_sql(filters)
             literal = _vector_literal(vector)
             with transaction.atomic():
+                if (terms.documents(cursor) or HNSW_MIN_VECTORS) < HNSW_MIN_VECTORS:
+                    # Exact, as the local index is below this size: the graph's approximate
+                    # nearest papers lost related papers (dev set nDCG@10) for no time won.
+                    cursor.execute("SET LOCAL enable_indexscan = off")
                 cursor.execute(f"SET LOCAL hnsw.ef_search = {max(HNSW_EF_SEARCH, limit + len(exclude))}")
                 # Filtered queries keep scanning the graph until enough rows pass (pgvector >= 0.8).
                 cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
                 cursor.execute(
                     f"SELECT d.paper_id, 1 - (d.embedding <=> %s::vector) AS score FROM {DOCS} d"
-                    f" WHERE d.embedding IS NOT NULL{where} ORDER BY d.embedding <=> %s::vector LIMIT %s",
+                    f" WHERE true{where} ORDER BY d.embedding <=> %s::vector LIMIT %s",
                     [literal] + where_params + [literal, limit + len(exclude)],
                 )
                 rows = cursor.fetchall()
@@ -273,22 +240,8 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             if not self._table_exists(cursor):
                 return False
-            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {DOCS} WHERE embedding IS NOT NULL)")
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {DOCS})")
             return bool(cursor.fetchone()[0])
-
-    def vector_coverage(self) -> tuple[int, int]:
-        with connection.cursor() as cursor:
-            if not self._table_exists(cursor):
-                return 0, 0
-            if self._vectors_required(cursor):
-                return 0, 0  # a table made before vectors could trail keywords
-            # Through the partial index of rows without a vector: instant when there are none.
-            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {DOCS} WHERE embedding IS NULL)")
-            if not cursor.fetchone()[0]:
-                return 0, 0
-            cursor.execute(f"SELECT count(embedding), count(*) FROM {DOCS}")
-            vectors, documents = cursor.fetchone()
-            return int(vectors), int(documents)
 
     def vectors_for(self, pks: list[int]) -> dict[int, np.ndarray]:
         if not pks:
@@ -297,9 +250,7 @@ class PostgresBackend:
             if not self._table_exists(cursor):
                 return {}
             cursor.execute(
-                f"SELECT paper_id, embedding::text FROM {DOCS}"
-                " WHERE paper_id = ANY(%s) AND embedding IS NOT NULL",
-                [list(pks)],
+                f"SELECT paper_id, embedding::text FROM {DOCS} WHERE paper_id = ANY(%s)", [list(pks)]
             )
             return {
                 int(pk): np.array(text.strip("[]").split(","), dtype=np.float32)
@@ -317,83 +268,57 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             model = self._state_value(cursor, "model")
             watermark = self._state_value(cursor, "watermark")
-            vector_watermark = self._state_value(cursor, "vector_watermark")
-            if vector_watermark is None:  # an index made before vectors trailed keywords: complete
-                vector_watermark = watermark
-            count = vectors = 0
+            count = 0
+            interrupted = None
             if self._table_exists(cursor):
-                cursor.execute(f"SELECT count(*), count(embedding) FROM {DOCS}")
-                count, vectors = cursor.fetchone()
+                cursor.execute(f"SELECT count(*) FROM {DOCS}")
+                count = cursor.fetchone()[0]
+                if not terms.exists(cursor):  # catch-up's last step (set_watermark) adds them
+                    interrupted = "the index has no word statistics yet (an index from before them)"
         return IndexState(
             documents=count,
-            vectors=vectors,
+            vectors=count,
             model=model,
             watermark=datetime.fromisoformat(watermark) if watermark else None,
             location=f"{connection.settings_dict['NAME']}.{DOCS}",
-            vector_watermark=datetime.fromisoformat(vector_watermark) if vector_watermark else None,
+            interrupted=interrupted,
         )
 
     # -- writing -------------------------------------------------------------------------------------
 
-    def upsert(self, docs: list[IndexDocument], vectors: np.ndarray | None) -> None:
-        """Write ``docs``; with ``vectors`` None, for keywords only (a replaced row keeps its vector)."""
-        literals = [_vector_literal(v) for v in vectors] if vectors is not None else [None] * len(docs)
+    def upsert(self, docs: list[IndexDocument], vectors: np.ndarray) -> None:
         rows = [
-            (doc.pk, doc.title, doc.abstract, " ".join(doc.authors), literal)
-            for doc, literal in zip(docs, literals, strict=True)
+            (doc.pk, doc.title, doc.abstract, " ".join(doc.authors), _vector_literal(vector))
+            for doc, vector in zip(docs, vectors, strict=True)
         ]
         with transaction.atomic(), connection.cursor() as cursor:
+            # The word statistics follow the documents: those replaced are taken away first.
+            terms.ensure(cursor, DOCS)
+            pks = [doc.pk for doc in docs]
+            terms.count(cursor, DOCS, pks, -1)
             cursor.executemany(
                 f"INSERT INTO {DOCS} (paper_id, tsv, embedding) VALUES (%s,"
                 " setweight(to_tsvector('english', %s), 'A') || setweight(to_tsvector('english', %s), 'B')"
                 " || setweight(to_tsvector('simple', %s), 'C'), %s::vector)"
-                " ON CONFLICT (paper_id) DO UPDATE SET tsv = EXCLUDED.tsv,"
-                f" embedding = COALESCE(EXCLUDED.embedding, {DOCS}.embedding)",
+                " ON CONFLICT (paper_id) DO UPDATE SET tsv = EXCLUDED.tsv, embedding = EXCLUDED.embedding",
                 rows,
             )
-
-    def upsert_keywords(self, docs: list[IndexDocument], removed: list[int], fresh: bool = False) -> None:
-        self.delete(removed)
-        if docs:
-            with connection.cursor() as cursor:
-                self._allow_pending_vectors(cursor)
-            self.upsert(docs, None)
-
-    def upsert_vectors(self, pks: list[int], vectors: np.ndarray) -> None:
-        rows = [(_vector_literal(vector), pk) for pk, vector in zip(pks, vectors, strict=True)]
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {DOCS} SET embedding = %s::vector WHERE paper_id = %s", rows)
-
-    def _vectors_required(self, cursor) -> bool:
-        cursor.execute(
-            "SELECT attnotnull FROM pg_attribute WHERE attrelid = %s::regclass AND attname = 'embedding'",
-            [DOCS],
-        )
-        return bool(cursor.fetchone()[0])
-
-    def _allow_pending_vectors(self, cursor) -> None:
-        """Tables made before keywords were written ahead of vectors required a vector per row."""
-        if self._pending_allowed:
-            return
-        if self._vectors_required(cursor):
-            cursor.execute(f"ALTER TABLE {DOCS} ALTER COLUMN embedding DROP NOT NULL")
-        cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS {DOCS}_no_vector ON {DOCS} (paper_id) WHERE embedding IS NULL"
-        )
-        self._pending_allowed = True
+            terms.count(cursor, DOCS, pks, +1)
 
     def delete(self, pks: list[int]) -> None:
         if pks:
-            with connection.cursor() as cursor:
+            with transaction.atomic(), connection.cursor() as cursor:
+                terms.ensure(cursor, DOCS)
+                terms.count(cursor, DOCS, list(pks), -1)
                 cursor.execute(f"DELETE FROM {DOCS} WHERE paper_id = ANY(%s)", [list(pks)])
 
     def set_watermark(self, watermark: datetime) -> None:
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # An index written before the word statistics existed gets them here: catch-up
+            # moves the watermark at its end (state() reports them missing), so
+            # `paperfeed index catch-up` adds them.
+            terms.ensure(cursor, DOCS)
             self._set_state(cursor, "watermark", watermark.isoformat())
-
-    def set_vector_watermark(self, watermark: datetime) -> None:
-        with connection.cursor() as cursor:
-            self._set_state(cursor, "vector_watermark", watermark.isoformat())
 
     def begin_rebuild(self, model: str, dim: int) -> PostgresBackend:
         # Rebuilt in place: the table is emptied and refilled (searches see it fill up).
@@ -402,7 +327,7 @@ class PostgresBackend:
         return self
 
     def commit_rebuild(self, builder: PostgresBackend) -> None:
-        """Nothing to swap: the rows are already live. Their statistics are gathered now, for
-        ``_telling_words`` (autovacuum keeps them fresh afterwards)."""
+        """Nothing to swap: the rows are already live. PostgreSQL's statistics are gathered now
+        for the planner (autovacuum keeps them fresh afterwards)."""
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {DOCS}")
