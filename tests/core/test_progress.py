@@ -57,6 +57,9 @@ def test_ingest_and_index_on_a_terminal_draw_bars_and_plain_steps(tmp_path):
     assert "hf_daily_papers.jsonl: 100%" in shown  # the import's bar
     assert "keywords: 100%" in shown and "vectors: 100%" in shown  # the index's bars
     assert "papers/s" in shown
+    said = shown.index("Keyword search finds these papers now")
+    assert RED not in shown[said - 20 : said]
+    assert "Loading weights" not in shown
     step = shown.index("Updating the search index")
     assert RED not in shown[step - 20 : step]
     assert "imported 12 papers from hf_daily_papers.jsonl" in shown
@@ -80,3 +83,4 @@ def test_ingest_and_index_into_a_pipe_print_summary_lines_only(tmp_path):
     ]
     assert len(summaries) == 2, done.stdout
     assert "vectors for " in summaries[1] and "/s)" in summaries[1]
+    assert "Keyword search finds" not in done.stdout + done.stderr

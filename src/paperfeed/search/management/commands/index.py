@@ -12,7 +12,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from paperfeed.core.progress import Bar, is_terminal
+from paperfeed.core.progress import Bar, is_terminal, raw_stream
 from paperfeed.core.schema import migrate_if_needed
 from paperfeed.search import sync
 from paperfeed.search.embedding_onnx import deriving_allowed
@@ -63,8 +63,7 @@ class Command(BaseCommand):
             self._topics(redo=options["redo"])
             return
         bars = self._progress()
-        if not is_terminal(self.stderr):
-            _quiet_model_loading()
+        _quiet_model_loading()
         try:
             update = sync.rebuild if action == "rebuild" else sync.catch_up
             result = update(progress=bars)
@@ -153,6 +152,13 @@ class Command(BaseCommand):
             self.stdout.write("Up to date.")
 
 
+# Said on a terminal before the long stage: the site need not wait for it.
+VECTORS_FOLLOW = (
+    "  Keyword search finds these papers now; meaning-based search joins as their vectors are"
+    " written (Ctrl-C stops; `paperfeed index catch-up` continues)."
+)
+
+
 class _Bars:
     """One progress bar per stage ("keywords", "vectors", "categories", ...), drawn on a terminal."""
 
@@ -164,6 +170,9 @@ class _Bars:
         if stage not in self.bars:
             for earlier in self.bars.values():
                 earlier.close()  # one stage at a time: the next bar goes below the last
+            if stage == "vectors" and total and is_terminal(self.stream):
+                # To the file itself: nested wrappers (ingest's call_command) would style it as an error.
+                raw_stream(self.stream).write(VECTORS_FOLLOW + "\n")
             self.bars[stage] = Bar(f"  {stage}", total, self.stream)
         self.bars[stage].update_to(done)
 
@@ -185,7 +194,7 @@ def _summary(result: sync.SyncResult, took: float) -> str:
 
 
 def _quiet_model_loading() -> None:
-    """Off a terminal the summary line says it all: no "Loading weights" bar from transformers."""
+    """No "Loading weights" bar from transformers: noise off a terminal, and on one it breaks ours."""
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # read when transformers is imported
     if "transformers" in sys.modules:
         sys.modules["transformers"].utils.logging.disable_progress_bar()
