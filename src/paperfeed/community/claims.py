@@ -180,8 +180,9 @@ def approve(claims: QuerySet[AuthorshipClaim], moderator) -> Decisions:
 def reject(claims: QuerySet[AuthorshipClaim], moderator) -> Decisions:
     """Reject waiting claims, or revoke approved ones: the name is free to claim again."""
     result = Decisions(skipped=[])
+    ids = list(claims.values_list("pk", flat=True))  # the admin's query joins nullable users
     with transaction.atomic():
-        for row in claims.select_for_update().filter(ACTIVE_CLAIM):
+        for row in AuthorshipClaim.objects.select_for_update().filter(ACTIVE_CLAIM, pk__in=ids):
             _decide(row, ClaimStatus.REJECTED, moderator)
             result.done += 1
     return result
