@@ -66,6 +66,19 @@ def test_a_name_not_on_the_paper_is_refused_and_nothing_is_stored(client, alice,
     assert not AuthorshipClaim.objects.exists()
 
 
+@pytest.mark.parametrize("name", ["Alan\x00Turing", "\x00", "Alan Turing\x1b"])
+def test_a_name_with_control_characters_is_refused(client, alice, paper, name):
+    client.force_login(alice)
+    on_paper = client.post(f"/papers/{paper.arxiv_id}/claim", {"name": name}, follow=True)
+    assert "An author name holds no control characters." in on_paper.content.decode()
+    by_name = client.post("/claims/by-name", {"name": name})
+    assert by_name.status_code == 400
+    assert "An author name holds no control characters." in by_name.content.decode()
+    with pytest.raises(claims.ClaimError):
+        claims.claim_name(alice, name)
+    assert not AuthorshipClaim.objects.exists()
+
+
 def test_an_empty_name_is_a_clear_400(client, alice, paper):
     client.force_login(alice)
     response = client.post(f"/papers/{paper.arxiv_id}/claim", {"name": "  "})

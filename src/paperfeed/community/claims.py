@@ -21,6 +21,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from paperfeed.community.models import ACTIVE_CLAIM, AuthorshipClaim, ClaimStatus
+from paperfeed.core.query_text import without_control_characters
 from paperfeed.papers.models import Authorship, Paper
 
 # A name held by more papers than this is claimed paper by paper (or by staff): approving
@@ -37,6 +38,14 @@ class ClaimError(Exception):
         self.code = code
 
 
+def _typed_name(name: str) -> str:
+    """The name as typed, spaces folded; control characters are refused (no author name holds
+    one, and PostgreSQL refuses NUL in a query)."""
+    if without_control_characters(name) != name:
+        raise ClaimError("An author name holds no control characters.", "bad_name")
+    return " ".join(name.split())
+
+
 def _names_on(paper: Paper) -> list[str]:
     """The paper's visible author names in order, each once."""
     names = paper.authorships.visible().order_by("position").values_list("name", flat=True)
@@ -51,7 +60,7 @@ def _linked_members(paper: Paper) -> dict[str, object]:
 
 def claim(user, paper: Paper, name: str) -> AuthorshipClaim:
     """File ``user``'s claim to be ``name`` on ``paper``, waiting for review."""
-    spelled = {n.lower(): n for n in _names_on(paper)}.get(" ".join(name.split()).lower())
+    spelled = {n.lower(): n for n in _names_on(paper)}.get(_typed_name(name).lower())
     if spelled is None:
         raise ClaimError(
             f"“{name[:100]}” is not an author of this paper, so it cannot be claimed.", "not_on_paper"
@@ -98,7 +107,7 @@ class NameClaimResult:
 
 def claim_name(user, name: str) -> NameClaimResult:
     """Claim ``name`` (whatever its case) on every visible paper listing it: one claim per paper."""
-    name = " ".join(name.split())
+    name = _typed_name(name)
     named = (
         Authorship.objects.visible()
         .filter(paper__hidden=False)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from paperfeed.community import claims
 from paperfeed.community.views.common import bad_request, login_required_response, safe_next, visible_paper
+from paperfeed.core.query_text import without_control_characters
 from paperfeed.papers.models import Paper
 
 REVIEW_NOTE = "Staff review it; once approved, the paper shows on your profile."
@@ -43,9 +44,12 @@ def _file(request: HttpRequest, paper: Paper, name: str, back_to: str) -> HttpRe
 @require_POST
 def claim_author_name(request: HttpRequest) -> HttpResponse:
     """Claim ``name`` on every paper listing it (one claim per paper)."""
-    name = " ".join(request.POST.get("name", "").split())[:300]
+    typed = request.POST.get("name", "")
+    name = " ".join(typed.split())[:300]
     if not name:
         return bad_request(request, "Say which author name you claim: the form sent none.")
+    if without_control_characters(typed) != typed:  # no author page to go back to
+        return bad_request(request, "An author name holds no control characters.")
     back_to = safe_next(request, reverse("papers:author", args=[name]))
     if not request.user.is_authenticated:
         pending = {"kind": "claim_name", "name": name}
