@@ -27,12 +27,13 @@ def moderator_client(admin_client, client, make_user):
     return client
 
 
-def test_the_moderators_group_has_only_hiding_rights_even_when_made_again():
+def test_the_moderators_group_has_only_hiding_and_claim_rights_even_when_made_again():
     Group.objects.filter(name="Moderators").delete()  # deleted in the admin, or flushed by a test
     group = moderators_group()
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert codenames == {
         "view_paper", "change_paper", "view_listing", "change_listing", "view_comment", "change_comment",
+        "view_authorshipclaim", "change_authorshipclaim",
     }  # fmt: skip
 
 
