@@ -91,3 +91,15 @@ def test_the_migration_gave_the_existing_moderators_group_the_claim_rights(db):
         group = moderators_group()
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert {"view_authorshipclaim", "change_authorshipclaim"} <= codenames
+
+
+def test_staff_correct_a_profile_link_and_the_admin_refuses_script_links(staff, alice):
+    from paperfeed.community.models import ProfileDetails
+
+    details = ProfileDetails.objects.create(user=alice, affiliation="Somewhere", homepage="https://a.example")
+    url = f"/admin/community/profiledetails/{details.pk}/change/"
+    form = {"user": alice.pk, "affiliation": "Somewhere", "orcid": "", "github": "", "scholar": ""}
+    refused = session_of(staff).post(url, {**form, "homepage": "javascript:alert(1)"})
+    assert refused.status_code == 200 and "<title>Error:" in refused.content.decode()
+    details.refresh_from_db()
+    assert details.homepage == "https://a.example"

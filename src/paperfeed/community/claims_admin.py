@@ -1,4 +1,5 @@
-"""The moderation queue of authorship claims in the Django admin: approve or reject."""
+"""Authors on the site in the Django admin: the queue of authorship claims (approve or reject)
+and members' profile details (to correct an affiliation or a link)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from paperfeed.community import claims
-from paperfeed.community.models import AuthorshipClaim, ClaimStatus
+from paperfeed.community.models import AuthorshipClaim, ClaimStatus, ProfileDetails
 
 
 class ClaimStatusFilter(admin.SimpleListFilter):
@@ -74,3 +75,11 @@ class AuthorshipClaimAdmin(admin.ModelAdmin):
     def reject(self, request, queryset):
         result = claims.reject(queryset, request.user)
         self.message_user(request, f"Rejected {result.done} claim(s).", messages.SUCCESS)
+
+
+@admin.register(ProfileDetails)
+class ProfileDetailsAdmin(admin.ModelAdmin):
+    list_display = ("user", "affiliation", "updated_at")
+    search_fields = ("user__username", "affiliation")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
