@@ -4,6 +4,7 @@ and members' profile details (to correct an affiliation or a link)."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -83,3 +84,4 @@ class ProfileDetailsAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "affiliation")
     list_select_related = ("user",)
     raw_id_fields = ("user",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # "example.org" is https
