@@ -70,10 +70,24 @@ def test_following_things_without_papers_says_they_will_come(client, member, pap
     assert "No papers yet from what you follow" in client.get("/following").content.decode()
 
 
-@pytest.mark.parametrize("page", ["2", "0", "abc", "9" * 30])
+@pytest.mark.parametrize("page", ["2", "0", "-1", "abc", "9" * 30, "201"])
 def test_a_page_past_the_end_is_a_404(client, member, papers, page):
     follow(member, Kind.AUTHOR, "Ada Lovelace")
     assert client.get(f"/following?page={page}").status_code == 404
+
+
+def test_pages_go_older_without_counting_everything(client, member, make_paper, monkeypatch):
+    from paperfeed.web import following
+
+    monkeypatch.setattr(following, "PAGE_SIZE", 2)
+    for day in range(1, 6):
+        make_paper(f"Day {day}", authors=["Ada Lovelace"], published=datetime(2026, 11, day, tzinfo=UTC))
+    follow(member, Kind.AUTHOR, "Ada Lovelace")
+    first, second, third = (client.get(f"/following?page={n}") for n in (1, 2, 3))
+    assert titles(first) == ["Day 5", "Day 4"] and 'href="?page=2">Older' in first.content.decode()
+    assert titles(second) == ["Day 3", "Day 2"] and 'href="?page=1">← Newer' in second.content.decode()
+    assert titles(third) == ["Day 1"] and "Older" not in third.content.decode()
+    assert client.get("/following?page=4").status_code == 404
 
 
 def test_a_visitor_is_asked_to_log_in_and_comes_back(client):

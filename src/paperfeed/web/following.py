@@ -8,7 +8,6 @@ not import search (they are siblings), so this layer, which may import both, han
 
 from __future__ import annotations
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
@@ -24,6 +23,7 @@ from paperfeed.search.public import QueryError, search_papers
 from paperfeed.search.query import ParsedQuery, apply_filter, parse_query, without_filters
 
 PAGE_SIZE = 50
+MAX_PAGE = 200  # 10,000 papers back: further is for search
 DATE_FILTERS = ("after:", "before:", "year:")
 
 
@@ -33,13 +33,16 @@ def following(request: HttpRequest) -> HttpResponse:
         return login_required_response(
             request, request.get_full_path(), "see new papers from what you follow"
         )
+    number = _page_number(request)
     found = followed(request.user, run_search=search_papers)
-    paginator = Paginator(found.papers, PAGE_SIZE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except (EmptyPage, PageNotAnInteger):
-        raise Http404("That page does not exist: the list is shorter.") from None
-    papers = list(page.object_list)
+    # One more than a page says whether an older page exists: no count of every followed paper
+    # (a followed category can hold a large share of the site).
+    start = (number - 1) * PAGE_SIZE
+    papers = list(found.papers[start : start + PAGE_SIZE + 1])
+    has_next = len(papers) > PAGE_SIZE
+    papers = papers[:PAGE_SIZE]
+    if number > 1 and not papers:
+        raise Http404("That page does not exist: the list is shorter.")
     hidden = dismissed_ids(request.user, [paper.pk for paper in papers])
     papers = [paper for paper in papers if paper.pk not in hidden]
     reasons = reasons_for(found, papers)
@@ -49,10 +52,17 @@ def following(request: HttpRequest) -> HttpResponse:
         "home_tab": "following",
         "follow_count": len(found.follows),
         "notes": found.notes,
-        "page": page,
+        "page": {"number": number, "has_next": has_next, "start_index": start + 1},
         "rows": [{"card": card, "reason": reasons.get(card.paper.pk, "")} for card in cards],
     }
     return render(request, "web/following.html", context)
+
+
+def _page_number(request: HttpRequest) -> int:
+    text = request.GET.get("page", "1")
+    if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE:
+        raise Http404("That page does not exist: the list is shorter.")
+    return int(text)
 
 
 def search_to_follow(query: str, category: str = "", has_code: bool = False) -> str:
