@@ -362,3 +362,12 @@ def test_an_imported_accounts_linked_authorships_are_its_papers(client, make_use
     Authorship.objects.filter(paper=paper, name="Grace Hopper").update(user=hf_account)
     assert list(claims.authored_papers(hf_account)) == [paper]
     assert "Claimable results" in client.get("/u/hf-hopper").content.decode()
+
+
+def test_the_recommendations_take_approved_papers_as_the_readers_own(alice, paper, make_dated_paper):
+    from paperfeed.recommend.signals import signals_of
+
+    make_dated_paper(authors=("Alan Turing",))  # the same name, not claimed by alice
+    approve(claims.claim(alice, paper, "Alan Turing"))
+    positives = signals_of(alice).positives
+    assert [(p.paper_id, p.kind) for p in positives] == [(paper.pk, "own")]
