@@ -70,7 +70,7 @@ def test_following_things_without_papers_says_they_will_come(client, member, pap
     assert "No papers yet from what you follow" in client.get("/following").content.decode()
 
 
-@pytest.mark.parametrize("page", ["2", "0", "-1", "abc", "9" * 30, "201"])
+@pytest.mark.parametrize("page", ["2", "0", "-1", "abc", "9" * 30, "201", "²"])
 def test_a_page_past_the_end_is_a_404(client, member, papers, page):
     follow(member, Kind.AUTHOR, "Ada Lovelace")
     assert client.get(f"/following?page={page}").status_code == 404

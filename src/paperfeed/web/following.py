@@ -60,7 +60,7 @@ def following(request: HttpRequest) -> HttpResponse:
 
 def _page_number(request: HttpRequest) -> int:
     text = request.GET.get("page", "1")
-    if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_PAGE:
         raise Http404("That page does not exist: the list is shorter.")
     return int(text)
 

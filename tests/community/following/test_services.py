@@ -35,6 +35,7 @@ def test_an_author_is_followed_once_whatever_the_case_and_spacing(member, librar
         (Kind.COLLECTION, "999999", "There is no such collection, or it is private."),
         (Kind.COLLECTION, "seven", "There is no such collection, or it is private."),
         (Kind.COLLECTION, "9" * 40, "There is no such collection, or it is private."),
+        (Kind.COLLECTION, "²", "There is no such collection, or it is private."),
         (Kind.SEARCH, "   ", "There is nothing to follow in an empty search"),
         (Kind.SEARCH, "word " * 60, "A followed search is at most 250 characters long."),
         ("planet", "Mars", "Follow an author, a category, a collection or a search."),
@@ -92,8 +93,9 @@ def test_a_member_may_follow_at_most_the_limit(member, library, make_paper, monk
 
 def test_unfollow_removes_the_follow_and_says_when_there_was_none(member, library):
     follow(member, Kind.AUTHOR, "Ada Lovelace")
-    assert unfollow(member, Kind.AUTHOR, "ADA LOVELACE")
-    assert not unfollow(member, Kind.AUTHOR, "Ada Lovelace")
+    assert unfollow(member, Kind.AUTHOR, "ADA LOVELACE").label == "the author Ada Lovelace"
+    assert unfollow(member, Kind.AUTHOR, "Ada Lovelace") is None
+    assert unfollow(member, Kind.AUTHOR, "a\x00b") is None
     assert not Follow.objects.exists()
 
 

@@ -159,11 +159,15 @@ def test_the_manage_page_lists_what_is_followed_and_unfollows(member_client, mem
         follow=True,
     )
     assert messages_of(response) == ["You no longer follow the category cs.PL."]
+    gone = member_client.post(
+        "/following/unfollow", {"kind": "collection", "value": str(collection.pk)}, follow=True
+    )
+    assert messages_of(gone) == ["You no longer follow the collection “Reading group”."]
     assert "cs.PL</a>" not in response.content.decode().split("Searches")[0]
     again = member_client.post("/following/unfollow", {"kind": "category", "value": "cs.PL"}, follow=True)
     assert messages_of(again) == ["You were not following the category cs.PL."]
     assert member_client.post("/following/unfollow", {"kind": "nope", "value": "x"}).status_code == 400
-    assert Follow.objects.filter(user=member).count() == 3
+    assert Follow.objects.filter(user=member).count() == 2
 
 
 def test_the_manage_page_explains_how_to_follow_when_nothing_is(member_client):

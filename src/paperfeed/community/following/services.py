@@ -118,7 +118,7 @@ def _category(category: str) -> Target:
 
 def _collection(user, value: str) -> Target:
     missing = FollowError("There is no such collection, or it is private.")
-    if not value.isdigit() or len(value) > 18:
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
         raise missing
     collection = Collection.objects.filter(pk=int(value)).first()
     if collection is None or not (collection.is_public or collection.owner_id == user.pk):
@@ -170,13 +170,15 @@ def _stored(user, target: Target) -> Target | None:
     return Target(row.kind, row.value, row.key, label_of(row.kind, row.value, row.collection), row.collection)
 
 
-def unfollow(user, kind: str, value: str) -> bool:
-    """Stop following; False if it was not followed. Works for things that no longer exist."""
+def unfollow(user, kind: str, value: str) -> Target | None:
+    """Stop following: what was followed, or None if it was not. Works for things that no longer exist."""
     value = _clean(value)
     if any(ch < " " for ch in value):
-        return False
-    deleted, _ = Follow.objects.filter(user=user, kind=kind, key=key_of(kind, value)).delete()
-    return bool(deleted)
+        return None
+    stored = _stored(user, Target(kind, value, key_of(kind, value), ""))
+    if stored is not None:
+        Follow.objects.filter(user=user, kind=kind, key=stored.key).delete()
+    return stored
 
 
 def is_following(user, kind: str, value: str) -> bool:

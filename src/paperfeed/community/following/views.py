@@ -50,11 +50,13 @@ def unfollow(request: HttpRequest) -> HttpResponse:
     kind, value = request.POST.get("kind", ""), request.POST.get("value", "")
     if kind not in Kind.values:
         return bad_request(request, "Unfollow an author, a category, a collection or a search.")
-    label = services.label_of(kind, " ".join(value.split())[:300])
-    if services.unfollow(request.user, kind, value):
-        messages.success(request, f"You no longer follow {label}.")
+    stopped = services.unfollow(request.user, kind, value)
+    if stopped is not None:
+        messages.success(request, f"You no longer follow {stopped.label}.")
     else:
-        messages.info(request, f"You were not following {label}.")
+        messages.info(
+            request, f"You were not following {services.label_of(kind, ' '.join(value.split())[:300])}."
+        )
     return HttpResponseRedirect(back_to)
 
 
