@@ -84,3 +84,27 @@ def test_ingest_and_index_into_a_pipe_print_summary_lines_only(tmp_path):
     assert len(summaries) == 2, done.stdout
     assert "vectors for " in summaries[1] and "/s)" in summaries[1]
     assert "Keyword search finds" not in done.stdout + done.stderr
+
+
+def test_the_arxiv_harvest_draws_a_bar_with_percentage_on_a_terminal_only():
+    from paperfeed.ingest.arxiv_harvest import PageDone
+    from paperfeed.ingest.cli_arxiv import _HarvestProgress
+
+    page = PageDone(page=1, records=100, harvested=100, complete_list_size=400, elapsed_seconds=1.0)
+    controller, terminal = pty.openpty()
+    try:
+        with os.fdopen(terminal, "w", closefd=False) as stream:
+            progress = _HarvestProgress(stream)
+            progress.page(page)
+            progress.close()
+            stream.flush()
+        drawn = os.read(controller, 65536).decode()
+    finally:
+        os.close(controller)
+        os.close(terminal)
+    assert "arXiv OAI-PMH:  25%" in drawn and "100/400" in drawn
+    piped = io.StringIO()
+    progress = _HarvestProgress(piped)
+    progress.page(page)
+    progress.close()
+    assert piped.getvalue() == ""

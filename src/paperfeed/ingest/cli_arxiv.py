@@ -9,7 +9,7 @@ from datetime import date
 from django.core.management.base import CommandError
 from tqdm import tqdm
 
-from paperfeed.core.progress import is_terminal, raw_stream
+from paperfeed.core.progress import is_terminal, raw_stream, terminal_shape
 from paperfeed.ingest import arxiv_api
 from paperfeed.ingest.arxiv_harvest import HarvestFailed, HarvestReport, HarvestWindow, PageDone, harvest
 from paperfeed.ingest.store import upsert_records
@@ -93,7 +93,7 @@ class _HarvestProgress:
                 desc="arXiv OAI-PMH",
                 unit=" rec",
                 file=self.stream,
-                dynamic_ncols=True,
+                **terminal_shape(),
                 disable=not is_terminal(self.stream),
             )
         return self.bar
