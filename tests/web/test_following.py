@@ -141,14 +141,14 @@ def test_follow_this_search_from_the_search_page(client, member, papers):
     page = client.get("/search?cat=cs.PL")
     assert b'action="/search/follow"' in page.content and b"Follow this search" in page.content
     response = client.post(
-        "/search/follow", {"q": "", "cat": "cs.PL", "next": "/search?cat=cs.PL"}, follow=True
+        "/search/follow", {"query": "", "cat": "cs.PL", "next": "/search?cat=cs.PL"}, follow=True
     )
     assert response.redirect_chain == [("/search?cat=cs.PL", 302)]
     assert [str(m) for m in response.context["messages"]] == [
         "You now follow the search “cat:cs.PL”. New papers from it show under Following."
     ]
     assert b"Following this search" in response.content
-    again = client.post("/search/follow", {"q": "", "cat": "cs.PL"}, follow=True)
+    again = client.post("/search/follow", {"query": "", "cat": "cs.PL"}, follow=True)
     assert [str(m) for m in again.context["messages"]] == [
         "You are already following the search “cat:cs.PL”."
     ]
@@ -163,10 +163,10 @@ def test_follow_this_search_from_the_search_page(client, member, papers):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"q": ""}, "This search cannot be followed: Type a few words"),
-        ({"q": "word " * 60}, "This search cannot be followed: Queries are limited to 250 characters."),
-        ({"q": "a\x00b"}, "Names, categories and searches hold no control characters."),
-        ({"q": "x", "cat": "<script>"}, "is not an arXiv category"),
+        ({"query": ""}, "This search cannot be followed: Type a few words"),
+        ({"query": "word " * 60}, "This search cannot be followed: Queries are limited to 250 characters."),
+        ({"query": "a\x00b"}, "Names, categories and searches hold no control characters."),
+        ({"query": "x", "cat": "<script>"}, "is not an arXiv category"),
     ],
 )
 def test_following_a_bad_search_is_a_400_saying_why(client, member, data, message):
@@ -177,6 +177,6 @@ def test_following_a_bad_search_is_a_400_saying_why(client, member, data, messag
 
 
 def test_a_visitor_following_a_search_meets_the_sign_in_wall(client):
-    response = client.post("/search/follow", {"q": "graphs", "next": "/search?q=graphs"})
+    response = client.post("/search/follow", {"query": "graphs", "next": "/search?q=graphs"})
     assert response["Location"] == "/accounts/login/?next=/search%3Fq%3Dgraphs"
     assert not Follow.objects.exists()

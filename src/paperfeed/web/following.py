@@ -101,13 +101,13 @@ def follow_search_state(request: HttpRequest, query: str, form: dict) -> dict | 
 
 @require_POST
 def follow_search(request: HttpRequest) -> HttpResponse:
-    """Follow the search it is posted from: ``q``, ``cat`` and ``code`` as the search page has them."""
+    """Follow the search it is posted from: ``query`` (the box's words), ``cat`` and ``code``."""
     back_to = safe_next(request, "/search")
     if not request.user.is_authenticated:
         return login_required_response(request, back_to, "follow searches")
     try:
         kept = search_to_follow(
-            request.POST.get("q", "")[:2000],
+            request.POST.get("query", "")[:2000],
             request.POST.get("cat", "").strip()[:100],
             bool(request.POST.get("code")),
         )
