@@ -53,7 +53,7 @@ ALONE = {"week": ["9999-W52", "0001-W01", "a\x01b"], "month": ["9999-12", "0001-
 FORM_NAMES = [
     "body", "title", "description", "is_public", "arxiv_id", "id", "paper", "name", "email",
     "frequency", "action", "next", "q", "login", "password", "password1", "password2", "remember",
-    "username", "key", "for_you_count", "categories", "topics",
+    "username", "key", "for_you_count", "categories", "topics", "kind", "value", "query",
 ]  # fmt: skip
 FORM_VALUES = ["\x00", "a\x01b", "9" * 30, "<script>", LONG, ""]
 # Signed out (and on admin pages, which send both clients to the admin login) a few values do.
