@@ -125,3 +125,18 @@ def test_the_verified_address_is_the_only_one_mailed(make_user):
     no_address = make_user("no-address", email="")
     no_address.email = ""
     assert service.verified_addresses([verified, unverified, no_address]) == {verified.pk: verified.email}
+
+
+def test_one_comment_notifies_at_most_twenty_mentioned_members_the_first_named(alice, make_user, paper):
+    members = [make_user(f"member{n:02d}") for n in range(25)]
+    body = " ".join(f"@{m.username}" for m in reversed(members))
+    comments.post_comment(alice, paper, body)
+    notified = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert notified == {m.username for m in members[5:]}
+
+
+def test_edits_cannot_notify_more_than_twenty_mentioned_members_in_all(alice, make_user, paper):
+    members = [make_user(f"member{n:02d}") for n in range(30)]
+    comment = comments.post_comment(alice, paper, " ".join(f"@{m.username}" for m in members[:15]))
+    comments.edit_comment(comment, " ".join(f"@{m.username}" for m in members[15:]))
+    assert Notification.objects.filter(comment=comment).count() == 20

@@ -18,9 +18,14 @@ from paperfeed.community.markdown import mentioned_names
 from paperfeed.community.models import Comment
 from paperfeed.community.notifications.models import Kind, MailSettings, MailStatus, Notification
 
+# Members one comment can notify by mentioning them (the rest are still links): a comment naming
+# hundreds of members is a broadcast, not a conversation, and would mail them all.
+MOST_MENTIONED = 20
 
-def recipients_of(comment: Comment) -> dict[int, str]:
-    """Member id → kind for everyone ``comment`` should notify."""
+
+def recipients_of(comment: Comment, notified: dict[int, str] | None = None) -> dict[int, str]:
+    """Member id → kind for everyone ``comment`` should notify who is not in ``notified`` yet."""
+    notified = notified or {}
     kinds: dict[int, str] = {}
     if comment.parent_id is not None:
         parent_author = (
@@ -29,22 +34,29 @@ def recipients_of(comment: Comment) -> dict[int, str]:
         if parent_author is not None:
             kinds[parent_author] = Kind.REPLY
     names = mentioned_names(comment.body)
-    for pk, _, active in mentions.accounts(names) if names else ():
-        if active:
-            kinds.setdefault(pk, Kind.MENTION)
+    found = {username: (pk, active) for pk, username, active in mentions.accounts(names)} if names else {}
+    mentioned = [
+        found[name][0]
+        for name in names
+        if name in found and found[name][1] and found[name][0] not in (comment.author_id, *notified)
+    ]
+    room = MOST_MENTIONED - sum(kind == Kind.MENTION for kind in notified.values())
+    for pk in mentioned[: max(room, 0)]:
+        kinds.setdefault(pk, Kind.MENTION)
     kinds.pop(comment.author_id, None)  # nobody is told about their own words
-    return kinds
+    return {pk: kind for pk, kind in kinds.items() if pk not in notified}
 
 
 def notify_about(comment: Comment) -> None:
     """Create the notifications ``comment`` causes; ones that exist already are left as they are.
 
-    Called when a comment is posted and again when it is edited: the unique (recipient, comment)
-    pair means an edit only reaches members it newly mentions.
+    Called when a comment is posted and again when it is edited: an edit reaches only members it
+    newly mentions, within the same limit of mentioned members per comment.
     """
     if comment.deleted or comment.hidden:
         return
-    kinds = recipients_of(comment)
+    notified = dict(Notification.objects.filter(comment=comment).values_list("recipient_id", "kind"))
+    kinds = recipients_of(comment, notified)
     if not kinds:
         return
     settings = mail_settings_of(kinds)
@@ -58,6 +70,7 @@ def notify_about(comment: Comment) -> None:
             )
             for pk, kind in kinds.items()
         ],
+        # The unique (recipient, comment) pair: a racing edit cannot notify anyone twice.
         ignore_conflicts=True,
     )
 
