@@ -107,3 +107,12 @@ def test_mail_settings_say_when_the_address_is_not_verified(client, make_user):
     member = make_user("unverified", verified=False)
     client.force_login(member)
     assert "Mail goes only to a verified address" in client.get("/notifications/settings").content.decode()
+
+
+def test_staff_see_notifications_and_their_mail_state_in_the_admin(client, alice, bob, paper, make_user):
+    comments.post_comment(alice, paper, "@bob see")
+    client.force_login(make_user("staff", is_staff=True, is_superuser=True))
+    html = client.get("/admin/notifications/notification/").content.decode()
+    assert "To be sent" in html and "mention" in html
+    assert client.get("/admin/notifications/notification/add/").status_code == 403
+    assert client.get("/admin/notifications/mailsettings/").status_code == 200
