@@ -16,9 +16,10 @@ anonymised, ``listed`` = the day v1 was submitted).
 
 The corpus is every paper with a computer-science (or stat.ML) category first listed in the test
 period, the readers' libraries, and a fixed random sample of earlier papers of the same fields
-up to ``--corpus-size`` (the background a model draws its sampled negatives from).
+up to ``--corpus-size`` (the background a model draws its sampled negatives from; with 1,000
+readers their libraries alone are 12,000 earlier papers, so the default adds none).
 
-Usage: python bench/recommend/build_devset.py [--readers 60] [--corpus-size 5000]
+Usage: python bench/recommend/build_devset.py [--readers 1000] [--corpus-size 0]
            [--write-corpus /tmp/rec14/corpus.jsonl]
 """
 
@@ -138,8 +139,8 @@ def anonymised(record: dict) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--readers", type=int, default=60)
-    parser.add_argument("--corpus-size", type=int, default=5_000)
+    parser.add_argument("--readers", type=int, default=1000)
+    parser.add_argument("--corpus-size", type=int, default=0)
     parser.add_argument("--out", type=Path, default=HERE)
     parser.add_argument("--write-corpus", type=Path, help="also write the anonymised corpus JSONL here")
     args = parser.parse_args()

@@ -73,3 +73,57 @@ def test_kmeans_is_reproducible():
     second, _ = spherical_kmeans(matrix, 3)
 
     assert np.array_equal(first, second)
+
+
+def words_of(*texts: str):
+    from paperfeed.recommend.lexicon import Lexicon
+
+    fitted = Lexicon.fit(
+        [
+            "quadruped locomotion legged robots",
+            "quadruped robots rough terrain",
+            "protein folding structures",
+            "protein enzyme design",
+            "galaxy rotation curves",
+            "galaxy dark matter halos",
+        ]
+    )
+    return fitted, fitted.vectorise(texts)
+
+
+def test_the_word_profile_puts_the_readers_terms_first_and_a_dismissal_lowers_them():
+    rng = np.random.default_rng(5)
+    fitted, rows = words_of(
+        "quadruped locomotion", "legged robots", "galaxy halos", "protein folding", "quadruped terrain"
+    )
+    positives, background, candidate = rows[:2], rows[2:4], rows[4:]
+    dense = unit(rng.normal(size=(4, 8)))
+    none = np.zeros((0, 8), np.float32)
+
+    model = fit("test", dense[:2], none, dense[2:], (positives, rows[:0], background), fitted.version)
+    disliked = fit(
+        "test", dense[:2], dense[3:], dense[2:3], (positives, rows[4:], background[:1]), fitted.version
+    )
+
+    scores = model.word_scores(rows)
+    assert scores[4] > 0 > scores[2]  # a new quadruped paper above a galaxy paper
+    assert disliked.word_scores(candidate)[0] < scores[4]
+
+
+def test_the_blocks_are_added_in_units_of_their_spread_over_the_corpus():
+    rng = np.random.default_rng(6)
+    fitted, rows = words_of("quadruped robots", "galaxy halos", "protein enzyme", "protein folding")
+    dense = unit(rng.normal(size=(4, 8)))
+
+    model = fit(
+        "test", dense[:1], np.zeros((0, 8), np.float32), dense[1:], (rows[:1], rows[:0], rows[1:]), "v"
+    )
+
+    dense_scores = model.score(dense[1:])[0]
+    combined = model.combined(dense_scores, model.word_scores(rows[1:]))
+    assert abs(float(combined.mean())) < 1e-4  # the background sits at zero in both blocks
+    again = FittedModel.from_bytes("test", model.to_bytes())
+    assert np.array_equal(again.word_ids, model.word_ids) and np.allclose(
+        again.calibration, model.calibration
+    )
+    assert again.lexicon == "v"

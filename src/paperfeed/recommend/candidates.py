@@ -1,14 +1,63 @@
-"""Which papers a window holds: those first published in it or put on the feed in it."""
+"""Which papers a window holds: those first published in it or put on the feed in it.
+
+Every reader's For you ranks the same windows (today, this week, this month), so a window's
+papers and their vectors are kept in the process until the papers or the index change.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 
+from paperfeed.core import feed_version
 from paperfeed.papers.models import Listing, Paper
+from paperfeed.recommend.vectors import VectorSpace
 
 BACKGROUND_SAMPLE = 1000  # papers drawn from the corpus as a reader's negatives
+WINDOWS_KEPT = 6  # windows kept per process (a month of vectors is about 8 MB)
+LARGEST_KEPT = 12_000  # a longer window (an API caller's year) is read afresh each time
+
+
+@dataclass
+class Window:
+    pks: np.ndarray  # sorted
+    vectors: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def candidates(self, space: VectorSpace, excluded: set[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The window's papers that have vectors in ``space``, less ``excluded``, and their vectors."""
+        key = f"{space.name}:{space.version}"
+        if key not in self.vectors:
+            self.vectors = {key: space.matrix(self.pks.tolist())}  # an older space's are dropped
+        pks, matrix = self.vectors[key]
+        if not excluded or not len(pks):
+            return pks, matrix
+        keep = ~np.isin(pks, np.fromiter(excluded, dtype=np.int64, count=len(excluded)))
+        return pks[keep], matrix[keep]
+
+
+_lock = threading.Lock()
+_windows: OrderedDict[tuple, Window] = OrderedDict()
+
+
+def window(start: date, end: date) -> Window:
+    """The window's papers, kept while the feed version (any write to papers) stays the same."""
+    key = (start, end, feed_version.current())
+    with _lock:
+        found = _windows.get(key) if key[2] is not None else None
+        if found is not None:
+            _windows.move_to_end(key)
+            return found
+    made = Window(np.array(window_ids(start, end), dtype=np.int64))
+    if key[2] is not None and len(made.pks) <= LARGEST_KEPT:
+        with _lock:
+            _windows[key] = made
+            while len(_windows) > WINDOWS_KEPT:
+                _windows.popitem(last=False)
+    return made
 
 
 def window_ids(start: date, end: date) -> list[int]:

@@ -59,6 +59,48 @@ class Scores:
         return float(np.mean(self.ndcg10)), float(np.mean(self.recall10)), float(np.mean(self.mrr))
 
 
+@dataclass
+class Comparison:
+    """One ranker against another on the same cases, by nDCG@10."""
+
+    difference: float
+    low: float  # 95% interval of the difference, resampling readers (their weeks go together)
+    high: float
+    wins: int  # cases where the first ranker scores higher
+    ties: int
+    losses: int
+
+    def line(self, first: str, second: str) -> str:
+        return (
+            f"{first} - {second}: nDCG@10 {self.difference:+.4f} (95% interval {self.low:+.4f} to "
+            f"{self.high:+.4f}); better on {self.wins}, level on {self.ties}, "
+            f"worse on {self.losses} reader-weeks"
+        )
+
+
+def compare(
+    cases: list[Case], first: Scores, second: Scores, rounds: int = 2000, seed: int = 14
+) -> Comparison:
+    """The paired difference of nDCG@10, with a bootstrap over readers for its interval."""
+    difference = np.array(first.ndcg10) - np.array(second.ndcg10)
+    readers = sorted({case.reader for case in cases})
+    of_reader = {reader: i for i, reader in enumerate(readers)}
+    index = np.array([of_reader[case.reader] for case in cases])
+    sums = np.bincount(index, weights=difference, minlength=len(readers))
+    counts = np.bincount(index, minlength=len(readers))
+    rng = np.random.default_rng(seed)
+    drawn = rng.integers(len(readers), size=(rounds, len(readers)))
+    means = sums[drawn].sum(axis=1) / counts[drawn].sum(axis=1)
+    return Comparison(
+        float(difference.mean()),
+        float(np.quantile(means, 0.025)),
+        float(np.quantile(means, 0.975)),
+        int((difference > 1e-12).sum()),
+        int((np.abs(difference) <= 1e-12).sum()),
+        int((difference < -1e-12).sum()),
+    )
+
+
 def read_cases(path: Path) -> tuple[list[Case], list[str]]:
     """The cases of a readers file whose papers are in the database, and what was left out."""
     readers = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -122,7 +164,15 @@ def model_ranker(case: Case, candidates: list[int]) -> list[int]:
     return [pick.paper.pk for pick in picks]
 
 
-def evaluate(cases: list[Case], rankers: dict[str, Callable]) -> dict[str, Scores]:
+def case_key(case: Case) -> str:
+    return f"{case.reader}:{case.start.isoformat()}"
+
+
+def evaluate(
+    cases: list[Case], rankers: dict[str, Callable], rankings: dict[str, dict[str, list[int]]] | None = None
+) -> dict[str, Scores]:
+    """Each ranker's scores over ``cases``; with ``rankings`` given, each case's ranking is kept
+    there too ({ranker: {"reader:start": [pks]}}), for comparisons made later."""
     results = {name: Scores() for name in rankers}
     windows: dict[tuple[date, date], list[int]] = {}
     for case in cases:
@@ -135,4 +185,6 @@ def evaluate(cases: list[Case], rankers: dict[str, Callable]) -> dict[str, Score
             ranked = rank(case, candidates)
             results[name].seconds += time.perf_counter() - started
             results[name].add(ranked, case.relevant)
+            if rankings is not None:
+                rankings.setdefault(name, {})[case_key(case)] = ranked
     return results

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 
 RIDGE = 1.0  # L2 penalty of the classifier
 # Total weight of each side of the fit: positives, and negatives sampled from the corpus.
@@ -28,6 +29,9 @@ MAX_CLUSTERS = 6
 KMEANS_ROUNDS = 15
 # How much closeness to one of the reader's interests adds to the classifier's score.
 CENTROID_WEIGHT = 1.0
+# The words' share of the score beside the vectors' (both in units of their spread).
+WORD_WEIGHT = 1.0
+WORD_TERMS = 8000  # the terms of a word profile that are kept (by size of weight)
 
 
 @dataclass
@@ -37,8 +41,14 @@ class FittedModel:
     bias: float
     centroids: np.ndarray  # (k, dim) unit rows, one per interest
     shares: np.ndarray  # (k,) the fraction of positives in each interest
-    # A second classifier over hashed words (LexicalSpace), added to the score when present.
-    lexical: np.ndarray | None = None  # (LEXICAL_DIM + 1,): weights then bias
+    # The tf-idf profile (lexicon.py): term ids and their weights, with the lexicon's version.
+    word_ids: np.ndarray | None = None
+    word_weights: np.ndarray | None = None
+    lexicon: str = ""
+    # Mean and spread of each block's scores over the sampled corpus papers: the blocks are added
+    # in these units, so neither dominates by scale and a paper's score does not depend on the
+    # window it is ranked in. [dense mean, dense spread, words mean, words spread]
+    calibration: np.ndarray = field(default_factory=lambda: np.array([0.0, 1.0, 0.0, 1.0], np.float32))
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -48,39 +58,78 @@ class FittedModel:
             bias=np.array([self.bias], dtype=np.float32),
             centroids=self.centroids.astype(np.float32),
             shares=self.shares.astype(np.float32),
-            lexical=self.lexical.astype(np.float32) if self.lexical is not None else np.zeros(0, np.float32),
+            word_ids=self.word_ids if self.word_ids is not None else np.zeros(0, np.int32),
+            word_weights=self.word_weights if self.word_weights is not None else np.zeros(0, np.float32),
+            lexicon=np.array([self.lexicon]),
+            calibration=self.calibration.astype(np.float32),
         )
         return buffer.getvalue()
 
     @classmethod
     def from_bytes(cls, space: str, data: bytes) -> FittedModel:
         with np.load(io.BytesIO(bytes(data))) as arrays:
+            words = "word_ids" in arrays and len(arrays["word_ids"]) > 0
             return cls(
                 space,
                 arrays["weights"],
                 float(arrays["bias"][0]),
                 arrays["centroids"],
                 arrays["shares"],
-                arrays["lexical"] if "lexical" in arrays and len(arrays["lexical"]) else None,
+                arrays["word_ids"] if words else None,
+                arrays["word_weights"] if words else None,
+                str(arrays["lexicon"][0]) if "lexicon" in arrays else "",
+                arrays["calibration"]
+                if "calibration" in arrays
+                else np.array([0.0, 1.0, 0.0, 1.0], np.float32),
             )
 
     def score(self, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Each row's score, its nearest interest and its closeness to that interest."""
+        """Each row's score by the vectors, its nearest interest and its closeness to that interest."""
         closeness = matrix @ self.centroids.T
         interest = np.argmax(closeness, axis=1)
         near = closeness[np.arange(len(matrix)), interest]
         return matrix @ self.weights + self.bias + CENTROID_WEIGHT * near, interest, near
 
+    def word_scores(self, words: sparse.csr_matrix) -> np.ndarray:
+        """Each tf-idf row's score by the word profile (zero without one)."""
+        if self.word_ids is None or not words.shape[0]:
+            return np.zeros(words.shape[0], dtype=np.float32)
+        profile = np.zeros(words.shape[1], dtype=np.float32)
+        inside = self.word_ids < words.shape[1]
+        profile[self.word_ids[inside]] = self.word_weights[inside]
+        return np.asarray(words @ profile, dtype=np.float32).ravel()
 
-def fit_lexical(positives: np.ndarray, negatives: np.ndarray) -> np.ndarray:
-    """The word classifier: least squares in the dual (fewer examples than hashed words)."""
-    matrix = np.concatenate([positives, negatives]).astype(np.float64)
-    targets = np.concatenate([np.ones(len(positives)), -np.ones(len(negatives))])
-    weights = np.concatenate(
-        [np.full(len(positives), 1.0 / len(positives)), np.full(len(negatives), 1.0 / max(len(negatives), 1))]
-    ) * len(matrix)
-    w, bias = ridge(matrix, targets, weights)
-    return np.concatenate([w, [bias]]).astype(np.float32)
+    def combined(self, dense: np.ndarray, words: np.ndarray | None) -> np.ndarray:
+        """The vectors' and the words' scores in the units of their spread over the corpus."""
+        mean, spread, word_mean, word_spread = (float(x) for x in self.calibration)
+        total = (dense - mean) / spread
+        if words is not None and self.word_ids is not None:
+            total = total + WORD_WEIGHT * (words - word_mean) / word_spread
+        return total
+
+
+def fit_words(positives: sparse.csr_matrix, dislikes: sparse.csr_matrix, background: sparse.csr_matrix):
+    """The word profile: the mean tf-idf row of the positives less that of the negatives (the
+    sampled corpus, and each dismissed paper weighing ``DISLIKE_WEIGHT`` positives). With its
+    small C on unit rows, arxiv-sanity's linear SVM is close to this difference of means;
+    computed directly it takes a millisecond and needs no solver. Returns term ids and weights,
+    the ``WORD_TERMS`` largest by size."""
+    profile = np.asarray(positives.mean(axis=0)).ravel()
+    if background.shape[0]:
+        profile -= np.asarray(background.mean(axis=0)).ravel()
+    if dislikes.shape[0]:
+        profile -= DISLIKE_WEIGHT / positives.shape[0] * np.asarray(dislikes.sum(axis=0)).ravel()
+    ids = np.flatnonzero(profile)
+    if len(ids) > WORD_TERMS:
+        ids = np.sort(ids[np.argpartition(-np.abs(profile[ids]), WORD_TERMS)[:WORD_TERMS]])
+    return ids.astype(np.int32), profile[ids].astype(np.float32)
+
+
+def spread_of(scores: np.ndarray) -> tuple[float, float]:
+    """Mean and standard deviation (at least a small floor, so a flat block adds nothing wild)."""
+    if not len(scores):
+        return 0.0, 1.0
+    return float(scores.mean()), max(float(scores.std()), 1e-3)
 
 
 def cluster_count(positives: int) -> int:
@@ -163,8 +212,16 @@ def logistic(
     return theta[:dim].astype(np.float32), float(np.float32(theta[dim]))
 
 
-def fit(space: str, positives: np.ndarray, dislikes: np.ndarray, background: np.ndarray) -> FittedModel:
-    """A reader's model from their positives, their dismissed papers and papers sampled from the corpus."""
+def fit(
+    space: str,
+    positives: np.ndarray,
+    dislikes: np.ndarray,
+    background: np.ndarray,
+    words: tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix] | None = None,
+    lexicon: str = "",
+) -> FittedModel:
+    """A reader's model from their positives, their dismissed papers and papers sampled from the
+    corpus: vectors, and (``words``) the same papers' tf-idf rows of ``lexicon``."""
     dim = positives.shape[1]
     parts = [positives, dislikes.reshape(-1, dim), background.reshape(-1, dim)]
     matrix = np.concatenate(parts).astype(np.float64)
@@ -186,4 +243,12 @@ def fit(space: str, positives: np.ndarray, dislikes: np.ndarray, background: np.
     k = cluster_count(len(positives))
     centroids, labels = spherical_kmeans(positives.astype(np.float32), k)
     shares = np.bincount(labels, minlength=len(centroids)).astype(np.float32) / len(positives)
-    return FittedModel(space, w, bias, centroids, shares)
+    model = FittedModel(space, w, bias, centroids, shares, lexicon=lexicon)
+    reference = background.reshape(-1, dim) if len(background) else positives
+    calibration = [*spread_of(model.score(reference.astype(np.float32))[0]), 0.0, 1.0]
+    if words is not None and words[0].shape[0]:
+        model.word_ids, model.word_weights = fit_words(*words)
+        word_reference = words[2] if words[2].shape[0] else words[0]
+        calibration[2:] = spread_of(model.word_scores(word_reference))
+    model.calibration = np.array(calibration, dtype=np.float32)
+    return model

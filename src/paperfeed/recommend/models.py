@@ -23,3 +23,17 @@ class ReaderModel(models.Model):
 
     def __str__(self) -> str:
         return f"model of {self.user_id} ({self.positives}+/{self.negatives}-, {self.space})"
+
+
+class StoredLexicon(models.Model):
+    """The tf-idf vocabulary and weights of word profiles (recommend/lexicon.py), fitted once over
+    the corpus and shared by every web process and machine, so that all of them score a reader's
+    stored profile with the same terms. The newest row is the one in use."""
+
+    version = models.CharField(max_length=32)
+    papers = models.PositiveIntegerField()  # the corpus size it was fitted for
+    data = models.BinaryField()  # terms and inverse document frequencies, see Lexicon.to_bytes
+    fitted_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"lexicon {self.version} ({self.papers:,} papers)"

@@ -1,5 +1,6 @@
-"""Rank a window's papers for one fitted model: scores, dismissed papers' neighbours pushed down,
-a floor below which nothing is padded in, every interest served, and a "Why this?" line each."""
+"""Rank a window's papers for one fitted model: the vectors' and the words' scores, dismissed
+papers' neighbours pushed down, a floor below which nothing is padded in, every interest served,
+and a "Why this?" line each."""
 
 from __future__ import annotations
 
@@ -8,17 +9,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from paperfeed.papers.models import Paper
+from paperfeed.recommend import lexicon
 from paperfeed.recommend.model import FittedModel
 from paperfeed.recommend.signals import PHRASES, Positive
-from paperfeed.recommend.vectors import LexicalSpace, VectorSpace
+from paperfeed.recommend.vectors import VectorSpace
 
 # Below this closeness to every interest a paper has nothing real in common with the reader.
 FLOOR = {"lexical": 0.06, "embedding": 0.25}
 # From this similarity to a dismissed paper on, a candidate loses score, up to PENALTY for a copy.
 DISLIKE_FROM = {"lexical": 0.35, "embedding": 0.6}
 PENALTY = 3.0
-SHORTLIST = 300  # the embedding's best, re-scored with the words
-LEXICAL_WEIGHT = 2.0  # the word classifier's share of the score (see model.fit_lexical)
+WORD_SHORTLIST = 1500  # the most candidates whose words are scored (the vectors' best)
 # An interest holding at least this share of the positives always gets a pick if it has one.
 MIN_SHARE = 0.15
 PAPER_FIELDS = ("pk", "arxiv_id", "title", "abstract", "upvotes", "published", "ai_summary", "categories")
@@ -69,28 +70,33 @@ def served(order: np.ndarray, interest: np.ndarray, shares: np.ndarray, limit: i
 def rank(
     model: FittedModel,
     space: VectorSpace,
-    candidates: list[int],
+    pks: np.ndarray,
+    matrix: np.ndarray,
     positives: list[Positive],
     dislikes: list[int],
     limit: int,
 ) -> list[Pick]:
-    """The ``limit`` best of ``candidates`` (paper pks) for ``model``, best first."""
-    pks, matrix = space.matrix(candidates)
+    """The ``limit`` best of the candidates (paper ``pks`` and their vectors in ``space``) for
+    ``model``, best first."""
     if not len(pks) or limit <= 0:
         return []
-    scores, interest, near = model.score(matrix)
+    dense, interest, near = model.score(matrix)
     _, dislike_matrix = space.matrix(dislikes)
-    scores = scores - dislike_penalty(matrix, dislike_matrix, space)
+    dense = dense - dislike_penalty(matrix, dislike_matrix, space)
     eligible = np.flatnonzero(near >= FLOOR[family(space)])
     if not len(eligible):
         return []
-    if model.lexical is not None:
-        # Words are read from the database and hashed per paper: only for a shortlist.
-        shortlist = eligible[np.argsort(-scores[eligible], kind="stable")[: max(SHORTLIST, limit)]]
-        _, words = LexicalSpace().matrix(pks[shortlist].tolist())
-        scores = scores.copy()
-        scores[shortlist] += LEXICAL_WEIGHT * (words @ model.lexical[:-1] + model.lexical[-1])
-        eligible = shortlist
+    # The words of a long window's candidates are read for the vectors' best WORD_SHORTLIST only,
+    # so that a window of a year costs what a month does.
+    if len(eligible) > WORD_SHORTLIST:
+        eligible = eligible[np.argsort(-dense[eligible], kind="stable")[:WORD_SHORTLIST]]
+    scores = np.full(len(pks), -np.inf, dtype=np.float32)
+    words = (
+        model.word_scores(lexicon.current.matrix(pks[eligible].tolist()))
+        if model.word_ids is not None
+        else None
+    )
+    scores[eligible] = model.combined(dense[eligible], words)
     order = eligible[np.argsort(-scores[eligible], kind="stable")]
     chosen = served(order, interest, model.shares, limit)
     papers = Paper.objects.visible().only(*PAPER_FIELDS).in_bulk([int(pks[c]) for c in chosen])

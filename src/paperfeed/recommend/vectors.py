@@ -29,6 +29,7 @@ _STOP = frozenset(
 
 class VectorSpace:
     name = "none"
+    version = ""  # changes when the vectors of papers may have changed (the index grew)
 
     def matrix(self, pks: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
         """The pks this space has vectors for (in the given order) and their unit vectors, one a row."""
@@ -67,10 +68,11 @@ def lexical_vector(text: str) -> np.ndarray:
 class EmbeddingSpace(VectorSpace):
     """The sentence embeddings the search index already holds (nothing is encoded here)."""
 
-    def __init__(self, backend, model: str | None, dim: int) -> None:
+    def __init__(self, backend, model: str | None, dim: int, version: str = "") -> None:
         self.backend = backend
         self.name = f"embedding:{model or 'unknown'}"
         self.dim = dim
+        self.version = version
 
     def matrix(self, pks: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
         pks = list(pks)
@@ -116,7 +118,8 @@ def choose_space() -> VectorSpace:
             if state.vectors > 0:
                 # The embedder's name ends in its dimension ("…/all-MiniLM-L6-v2:384").
                 tail = (state.model or "").rsplit(":", 1)[-1]
-                space = EmbeddingSpace(backend, state.model, int(tail) if tail.isdigit() else 384)
+                dim = int(tail) if tail.isdigit() else 384
+                space = EmbeddingSpace(backend, state.model, dim, f"{state.documents}:{state.vectors}")
         except Exception:  # noqa: BLE001 - an unbuilt or broken index must not stop recommendations
             pass
     return space

@@ -8,6 +8,7 @@ theirs, and the table shows where those papers' near neighbours and the reader's
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -34,6 +35,11 @@ class Command(SearchEvalCommand):
         )
         parser.add_argument(
             "--no-feedback", action="store_true", help="recommend: skip the not-interested simulation"
+        )
+        parser.add_argument(
+            "--save-rankings",
+            type=Path,
+            help="recommend: write each ranker's ranking of each case (JSON) here",
         )
 
     def handle(self, *args, what: str, **options):
@@ -74,7 +80,10 @@ class Command(SearchEvalCommand):
                 self.stdout.write(f"  (tf-idf fitted in {time.perf_counter() - started:.1f} s)")
             else:
                 rankers[name] = evaluation.model_ranker
-        results = evaluation.evaluate(cases, rankers)
+        rankings: dict[str, dict[str, list[int]]] = {}
+        results = evaluation.evaluate(cases, rankers, rankings)
+        if options.get("save_rankings"):
+            options["save_rankings"].write_text(json.dumps(rankings), encoding="utf-8")
         self.stdout.write(f"{'ranker':<10} {'n':>5} {'nDCG@10':>8} {'R@10':>7} {'MRR':>7} {'ms/case':>8}")
         for name, scores in results.items():
             ndcg, recall, mrr = scores.row()
@@ -82,6 +91,11 @@ class Command(SearchEvalCommand):
             self.stdout.write(
                 f"{name:<10} {len(cases):>5} {ndcg:>8.4f} {recall:>7.4f} {mrr:>7.4f} {per_case:>8.1f}"
             )
+        if "model" in results:
+            for other in ("tfidf-svm", "centroid"):
+                if other in results:
+                    comparison = evaluation.compare(cases, results["model"], results[other])
+                    self.stdout.write(comparison.line("model", other))
         if "model" in chosen and not options.get("no_feedback"):
             self.stdout.write("")
             self.stdout.write(feedback.simulate(cases, space).table())

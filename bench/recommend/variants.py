@@ -1,0 +1,169 @@
+"""The scorers `levers.py` compares: each takes one case's matrices and scores its candidates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from paperfeed.recommend import model
+
+
+@dataclass
+class CaseData:
+    dense_pos: np.ndarray
+    dense_bg: np.ndarray
+    dense_cand: np.ndarray
+    words_pos: sparse.csr_matrix
+    words_bg: sparse.csr_matrix
+    words_cand: sparse.csr_matrix
+    _cache: dict | None = None
+
+    def memo(self, key: str, make: Callable[[], np.ndarray]) -> np.ndarray:
+        if self._cache is None:
+            self._cache = {}
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+
+def zscore(x: np.ndarray) -> np.ndarray:
+    return (x - x.mean()) / (x.std() + 1e-9)
+
+
+def centroid(d: CaseData) -> np.ndarray:
+    profile = d.dense_pos.mean(axis=0)
+    return d.dense_cand @ (profile / np.linalg.norm(profile))
+
+
+def dense_model(d: CaseData) -> np.ndarray:
+    def make():
+        fitted = model.fit("x", d.dense_pos, np.zeros((0, d.dense_pos.shape[1])), d.dense_bg)
+        return fitted.score(d.dense_cand)[0]
+
+    return d.memo("dense", make)
+
+
+def dense_knn(d: CaseData, k: int = 3) -> np.ndarray:
+    sims = d.dense_cand @ d.dense_pos.T
+    k = min(k, sims.shape[1])
+    return np.sort(sims, axis=1)[:, -k:].mean(axis=1)
+
+
+def words_rocchio(d: CaseData) -> np.ndarray:
+    def make():
+        profile = np.asarray(d.words_pos.mean(axis=0)).ravel() - np.asarray(d.words_bg.mean(axis=0)).ravel()
+        return d.words_cand @ profile
+
+    return d.memo("rocchio", make)
+
+
+def words_svm(d: CaseData, c: float = 0.01) -> np.ndarray:
+    from sklearn.svm import LinearSVC
+
+    def make():
+        x = sparse.vstack([d.words_pos, d.words_bg]).tocsr()
+        y = np.r_[np.ones(d.words_pos.shape[0]), np.zeros(d.words_bg.shape[0])]
+        svm = LinearSVC(class_weight="balanced", max_iter=10_000, tol=1e-6, C=c).fit(x, y)
+        return svm.decision_function(d.words_cand)
+
+    return d.memo(f"svm{c}", make)
+
+
+def words_knn(d: CaseData, k: int = 3) -> np.ndarray:
+    sims = (d.words_cand @ d.words_pos.T).toarray()
+    k = min(k, sims.shape[1])
+    return np.sort(sims, axis=1)[:, -k:].mean(axis=1)
+
+
+def rrf(*scores: np.ndarray, k: int = 60) -> np.ndarray:
+    total = np.zeros(len(scores[0]))
+    for s in scores:
+        ranks = np.empty(len(s))
+        ranks[np.argsort(-s, kind="stable")] = np.arange(len(s))
+        total += 1.0 / (k + ranks + 1)
+    return total
+
+
+def fused(words: Callable[[CaseData], np.ndarray], weight: float) -> Callable[[CaseData], np.ndarray]:
+    return lambda d: zscore(dense_model(d)) + weight * zscore(words(d))
+
+
+def calibrated(d: CaseData, words_weights: Callable[[CaseData], np.ndarray], weight: float) -> np.ndarray:
+    """Each block standardised by its scores over the sampled background (not the candidates)."""
+    fitted = d.memo(
+        "dense_fit", lambda: model.fit("x", d.dense_pos, np.zeros((0, d.dense_pos.shape[1])), d.dense_bg)
+    )
+    dense_bg = fitted.score(d.dense_bg)[0]
+    dense = (fitted.score(d.dense_cand)[0] - dense_bg.mean()) / (dense_bg.std() + 1e-9)
+    w = words_weights(d)
+    words_bg = d.words_bg @ w
+    words = (d.words_cand @ w - words_bg.mean()) / (words_bg.std() + 1e-9)
+    return dense + weight * words
+
+
+def rocchio_weights(d: CaseData) -> np.ndarray:
+    return np.asarray(d.words_pos.mean(axis=0)).ravel() - np.asarray(d.words_bg.mean(axis=0)).ravel()
+
+
+def words_interests(d: CaseData) -> np.ndarray:
+    """Rocchio per interest (the dense k-means clusters of the positives), best interest counts."""
+    k = model.cluster_count(len(d.dense_pos))
+    _, labels = model.spherical_kmeans(d.dense_pos.astype(np.float32), k)
+    background = np.asarray(d.words_bg.mean(axis=0)).ravel()
+    scores = []
+    for c in range(labels.max() + 1):
+        members = d.words_pos[np.flatnonzero(labels == c)]
+        if members.shape[0]:
+            scores.append(d.words_cand @ (np.asarray(members.mean(axis=0)).ravel() - background))
+    return np.max(scores, axis=0)
+
+
+def production(d: CaseData, word_weight: float = 1.0, terms: int | None = None) -> np.ndarray:
+    """model.fit with both blocks, scored as ranking.rank scores (without dislikes and floor)."""
+
+    def make():
+        none = np.zeros((0, d.dense_pos.shape[1]), np.float32)
+        words = (d.words_pos, d.words_pos[:0], d.words_bg)
+        if terms is not None:
+            saved, model.WORD_TERMS = model.WORD_TERMS, terms
+        try:
+            return model.fit("x", d.dense_pos, none, d.dense_bg, words, "v")
+        finally:
+            if terms is not None:
+                model.WORD_TERMS = saved
+
+    fitted = d.memo(f"production{terms}", make)
+    mean, spread, word_mean, word_spread = (float(x) for x in fitted.calibration)
+    dense = (fitted.score(d.dense_cand)[0] - mean) / spread
+    words = (fitted.word_scores(d.words_cand) - word_mean) / word_spread
+    return dense + word_weight * words
+
+
+VARIANTS: dict[str, Callable[[CaseData], np.ndarray]] = {
+    "centroid": centroid,
+    "dense model": dense_model,
+    "dense knn3": dense_knn,
+    "words rocchio": words_rocchio,
+    "words svm C=.01 (1000 sampled)": words_svm,
+    "words knn3": words_knn,
+    "dense+rocchio z 1:0.5": fused(words_rocchio, 0.5),
+    "dense+rocchio z 1:1": fused(words_rocchio, 1.0),
+    "dense+svm z 1:1": fused(words_svm, 1.0),
+    "dense+svm rrf": lambda d: rrf(dense_model(d), words_svm(d)),
+    "cal dense+rocchio 1:1": lambda d: calibrated(d, rocchio_weights, 1.0),
+    "cal dense+rocchio 1:0.5": lambda d: calibrated(d, rocchio_weights, 0.5),
+    "words rocchio per interest max": words_interests,
+    "dense+rocchio per interest z 1:1": lambda d: zscore(dense_model(d)) + zscore(words_interests(d)),
+    "production (words 1)": production,
+    "production words 0.5": lambda d: production(d, 0.5),
+    "production words 1.5": lambda d: production(d, 1.5),
+    "production words 2": lambda d: production(d, 2.0),
+    "production all terms": lambda d: production(d, 1.0, 10**9),
+    "production 2000 terms": lambda d: production(d, 1.0, 2000),
+    "dense+rocchio+knn z": lambda d: (
+        zscore(dense_model(d)) + zscore(words_rocchio(d)) + 0.5 * zscore(words_knn(d))
+    ),
+}
