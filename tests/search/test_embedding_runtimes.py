@@ -198,3 +198,12 @@ def test_serve_refuses_to_start_while_the_query_model_is_not_derived(db, tmp_pat
     with pytest.raises(CommandError, match=r"The site cannot start: .*Run `paperfeed index model`"):
         call_command("serve", "--no-migrate")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_papers_embedded_while_a_request_waits_use_the_query_model_already_loaded(reference):
+    # A web process: bf16 documents configured, but only the int8 query model is ever loaded.
+    embedder = Embedder(model_location(), "torch-bf16", query_runtime="onnx-int8")
+    vectors = embedder.encode_for_request(DOCUMENTS)
+    assert list(embedder._encoders) == [("onnx-int8", True)]
+    assert (vectors * reference).sum(axis=1).min() > 0.98
+    assert embedder.encode_for_request([]).shape == (0, embedder.dim)
