@@ -73,9 +73,12 @@ def words_svm(d: CaseData, c: float = 0.01) -> np.ndarray:
 
 
 def words_knn(d: CaseData, k: int = 3) -> np.ndarray:
-    sims = (d.words_cand @ d.words_pos.T).toarray()
-    k = min(k, sims.shape[1])
-    return np.sort(sims, axis=1)[:, -k:].mean(axis=1)
+    def make():
+        sims = (d.words_cand @ d.words_pos.T).toarray()
+        return np.sort(sims, axis=1)[:, ::-1]
+
+    sims = d.memo("words_sims", make)
+    return sims[:, : min(k, sims.shape[1])].mean(axis=1)
 
 
 def rrf(*scores: np.ndarray, k: int = 60) -> np.ndarray:
@@ -122,7 +125,7 @@ def words_interests(d: CaseData) -> np.ndarray:
 
 
 def production(d: CaseData, word_weight: float = 1.0, terms: int | None = None) -> np.ndarray:
-    """model.fit with both blocks, scored as ranking.rank scores (without dislikes and floor)."""
+    """model.fit with its three scores, as ranking.rank adds them (without dislikes and floor)."""
 
     def make():
         none = np.zeros((0, d.dense_pos.shape[1]), np.float32)
@@ -136,10 +139,11 @@ def production(d: CaseData, word_weight: float = 1.0, terms: int | None = None) 
                 model.WORD_TERMS = saved
 
     fitted = d.memo(f"production{terms}", make)
-    mean, spread, word_mean, word_spread = (float(x) for x in fitted.calibration)
-    dense = (fitted.score(d.dense_cand)[0] - mean) / spread
-    words = (fitted.word_scores(d.words_cand) - word_mean) / word_spread
-    return dense + word_weight * words
+    c = [float(x) for x in fitted.calibration]
+    dense = (fitted.score(d.dense_cand)[0] - c[0]) / c[1]
+    profile = (fitted.word_scores(d.words_cand) - c[2]) / c[3]
+    neighbours = (model.neighbour_scores(d.words_cand, d.words_pos[: model.WORD_POSITIVES]) - c[4]) / c[5]
+    return dense + word_weight * profile + neighbours
 
 
 VARIANTS: dict[str, Callable[[CaseData], np.ndarray]] = {
@@ -163,6 +167,23 @@ VARIANTS: dict[str, Callable[[CaseData], np.ndarray]] = {
     "production words 2": lambda d: production(d, 2.0),
     "production all terms": lambda d: production(d, 1.0, 10**9),
     "production 2000 terms": lambda d: production(d, 1.0, 2000),
+    "words knn1": lambda d: words_knn(d, 1),
+    "words knn5": lambda d: words_knn(d, 5),
+    "knn3 + dense z 1:0.5": lambda d: zscore(words_knn(d)) + 0.5 * zscore(dense_model(d)),
+    "knn3 + dense z 1:0.25": lambda d: zscore(words_knn(d)) + 0.25 * zscore(dense_model(d)),
+    "knn3 + dense z 1:1": lambda d: zscore(words_knn(d)) + zscore(dense_model(d)),
+    "knn3 + rocchio + dense z 1:1:1": lambda d: (
+        zscore(words_knn(d)) + zscore(words_rocchio(d)) + zscore(dense_model(d))
+    ),
+    "knn3 + rocchio + dense z 1:1:.5": lambda d: (
+        zscore(words_knn(d)) + zscore(words_rocchio(d)) + 0.5 * zscore(dense_model(d))
+    ),
+    "rrf knn3, rocchio, dense": lambda d: rrf(words_knn(d), words_rocchio(d), dense_model(d)),
+    "knn3 + rocchio z 1:0.5": lambda d: zscore(words_knn(d)) + 0.5 * zscore(words_rocchio(d)),
+    "knn3 + dense knn3 z 1:0.5": lambda d: zscore(words_knn(d)) + 0.5 * zscore(dense_knn(d)),
+    "knn3 + rocchio + dense z 1:.5:.5": lambda d: (
+        zscore(words_knn(d)) + 0.5 * zscore(words_rocchio(d)) + 0.5 * zscore(dense_model(d))
+    ),
     "dense+rocchio+knn z": lambda d: (
         zscore(dense_model(d)) + zscore(words_rocchio(d)) + 0.5 * zscore(words_knn(d))
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from paperfeed.recommend.model import FittedModel, cluster_count, fit, spherical_kmeans
+from paperfeed.recommend.model import FittedModel, cluster_count, fit, neighbour_scores, spherical_kmeans
 
 
 def unit(matrix: np.ndarray) -> np.ndarray:
@@ -110,20 +110,38 @@ def test_the_word_profile_puts_the_readers_terms_first_and_a_dismissal_lowers_th
     assert disliked.word_scores(candidate)[0] < scores[4]
 
 
-def test_the_blocks_are_added_in_units_of_their_spread_over_the_corpus():
+def test_a_word_score_is_the_closeness_to_the_nearest_few_positives_not_to_their_average():
+    _, rows = words_of(
+        "quadruped locomotion legged robots",  # positives: two robot papers, one galaxy paper
+        "quadruped robots rough terrain",
+        "galaxy dark matter halos",
+        "quadruped legged robots terrain",  # candidates
+        "galaxy rotation curves",
+        "protein enzyme design",
+    )
+
+    scores = neighbour_scores(rows[3:], rows[:3])
+
+    assert scores[0] > scores[1] > scores[2] == 0.0
+    one = neighbour_scores(rows[3:4], rows[:1])
+    assert np.isclose(one[0], (rows[3] @ rows[0].T).toarray()[0, 0])  # fewer positives than neighbours
+
+
+def test_the_scores_are_added_in_units_of_their_spread_over_the_corpus():
     rng = np.random.default_rng(6)
-    fitted, rows = words_of("quadruped robots", "galaxy halos", "protein enzyme", "protein folding")
+    _, rows = words_of("quadruped robots", "galaxy halos", "protein enzyme", "protein folding")
     dense = unit(rng.normal(size=(4, 8)))
 
     model = fit(
         "test", dense[:1], np.zeros((0, 8), np.float32), dense[1:], (rows[:1], rows[:0], rows[1:]), "v"
     )
 
-    dense_scores = model.score(dense[1:])[0]
-    combined = model.combined(dense_scores, model.word_scores(rows[1:]))
-    assert abs(float(combined.mean())) < 1e-4  # the background sits at zero in both blocks
+    combined = model.combined(
+        model.score(dense[1:])[0], model.word_scores(rows[1:]), neighbour_scores(rows[1:], rows[:1])
+    )
+    assert abs(float(combined.mean())) < 1e-4  # the corpus sample sits at zero in each score
     again = FittedModel.from_bytes("test", model.to_bytes())
     assert np.array_equal(again.word_ids, model.word_ids) and np.allclose(
         again.calibration, model.calibration
     )
-    assert again.lexicon == "v"
+    assert again.lexicon == "v" and len(again.calibration) == 6

@@ -29,9 +29,11 @@ MAX_CLUSTERS = 6
 KMEANS_ROUNDS = 15
 # How much closeness to one of the reader's interests adds to the classifier's score.
 CENTROID_WEIGHT = 1.0
-# The words' share of the score beside the vectors' (both in units of their spread).
-WORD_WEIGHT = 1.0
 WORD_TERMS = 8000  # the terms of a word profile that are kept (by size of weight)
+NEIGHBOURS = 3  # the closest positives a candidate's neighbour score is the mean of
+# The newest positives a candidate's words are compared with (bounds the work of a month).
+WORD_POSITIVES = 500
+UNCALIBRATED = [0.0, 1.0, 0.0, 1.0, 0.0, 1.0]
 
 
 @dataclass
@@ -45,10 +47,10 @@ class FittedModel:
     word_ids: np.ndarray | None = None
     word_weights: np.ndarray | None = None
     lexicon: str = ""
-    # Mean and spread of each block's scores over the sampled corpus papers: the blocks are added
-    # in these units, so neither dominates by scale and a paper's score does not depend on the
-    # window it is ranked in. [dense mean, dense spread, words mean, words spread]
-    calibration: np.ndarray = field(default_factory=lambda: np.array([0.0, 1.0, 0.0, 1.0], np.float32))
+    # Mean and spread of each score over the sampled corpus papers: the scores are added in these
+    # units, so none dominates by scale and a paper's score does not depend on the window it is
+    # ranked in. [vectors' mean, spread, word profile's mean, spread, neighbours' mean, spread]
+    calibration: np.ndarray = field(default_factory=lambda: np.array(UNCALIBRATED, np.float32))
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -99,13 +101,27 @@ class FittedModel:
         profile[self.word_ids[inside]] = self.word_weights[inside]
         return np.asarray(words @ profile, dtype=np.float32).ravel()
 
-    def combined(self, dense: np.ndarray, words: np.ndarray | None) -> np.ndarray:
-        """The vectors' and the words' scores in the units of their spread over the corpus."""
-        mean, spread, word_mean, word_spread = (float(x) for x in self.calibration)
-        total = (dense - mean) / spread
-        if words is not None and self.word_ids is not None:
-            total = total + WORD_WEIGHT * (words - word_mean) / word_spread
+    def combined(
+        self, dense: np.ndarray, profile: np.ndarray | None, neighbours: np.ndarray | None
+    ) -> np.ndarray:
+        """The three scores, each in units of its spread over the corpus, added with equal weights."""
+        c = [float(x) for x in self.calibration]
+        total = (dense - c[0]) / c[1]
+        if self.word_ids is not None and profile is not None and neighbours is not None:
+            total = total + (profile - c[2]) / c[3] + (neighbours - c[4]) / c[5]
         return total
+
+
+def neighbour_scores(candidates: sparse.csr_matrix, positives: sparse.csr_matrix) -> np.ndarray:
+    """Each candidate's mean tf-idf cosine to its ``NEIGHBOURS`` closest positives: a
+    researcher's next paper shares terms with a few of their papers, not with all of them."""
+    if not candidates.shape[0] or not positives.shape[0]:
+        return np.zeros(candidates.shape[0], dtype=np.float32)
+    similarity = (candidates @ positives.T).toarray()
+    k = min(NEIGHBOURS, similarity.shape[1])
+    if k < similarity.shape[1]:
+        similarity = np.partition(similarity, similarity.shape[1] - k, axis=1)[:, -k:]
+    return similarity.mean(axis=1).astype(np.float32)
 
 
 def fit_words(positives: sparse.csr_matrix, dislikes: sparse.csr_matrix, background: sparse.csr_matrix):
@@ -245,10 +261,16 @@ def fit(
     shares = np.bincount(labels, minlength=len(centroids)).astype(np.float32) / len(positives)
     model = FittedModel(space, w, bias, centroids, shares, lexicon=lexicon)
     reference = background.reshape(-1, dim) if len(background) else positives
-    calibration = [*spread_of(model.score(reference.astype(np.float32))[0]), 0.0, 1.0]
+    calibration = [*spread_of(model.score(reference.astype(np.float32))[0])]
     if words is not None and words[0].shape[0]:
+        positive_words, _, background_words = words
         model.word_ids, model.word_weights = fit_words(*words)
-        word_reference = words[2] if words[2].shape[0] else words[0]
-        calibration[2:] = spread_of(model.word_scores(word_reference))
+        reference_words = background_words if background_words.shape[0] else positive_words
+        calibration += [
+            *spread_of(model.word_scores(reference_words)),
+            *spread_of(neighbour_scores(reference_words, positive_words[:WORD_POSITIVES])),
+        ]
+    else:
+        calibration += UNCALIBRATED[2:]
     model.calibration = np.array(calibration, dtype=np.float32)
     return model

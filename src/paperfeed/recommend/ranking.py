@@ -10,13 +10,14 @@ import numpy as np
 
 from paperfeed.papers.models import Paper
 from paperfeed.recommend import lexicon
-from paperfeed.recommend.model import FittedModel
+from paperfeed.recommend.model import WORD_POSITIVES, FittedModel, neighbour_scores
 from paperfeed.recommend.signals import PHRASES, Positive
 from paperfeed.recommend.vectors import VectorSpace
 
 # Below this closeness to every interest a paper has nothing real in common with the reader.
 FLOOR = {"lexical": 0.06, "embedding": 0.25}
-# From this similarity to a dismissed paper on, a candidate loses score, up to PENALTY for a copy.
+# From this similarity to a dismissed paper on, a candidate loses score, up to PENALTY (in units
+# of the scores' spread over the corpus) for a copy.
 DISLIKE_FROM = {"lexical": 0.35, "embedding": 0.6}
 PENALTY = 3.0
 WORD_SHORTLIST = 1500  # the most candidates whose words are scored (the vectors' best)
@@ -81,8 +82,6 @@ def rank(
     if not len(pks) or limit <= 0:
         return []
     dense, interest, near = model.score(matrix)
-    _, dislike_matrix = space.matrix(dislikes)
-    dense = dense - dislike_penalty(matrix, dislike_matrix, space)
     eligible = np.flatnonzero(near >= FLOOR[family(space)])
     if not len(eligible):
         return []
@@ -91,12 +90,14 @@ def rank(
     if len(eligible) > WORD_SHORTLIST:
         eligible = eligible[np.argsort(-dense[eligible], kind="stable")[:WORD_SHORTLIST]]
     scores = np.full(len(pks), -np.inf, dtype=np.float32)
-    words = (
-        model.word_scores(lexicon.current.matrix(pks[eligible].tolist()))
-        if model.word_ids is not None
-        else None
-    )
-    scores[eligible] = model.combined(dense[eligible], words)
+    profile = neighbours = None
+    if model.word_ids is not None:
+        words = lexicon.current.matrix(pks[eligible].tolist())
+        liked = lexicon.current.matrix([p.paper_id for p in positives[:WORD_POSITIVES]])
+        profile, neighbours = model.word_scores(words), neighbour_scores(words, liked)
+    _, dislike_matrix = space.matrix(dislikes)
+    penalty = dislike_penalty(matrix[eligible], dislike_matrix, space)
+    scores[eligible] = model.combined(dense[eligible], profile, neighbours) - penalty
     order = eligible[np.argsort(-scores[eligible], kind="stable")]
     chosen = served(order, interest, model.shares, limit)
     papers = Paper.objects.visible().only(*PAPER_FIELDS).in_bulk([int(pks[c]) for c in chosen])

@@ -53,9 +53,13 @@ def fit_signals(space: VectorSpace, positives: list[Positive], dislikes: list[in
     return fit(space.name, positive_matrix, dislike_matrix, background, words, lexicon.current.get().version)
 
 
+# Changes when what a model holds changes, so models stored by an older paperfeed are refitted.
+FORMAT = "m3"
+
+
 def model_key(space: VectorSpace) -> str:
     """What a stored model was fitted in: the vector space and the lexicon of its word profile."""
-    return f"{space.name}|words:{lexicon.current.get().version}"
+    return f"{space.name}|words:{lexicon.current.get().version}|{FORMAT}"
 
 
 def reader_model(user, signals: Signals, space: VectorSpace) -> tuple[FittedModel | None, list[Positive]]:
