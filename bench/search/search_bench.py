@@ -63,6 +63,7 @@ STAGES = (
     "query embedding wait",
     "vector search",
     "vector search wait",
+    "feedback",
     "fusion",
     "hydrate",
     "highlight",

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from paperfeed.search.authors import author_first
 from paperfeed.search.backends import get_backend
 from paperfeed.search.backends.base import Ranked, SearchFilters
 from paperfeed.search.beside import run_beside
-from paperfeed.search.embedding import get_embedder
+from paperfeed.search.embedding import get_embedder, normalize
 from paperfeed.search.fusion import reciprocal_rank_fusion
 from paperfeed.search.lookup import Named, looks_like_identifier, may_be_title, named_exactly, nearly_titled
 from paperfeed.search.query import ParsedQuery
@@ -48,6 +50,14 @@ KEYWORD_SCORE_FLOOR = 0.3
 SHORT_WEIGHTS = (1.0, 1.0)
 LONG_WEIGHTS = (1.0, 1.0)
 LONG_QUERY_WORDS = 8
+# Pseudo-relevance feedback (Rocchio): the query vector moved towards the mean vector of the
+# first PRF_DOCS fused results, by PRF_WEIGHT, and searched again; fused again with the keywords.
+# Dev set (6,400 papers, hybrid): topic nDCG@10 0.2441 -> 0.2617, keywords 0.6989 -> 0.7054,
+# titles top-1 0.9867 -> 1.0, summaries 0.9975 -> 0.9926, topical 0.8250 -> 0.8264. Chosen before
+# measuring; 1.0 (topic 0.2823) and 5 papers (0.2471) were measured and not taken: 12 topic
+# queries are too few to tune on.
+PRF_WEIGHT = 0.5
+PRF_DOCS = 3
 
 
 @dataclass
@@ -67,6 +77,24 @@ def keyword_is_genuine(words: list[str], shares: dict[str, float]) -> bool:
         return True
     known = [w for w in words if shares.get(w)]
     return len(known) >= len(unknown) and any(shares[w] <= TELLING_SHARE for w in known)
+
+
+def _fuse(mode: str, words: list[str], keyword: Ranked, dense: Ranked) -> Ranked:
+    if mode == "hybrid":
+        weights = LONG_WEIGHTS if len(words) >= LONG_QUERY_WORDS else SHORT_WEIGHTS
+        return reciprocal_rank_fusion([[pk for pk, _ in keyword], [pk for pk, _ in dense]], list(weights))
+    return keyword if mode == "keyword" else dense
+
+
+def _with_feedback(backend, vector, filters: SearchFilters | None, top: list[int]) -> Ranked:
+    """The papers nearest to the query moved towards its best results (Rocchio feedback), above
+    the similarity floor."""
+    found = backend.vectors_for(top)
+    if found:
+        centre = np.mean(np.stack(list(found.values())), axis=0)
+        vector = normalize((vector + PRF_WEIGHT * centre)[None, :])[0]
+    nearest = backend.dense(vector, filters, DENSE_DEPTH)
+    return [(pk, s) for pk, s in nearest if s >= DENSE_MIN_SIMILARITY]
 
 
 def rank(parsed: ParsedQuery, mode: str = "hybrid") -> Ranking:
@@ -127,14 +155,13 @@ def rank(parsed: ParsedQuery, mode: str = "hybrid") -> Ranking:
                 unwanted = backend.containing(parsed.excluded, [pk for pk, _ in dense])
             dense = [(pk, s) for pk, s in dense if pk not in unwanted]
     with stage("fusion"):
-        if mode == "hybrid":
-            weights = LONG_WEIGHTS if len(words) >= LONG_QUERY_WORDS else SHORT_WEIGHTS
-            fused = reciprocal_rank_fusion(
-                [[pk for pk, _ in keyword], [pk for pk, _ in dense]], list(weights)
-            )
-        else:
-            fused = keyword if mode == "keyword" else dense
-        scores = dict(fused)
+        fused = _fuse(mode, words, keyword, dense)
+    if PRF_WEIGHT and dense and mode != "keyword" and not parsed.phrases and not parsed.excluded:
+        with stage("feedback"):
+            dense = _with_feedback(backend, vector, filters, [pk for pk, _ in fused[:PRF_DOCS]])
+        with stage("fusion"):
+            fused = _fuse(mode, words, keyword, dense)
+    scores = dict(fused)
     with stage("author lookup"):  # a person's name typed: their papers next (search/authors.py)
         pinned = named.pks + author_first(parsed.text, [pk for pk, _ in fused], besides=named.pks)
     top = max(scores.values(), default=0.0)
