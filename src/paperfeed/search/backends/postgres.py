@@ -50,6 +50,7 @@ def _word_params(word: str) -> list[str]:
 class PostgresBackend:
     name = "postgres"
     reads_without_database = False  # every search is a query on this thread's connection
+    _pending_allowed = False  # the table takes rows without a vector (checked once per process)
 
     # -- schema ------------------------------------------------------------------------------------
 
@@ -83,9 +84,13 @@ class PostgresBackend:
             # papers are dropped at query time, when results are matched against the database.
             " paper_id bigint PRIMARY KEY,"
             " tsv tsvector NOT NULL,"
-            f" embedding vector({int(dim)}) NOT NULL)"
+            # NULL until the paper's vector is written: keywords are written first (see sync).
+            f" embedding vector({int(dim)}))"
         )
         cursor.execute(f"CREATE INDEX {DOCS}_tsv ON {DOCS} USING gin (tsv)")
+        # Rows still waiting for their vector, for the search page's "still being prepared" note.
+        cursor.execute(f"CREATE INDEX {DOCS}_no_vector ON {DOCS} (paper_id) WHERE embedding IS NULL")
+        self._pending_allowed = True
         cursor.execute(
             f"CREATE INDEX {DOCS}_embedding ON {DOCS} USING hnsw (embedding vector_cosine_ops)"
             " WITH (m = 16, ef_construction = 64)"
@@ -94,6 +99,7 @@ class PostgresBackend:
         cursor.execute(f"DELETE FROM {STATE}")
         self._set_state(cursor, "model", model)
         self._set_state(cursor, "dim", str(dim))
+        self._set_state(cursor, "vector_watermark", "")  # no vectors yet
 
     # -- reading -------------------------------------------------------------------------------------
 
@@ -221,15 +227,15 @@ class PostgresBackend:
             literal = _vector_literal(vector)
             with transaction.atomic():
                 if (terms.documents(cursor) or HNSW_MIN_VECTORS) < HNSW_MIN_VECTORS:
-                    # Exact, as the local index is below this size: the graph's approximate
-                    # nearest papers lost related papers (dev set nDCG@10) for no time won.
+                    # Exact, as the local index is below this size (PAPERFEED_SEARCH_HNSW_MIN):
+                    # both backends then find the same nearest papers.
                     cursor.execute("SET LOCAL enable_indexscan = off")
                 cursor.execute(f"SET LOCAL hnsw.ef_search = {max(HNSW_EF_SEARCH, limit + len(exclude))}")
                 # Filtered queries keep scanning the graph until enough rows pass (pgvector >= 0.8).
                 cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
                 cursor.execute(
                     f"SELECT d.paper_id, 1 - (d.embedding <=> %s::vector) AS score FROM {DOCS} d"
-                    f" WHERE true{where} ORDER BY d.embedding <=> %s::vector LIMIT %s",
+                    f" WHERE d.embedding IS NOT NULL{where} ORDER BY d.embedding <=> %s::vector LIMIT %s",
                     [literal] + where_params + [literal, limit + len(exclude)],
                 )
                 rows = cursor.fetchall()
@@ -240,8 +246,22 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             if not self._table_exists(cursor):
                 return False
-            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {DOCS})")
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {DOCS} WHERE embedding IS NOT NULL)")
             return bool(cursor.fetchone()[0])
+
+    def vector_coverage(self) -> tuple[int, int]:
+        with connection.cursor() as cursor:
+            if not self._table_exists(cursor):
+                return 0, 0
+            if self._vectors_required(cursor):
+                return 0, 0  # a table made before vectors could trail keywords
+            # Through the partial index of rows without a vector: instant when there are none.
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {DOCS} WHERE embedding IS NULL)")
+            if not cursor.fetchone()[0]:
+                return 0, 0
+            cursor.execute(f"SELECT count(embedding), count(*) FROM {DOCS}")
+            vectors, documents = cursor.fetchone()
+            return int(vectors), int(documents)
 
     def vectors_for(self, pks: list[int]) -> dict[int, np.ndarray]:
         if not pks:
@@ -250,7 +270,9 @@ class PostgresBackend:
             if not self._table_exists(cursor):
                 return {}
             cursor.execute(
-                f"SELECT paper_id, embedding::text FROM {DOCS} WHERE paper_id = ANY(%s)", [list(pks)]
+                f"SELECT paper_id, embedding::text FROM {DOCS}"
+                " WHERE paper_id = ANY(%s) AND embedding IS NOT NULL",
+                [list(pks)],
             )
             return {
                 int(pk): np.array(text.strip("[]").split(","), dtype=np.float32)
@@ -268,28 +290,34 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             model = self._state_value(cursor, "model")
             watermark = self._state_value(cursor, "watermark")
-            count = 0
+            vector_watermark = self._state_value(cursor, "vector_watermark")
+            if vector_watermark is None:  # an index made before vectors trailed keywords: complete
+                vector_watermark = watermark
+            count = vectors = 0
             interrupted = None
             if self._table_exists(cursor):
-                cursor.execute(f"SELECT count(*) FROM {DOCS}")
-                count = cursor.fetchone()[0]
+                cursor.execute(f"SELECT count(*), count(embedding) FROM {DOCS}")
+                count, vectors = cursor.fetchone()
                 if not terms.exists(cursor):  # catch-up's last step (set_watermark) adds them
                     interrupted = "the index has no word statistics yet (an index from before them)"
         return IndexState(
             documents=count,
-            vectors=count,
+            vectors=vectors,
             model=model,
             watermark=datetime.fromisoformat(watermark) if watermark else None,
             location=f"{connection.settings_dict['NAME']}.{DOCS}",
+            vector_watermark=datetime.fromisoformat(vector_watermark) if vector_watermark else None,
             interrupted=interrupted,
         )
 
     # -- writing -------------------------------------------------------------------------------------
 
-    def upsert(self, docs: list[IndexDocument], vectors: np.ndarray) -> None:
+    def upsert(self, docs: list[IndexDocument], vectors: np.ndarray | None) -> None:
+        """Write ``docs``; with ``vectors`` None, for keywords only (a replaced row keeps its vector)."""
+        literals = [_vector_literal(v) for v in vectors] if vectors is not None else [None] * len(docs)
         rows = [
-            (doc.pk, doc.title, doc.abstract, " ".join(doc.authors), _vector_literal(vector))
-            for doc, vector in zip(docs, vectors, strict=True)
+            (doc.pk, doc.title, doc.abstract, " ".join(doc.authors), literal)
+            for doc, literal in zip(docs, literals, strict=True)
         ]
         with transaction.atomic(), connection.cursor() as cursor:
             # The word statistics follow the documents: those replaced are taken away first.
@@ -300,10 +328,41 @@ class PostgresBackend:
                 f"INSERT INTO {DOCS} (paper_id, tsv, embedding) VALUES (%s,"
                 " setweight(to_tsvector('english', %s), 'A') || setweight(to_tsvector('english', %s), 'B')"
                 " || setweight(to_tsvector('simple', %s), 'C'), %s::vector)"
-                " ON CONFLICT (paper_id) DO UPDATE SET tsv = EXCLUDED.tsv, embedding = EXCLUDED.embedding",
+                " ON CONFLICT (paper_id) DO UPDATE SET tsv = EXCLUDED.tsv,"
+                f" embedding = COALESCE(EXCLUDED.embedding, {DOCS}.embedding)",
                 rows,
             )
             terms.count(cursor, DOCS, pks, +1)
+
+    def upsert_keywords(self, docs: list[IndexDocument], removed: list[int], fresh: bool = False) -> None:
+        self.delete(removed)
+        if docs:
+            with connection.cursor() as cursor:
+                self._allow_pending_vectors(cursor)
+            self.upsert(docs, None)
+
+    def upsert_vectors(self, pks: list[int], vectors: np.ndarray) -> None:
+        rows = [(_vector_literal(vector), pk) for pk, vector in zip(pks, vectors, strict=True)]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {DOCS} SET embedding = %s::vector WHERE paper_id = %s", rows)
+
+    def _vectors_required(self, cursor) -> bool:
+        cursor.execute(
+            "SELECT attnotnull FROM pg_attribute WHERE attrelid = %s::regclass AND attname = 'embedding'",
+            [DOCS],
+        )
+        return bool(cursor.fetchone()[0])
+
+    def _allow_pending_vectors(self, cursor) -> None:
+        """Tables made before keywords were written ahead of vectors required a vector per row."""
+        if self._pending_allowed:
+            return
+        if self._vectors_required(cursor):
+            cursor.execute(f"ALTER TABLE {DOCS} ALTER COLUMN embedding DROP NOT NULL")
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {DOCS}_no_vector ON {DOCS} (paper_id) WHERE embedding IS NULL"
+        )
+        self._pending_allowed = True
 
     def delete(self, pks: list[int]) -> None:
         if pks:
@@ -319,6 +378,10 @@ class PostgresBackend:
             # `paperfeed index catch-up` adds them.
             terms.ensure(cursor, DOCS)
             self._set_state(cursor, "watermark", watermark.isoformat())
+
+    def set_vector_watermark(self, watermark: datetime) -> None:
+        with connection.cursor() as cursor:
+            self._set_state(cursor, "vector_watermark", watermark.isoformat())
 
     def begin_rebuild(self, model: str, dim: int) -> PostgresBackend:
         # Rebuilt in place: the table is emptied and refilled (searches see it fill up).
