@@ -47,7 +47,17 @@ def test_the_tab_lists_papers_from_what_the_member_follows_newest_first_with_why
     page = response.content.decode()
     assert "Why this? You follow the author Ada Lovelace" in page
     assert 'aria-current="page">Following</a>' in page
+    assert "New papers from the 1 author you follow, newest first." in page
     assert "Unrelated work" not in page
+
+
+def test_the_heading_counts_what_is_followed_by_kind(client, member, papers):
+    follow(member, Kind.AUTHOR, "Ada Lovelace")
+    follow(member, Kind.AUTHOR, "Grace Hopper")
+    follow(member, Kind.CATEGORY, "cs.PL")
+    follow(member, Kind.SEARCH, "engines")
+    page = client.get("/following").content.decode()
+    assert "New papers from the 2 authors, 1 category and 1 search you follow, newest first." in page
 
 
 def test_papers_the_member_dismissed_are_left_out(client, member, papers):

@@ -51,11 +51,26 @@ def following(request: HttpRequest) -> HttpResponse:
         "nav": "daily",
         "home_tab": "following",
         "follow_count": len(found.follows),
+        "follow_summary": _summary([follow.kind for follow in found.follows]),
         "notes": found.notes,
         "page": {"number": number, "has_next": has_next, "start_index": start + 1},
         "rows": [{"card": card, "reason": reasons.get(card.paper.pk, "")} for card in cards],
     }
     return render(request, "web/following.html", context)
+
+
+def _summary(kinds: list[str]) -> str:
+    """ "2 authors, 1 category and 1 search" """
+    words = {
+        Kind.AUTHOR: ("author", "authors"),
+        Kind.CATEGORY: ("category", "categories"),
+        Kind.COLLECTION: ("collection", "collections"),
+        Kind.SEARCH: ("search", "searches"),
+    }
+    parts = [
+        f"{n} {one if n == 1 else many}" for kind, (one, many) in words.items() if (n := kinds.count(kind))
+    ]
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
 
 
 def _page_number(request: HttpRequest) -> int:
