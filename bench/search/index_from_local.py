@@ -5,7 +5,8 @@ on the very same document vectors (and the model does not embed the dev set twic
     PAPERFEED_DATA_DIR=/tmp/dev13 python bench/search/index_from_local.py dump /tmp/dev13/vectors.npz
     # a PostgreSQL database holding the same papers: a full rebuild with those vectors
     python -m paperfeed.core.devdb run --dir /tmp/pg13 -- \
-        env PAPERFEED_DATA_DIR=/tmp/dev13pg python bench/search/index_from_local.py load /tmp/dev13/vectors.npz
+        env PAPERFEED_DATA_DIR=/tmp/dev13pg \
+        python bench/search/index_from_local.py load /tmp/dev13/vectors.npz
 
 ``load`` runs ``sync.rebuild`` (the path ``paperfeed index rebuild`` takes) with an embedder that
 answers from the file instead of the model; every paper must be in it.
