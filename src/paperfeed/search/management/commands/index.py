@@ -6,8 +6,6 @@ Only these commands derive embedding model files (``index model`` alone, or ``re
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -195,6 +193,8 @@ def _summary(result: sync.SyncResult, took: float) -> str:
 
 def _quiet_model_loading() -> None:
     """No "Loading weights" bar from transformers: noise off a terminal, and on one it breaks ours."""
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # read when transformers is imported
-    if "transformers" in sys.modules:
-        sys.modules["transformers"].utils.logging.disable_progress_bar()
+    try:  # only with the torch extra; the shipped model loads without transformers
+        from transformers.utils import logging as transformers_logging
+    except ImportError:
+        return
+    transformers_logging.disable_progress_bar()
