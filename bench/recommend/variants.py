@@ -188,3 +188,63 @@ VARIANTS: dict[str, Callable[[CaseData], np.ndarray]] = {
         zscore(dense_model(d)) + zscore(words_rocchio(d)) + 0.5 * zscore(words_knn(d))
     ),
 }
+
+
+def sparse_logistic(
+    positives: sparse.csr_matrix, negatives: sparse.csr_matrix, penalty: float, iterations: int = 40
+) -> np.ndarray:
+    """Class-weighted, L2-penalised logistic regression over tf-idf rows by L-BFGS (numpy and
+    scipy only): each class weighs 1 in total; returns the weights over all terms (last: bias)."""
+    from scipy.optimize import minimize
+
+    x = sparse.vstack([positives, negatives]).tocsr()
+    used = np.unique(x.indices)  # only terms seen in the fit can get a weight
+    x = x[:, used]
+    y = np.r_[np.ones(positives.shape[0]), -np.ones(negatives.shape[0])]
+    w = np.r_[
+        np.full(positives.shape[0], 1 / positives.shape[0]),
+        np.full(negatives.shape[0], 1 / negatives.shape[0]),
+    ]
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        margin = y * (x @ theta[:-1] + theta[-1])
+        value = w @ np.logaddexp(0, -margin) + 0.5 * penalty * theta[:-1] @ theta[:-1]
+        g = -w * y * 0.5 * (1 - np.tanh(margin / 2))  # d/dmargin of log(1+e^-m), times y
+        grad = np.r_[x.T @ g + penalty * theta[:-1], g.sum()]
+        return float(value), grad
+
+    theta = minimize(
+        loss, np.zeros(len(used) + 1), jac=True, method="L-BFGS-B", options={"maxiter": iterations}
+    ).x
+    full = np.zeros(positives.shape[1] + 1)
+    full[used] = theta[:-1]
+    full[-1] = theta[-1]
+    return full
+
+
+def words_logistic(d: CaseData, penalty: float) -> np.ndarray:
+    def make():
+        theta = sparse_logistic(d.words_pos, d.words_bg, penalty)
+        return d.words_cand @ theta[:-1] + theta[-1], d.words_bg @ theta[:-1] + theta[-1]
+
+    return d.memo(f"logistic{penalty}", make)
+
+
+def production_plus(d: CaseData, penalty: float, weight: float = 1.0, profile: float = 1.0) -> np.ndarray:
+    """The shipped three scores plus the sparse classifier, standardised over the sampled corpus."""
+    base = production(d, profile)
+    cand, bg = words_logistic(d, penalty)
+    return base + weight * (cand - bg.mean()) / max(bg.std(), 1e-3)
+
+
+VARIANTS.update(
+    {
+        "words logistic l=0.01": lambda d: words_logistic(d, 0.01)[0],
+        "words logistic l=0.1": lambda d: words_logistic(d, 0.1)[0],
+        "production + logistic l=0.01": lambda d: production_plus(d, 0.01),
+        "production + logistic l=0.1": lambda d: production_plus(d, 0.1),
+        "production + logistic l=1": lambda d: production_plus(d, 1.0),
+        "production logistic for profile l=0.01": lambda d: production_plus(d, 0.01, 1.0, 0.0),
+        "production logistic for profile l=0.1": lambda d: production_plus(d, 0.1, 1.0, 0.0),
+    }
+)
