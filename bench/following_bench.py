@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -31,24 +30,9 @@ DAYS = 450
 LAST_DAY = datetime(2026, 6, 30, 12, tzinfo=UTC)
 
 
-def percentiles(samples: list[float]) -> str:
-    values = sorted(s * 1000 for s in samples)
-    pick = lambda q: values[min(len(values) - 1, int(round(q * (len(values) - 1))))]  # noqa: E731
-    return f"p50 {pick(0.5):7.1f} ms   p95 {pick(0.95):7.1f} ms   mean {statistics.mean(values):7.1f} ms"
-
-
-def setup(workdir: Path) -> None:
-    workdir.mkdir(parents=True, exist_ok=True)
-    os.environ["PAPERFEED_DATA_DIR"] = str(workdir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paperfeed.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
+# The scratch data directory and the p50/p95 line are those of the For you bench.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "recommend"))
+from for_you_bench import percentiles, setup  # noqa: E402
 
 
 def category(rng: random.Random) -> str:
