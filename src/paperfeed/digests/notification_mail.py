@@ -23,7 +23,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -36,6 +35,7 @@ from django.utils import timezone
 from paperfeed.community.notifications import service
 from paperfeed.community.notifications.models import Kind, MailStatus, Notification
 from paperfeed.digests import conf, holders, signing
+from paperfeed.digests.render import site_host
 from paperfeed.digests.send import (
     CONNECTION_ERRORS,
     CONNECTION_FAILURES_TO_STOP,
@@ -75,10 +75,6 @@ def read_unsubscribe(token: str) -> tuple[object, str]:
 # --- the message ----------------------------------------------------------------------------------
 
 
-def _site_host() -> str:
-    return urlsplit(settings.BASE_URL).hostname or "localhost"
-
-
 def subject(notification: Notification) -> str:
     comment = notification.comment
     title = " ".join(comment.paper.title.split())
@@ -107,7 +103,7 @@ def message(notification: Notification, address: str) -> EmailMultiAlternatives:
         "unsubscribe_url": unsubscribe,
         "kind_label": "replies to your comments" if notification.kind == Kind.REPLY else "mentions of you",
     }
-    host = _site_host()
+    host = site_host()
     mail = EmailMultiAlternatives(
         subject=context["subject"],
         body=get_template("digests/email/notification.txt").render(context),

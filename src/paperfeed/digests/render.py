@@ -30,7 +30,8 @@ class DigestLinks:
     unsubscribe: str
 
 
-def _site_host() -> str:
+def site_host() -> str:
+    """The host in mails' Message-ID and List-Id headers, from the site's base URL."""
     return urlsplit(settings.BASE_URL).hostname or "localhost"
 
 
@@ -184,7 +185,7 @@ class DigestRenderer:
 
     def headers(self, digest: Digest, links: DigestLinks) -> dict[str, str]:
         subscription = digest.subscription
-        host = _site_host()
+        host = site_host()
         return {
             "List-Unsubscribe": f"<{links.unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
