@@ -139,9 +139,9 @@ def test_a_bad_token_cap_is_refused(monkeypatch):
     assert embedding.max_tokens() == 128
 
 
-def test_the_default_runtime_is_bf16_only_where_the_cpu_has_bf16_units(monkeypatch):
+def test_the_default_runtime_is_bf16_only_where_the_cpu_has_amx_bf16_tiles(monkeypatch):
     monkeypatch.delenv("PAPERFEED_EMBEDDING_RUNTIME", raising=False)
-    expected = "torch-bf16" if embedding.cpu_has_bf16_units() else "onnx-int8"
+    expected = "torch-bf16" if embedding.cpu_has_bf16_matrix_units() else "onnx-int8"
     assert embedding.runtime_name() == expected
 
 
@@ -149,7 +149,7 @@ def test_without_the_torch_extra_the_default_is_the_shipped_model_and_torch_runt
     monkeypatch,
 ):
     monkeypatch.delenv("PAPERFEED_EMBEDDING_RUNTIME", raising=False)
-    monkeypatch.setattr(embedding, "cpu_has_bf16_units", lambda: True)
+    monkeypatch.setattr(embedding, "cpu_has_bf16_matrix_units", lambda: True)
     monkeypatch.setattr(embedding, "has_torch", lambda: False)
     assert embedding.runtime_name() == "onnx-int8"
     assert embedding.query_runtime_name("onnx-int8") == "onnx-int8"

@@ -233,7 +233,7 @@ SETTINGS: tuple[Setting, ...] = (
       shown_default="the shipped all-MiniLM-L6-v2"),
     S("PAPERFEED_EMBEDDING_RUNTIME", None, "`torch`, `torch-bf16`, `onnx`, `onnx-int8` for documents",
       _choice(*EMBEDDING_RUNTIMES),
-      shown_default="`torch-bf16` with the `torch` extra on CPUs with bf16 units, else `onnx-int8`"),
+      shown_default="`torch-bf16` with the `torch` extra on CPUs with AMX, else `onnx-int8`"),
     S("PAPERFEED_EMBEDDING_QUERY_RUNTIME", None, "the same choices, for queries",
       _choice(*EMBEDDING_RUNTIMES), shown_default="`onnx-int8`"),
     S("PAPERFEED_EMBEDDING_MAX_TOKENS", None, "tokens of a text the model reads", _whole(8),

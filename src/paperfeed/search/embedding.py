@@ -101,20 +101,21 @@ def query_runtime_name(document_runtime: str) -> str:
 
 def default_runtime() -> str:
     """The fastest runtime here that keeps search quality (bench/search/EMBEDDING.md): bf16 PyTorch
-    where the CPU has bf16 units and the torch extra is installed, else the shipped int8 model."""
-    if cpu_has_bf16_units() and has_torch():
+    where the CPU has AMX bf16 tiles and the torch extra is installed, else the shipped int8 model."""
+    if cpu_has_bf16_matrix_units() and has_torch():
         return "torch-bf16"
     return "onnx-int8"
 
 
 @cache
-def cpu_has_bf16_units() -> bool:
-    """True on CPUs with bfloat16 matrix instructions; without them bf16 is emulated and slow."""
+def cpu_has_bf16_matrix_units() -> bool:
+    """True on CPUs with AMX bf16 tiles. AVX512-BF16 alone is not enough: on such a CPU (AMD Zen 4)
+    bf16 documents were 1.8x slower than the shipped int8 model (README, "Loading papers")."""
     try:
         flags = Path("/proc/cpuinfo").read_text(errors="replace").split()
     except OSError:
         return False
-    return "amx_bf16" in flags or "avx512_bf16" in flags
+    return "amx_bf16" in flags
 
 
 def max_tokens() -> int | None:
