@@ -1,15 +1,22 @@
-"""Search latency per mode and per stage, on a local index over the arXiv dumps.
+"""Search latency per mode and per stage, on either search backend, over the arXiv dumps.
 
     export PAPERFEED_DATA_DIR=/tmp/bench-recent
     paperfeed migrate
     python bench/search/search_bench.py --corpus recent --workdir /tmp/bench-recent/work --embed-seconds 600
+
+    # the same on PostgreSQL (devdb sets DATABASE_URL, which makes it the search backend)
+    python -m paperfeed.core.devdb run --dir /tmp/pg750 -- python bench/search/search_bench.py \
+        --corpus all --workdir /tmp/bench-pg/work --embeddings /tmp/bench-recent/work
 
 Runs against the configured database (point PAPERFEED_DATA_DIR at a scratch directory): if it
 holds no papers, the ``--corpus`` dumps are imported first. The index is built once into
 ``--workdir`` and reused by later runs (``--rebuild`` builds it again), so repeated runs only
 time queries. Every search goes through the same code as the site (``search_papers``,
 ``related_papers``): parsing, exact lookups, the query embedding (its cache is cleared before
-each query), tantivy, the vector index, fusion, fetching rows and highlighting.
+each query), the keyword and vector searches, feedback, fusion, fetching rows and highlighting.
+``--build-only`` builds (at low priority, say) and stops, so a later run under the shared lock
+only times queries; ``--topics`` also runs the indexing step that infers categories and key
+phrases, and reports its papers per second.
 
 Vectors are real embeddings from the cache ``--embed-seconds`` fills (in file order of the
 recent dump); every other paper gets a stand-in vector predicted from its words (see
@@ -47,6 +54,7 @@ from paperfeed.papers.models import Paper  # noqa: E402
 from paperfeed.search import timing  # noqa: E402
 from paperfeed.search.backends import get_backend  # noqa: E402
 from paperfeed.search.backends import vectors as vector_files  # noqa: E402
+from paperfeed.search.backends.postgres import DOCS as PG_DOCS  # noqa: E402
 from paperfeed.search.documents import batched, documents_for  # noqa: E402
 from paperfeed.search.embedding import get_embedder  # noqa: E402
 from paperfeed.search.public import related_papers, search_papers, warm_up  # noqa: E402
@@ -65,6 +73,7 @@ STAGES = (
     "vector search wait",
     "feedback",
     "fusion",
+    "author lookup",
     "hydrate",
     "highlight",
     "stored vectors",
@@ -110,6 +119,18 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("--queries", type=Path, default=HERE / "dev_queries.jsonl")
     parser.add_argument("--count", type=int, default=200, help="queries to time per mode (default 200)")
     parser.add_argument("--no-recall", action="store_true", help="skip measuring HNSW recall")
+    parser.add_argument(
+        "--backend",
+        choices=["local", "postgres"],
+        default="postgres" if os.environ.get("DATABASE_URL") else "local",
+        help="search backend (default: postgres when DATABASE_URL is set, as under devdb run)",
+    )
+    parser.add_argument("--build-only", action="store_true", help="build the index if needed, time nothing")
+    parser.add_argument(
+        "--topics",
+        action="store_true",
+        help="after the build, run the topics step (inferred categories, key phrases) and time it",
+    )
     return parser
 
 
@@ -117,8 +138,14 @@ def main(argv: list[str] | None = None) -> None:
     options = vars(arguments().parse_args(argv))
     workdir: Path = options["workdir"]
     workdir.mkdir(parents=True, exist_ok=True)
-    with override_settings(SEARCH_INDEX_DIR=workdir / "index", SEARCH_BACKEND="local"):
+    with override_settings(SEARCH_INDEX_DIR=workdir / "index", SEARCH_BACKEND=options["backend"]):
         run(**options)
+
+
+def index_missing(backend) -> bool:
+    if backend.name == "local":
+        return backend.live is None
+    return backend.state().documents == 0
 
 
 def run(*, data: Path, corpus: str, workdir: Path, rebuild: bool, **options) -> None:
@@ -131,15 +158,21 @@ def run(*, data: Path, corpus: str, workdir: Path, rebuild: bool, **options) -> 
     cache = EmbeddingCache.for_reading(cache_root, embedder.name, embedder.runtime, data / RECENT)
     if not Paper.objects.exists():
         import_dumps(data, corpus)
-    manifest_path = workdir / "index.json"
+    manifest_path = workdir / f"index-{options['backend']}.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else None
     visible = Paper.objects.filter(hidden=False).count()
-    if rebuild or manifest is None or manifest.get("papers") != visible or get_backend().live is None:
+    if rebuild or manifest is None or manifest.get("papers") != visible or index_missing(get_backend()):
         manifest = build_index(data, cache, workdir)
         manifest_path.write_text(json.dumps(manifest, indent=1))
         built_here = True
     else:
         built_here = False
+    if options["topics"]:
+        manifest["topics"] = topics_step()
+        manifest_path.write_text(json.dumps(manifest, indent=1))
+    if options["build_only"]:
+        print(f"index ready ({manifest['papers']:,} papers); --build-only: nothing timed")
+        return
     time_queries(manifest, built_here, workdir, **options)
 
 
@@ -179,7 +212,14 @@ def build_index(data: Path, cache: EmbeddingCache, workdir: Path) -> dict:
     watermark = Paper.objects.aggregate(newest=Max("modified_at"))["newest"]
     backend = get_backend()
     builder = backend.begin_rebuild(embedder.name, embedder.dim)
-    generation = builder.live
+    # Each backend's own write path, as sync.rebuild takes it: the local index writes tantivy
+    # and vector segments; PostgreSQL the tsvector, word statistics and HNSW graph row by row.
+    target = builder.live if backend.name == "local" else builder
+    write = (
+        (lambda docs, vectors: target.write(docs, vectors, [], fresh=True))
+        if backend.name == "local"
+        else (lambda docs, vectors: [target.upsert(d, v) for d, v in pg_batches(docs, vectors)])
+    )
     read_s = standin_s = write_s = 0.0
     done = 0
     for chunk in batched(pks, BUILD_BATCH):
@@ -194,17 +234,24 @@ def build_index(data: Path, cache: EmbeddingCache, workdir: Path) -> dict:
         if guess:
             vectors[guess] = standin.predict([docs[i].text for i in guess])
         t2 = time.monotonic()
-        generation.write(docs, vectors, [], fresh=True)
+        write(docs, vectors)
         t3 = time.monotonic()
         read_s, standin_s, write_s = read_s + t1 - t0, standin_s + t2 - t1, write_s + t3 - t2
         done += len(docs)
-        print(f"  indexed {done:,}/{len(pks):,}")
+        print(
+            f"  indexed {done:,}/{len(pks):,} ({time.monotonic() - started:.0f} s; this batch: read "
+            f"{t1 - t0:.0f} s, stand-ins {t2 - t1:.0f} s, write {t3 - t2:.0f} s, "
+            f"{len(docs) / (t3 - t2):,.0f} papers/s)",
+            flush=True,
+        )
     if watermark:
-        generation.set_watermark(watermark)
+        target.set_watermark(watermark)
+        if backend.name != "local":
+            target.set_vector_watermark(watermark)
     t0 = time.monotonic()
     backend.commit_rebuild(builder)
     compact_s = time.monotonic() - t0
-    graph = backend.live.vectors.graph is not None
+    graph = uses_graph(get_backend(), len(pks))
     return {
         "papers": len(pks),
         "real": len(real_by_pk),
@@ -217,10 +264,63 @@ def build_index(data: Path, cache: EmbeddingCache, workdir: Path) -> dict:
         "compact_s": compact_s,
         "graph": graph,
         "total_s": time.monotonic() - started,
-        "size": dir_size(workdir / "index"),
+        "size": index_size(backend, workdir),
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "load": load_average(),
     }
+
+
+PG_BATCH = 5000  # rows per PostgreSQL transaction while building
+
+
+def pg_batches(docs: list, vectors: np.ndarray):
+    for start in range(0, len(docs), PG_BATCH):
+        yield docs[start : start + PG_BATCH], vectors[start : start + PG_BATCH]
+
+
+def uses_graph(backend, count: int) -> bool:
+    if backend.name == "local":
+        return backend.live.vectors.graph is not None
+    return count >= vector_files.HNSW_MIN_VECTORS  # below it the backend searches exactly
+
+
+def index_size(backend, workdir: Path) -> int:
+    if backend.name == "local":
+        return dir_size(workdir / "index")
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # the documents with their GIN and HNSW indexes, the statistics
+        cursor.execute(
+            "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c"
+            " WHERE c.relkind = 'r' AND c.relname LIKE 'search\\_%'"
+        )
+        return int(cursor.fetchone()[0] or 0)
+
+
+def topics_step() -> dict:
+    """The indexing step that infers categories and extracts key phrases, timed, with progress."""
+    from paperfeed.search.topics_step import update
+
+    started = time.monotonic()
+    shown: dict[str, float] = {}
+
+    def progress(what: str, done: int, total: int) -> None:
+        # A line per tenth (the site's bar draws only on a terminal), with the rate so far.
+        if total and (done == total or done - shown.get(what, -total) >= total / 10):
+            shown[what] = done
+            first = shown.setdefault(f"{what} started", time.monotonic())
+            rate = done / max(time.monotonic() - first, 1e-9)
+            print(f"  topics: {what} {done:,}/{total:,} ({rate:,.0f} papers/s)", flush=True)
+
+    result = update(get_backend(), progress)
+    took = time.monotonic() - started
+    papers = max(result.categorised, result.phrased)
+    line = (
+        f"{took:.0f} s: categories inferred for {result.categorised:,} papers (learned from "
+        f"{result.labelled:,}), key phrases for {result.phrased:,}; {papers / max(took, 1e-9):,.0f} papers/s"
+    )
+    print(f"topics step:   {line}")
+    return {"seconds": took, "line": line, "load": load_average()}
 
 
 # -- timing -------------------------------------------------------------------------------------
@@ -229,11 +329,8 @@ def build_index(data: Path, cache: EmbeddingCache, workdir: Path) -> dict:
 def time_queries(manifest: dict, built_here: bool, workdir: Path, **options) -> None:
     load_before = load_average()
     count = options["count"]
-    texts = [
-        json.loads(line)["query"][:250]
-        for line in options["queries"].read_text().splitlines()
-        if line.strip()
-    ]
+    queries = [json.loads(line) for line in options["queries"].read_text().splitlines() if line.strip()]
+    texts = [q["query"][:250] for q in queries]
     random.Random(1).shuffle(texts)
     texts = (texts * (count // max(1, len(texts)) + 1))[:count]
     embedder = get_embedder()
@@ -263,6 +360,17 @@ def time_queries(manifest: dict, built_here: bool, workdir: Path, **options) -> 
         mode: timed(lambda q, m=mode: search_papers(q, mode=m)) for mode in ("keyword", "dense", "hybrid")
     }
     embed_only = timed(lambda q: embedder.encode_query(q))[0]
+    # Navigational queries on their own: every arXiv id (a redirect when one paper answers) and
+    # every author name of the query file, through the same hybrid search.
+    answered: dict[str, int] = {}
+    navigational = {}
+    for kind in ("id", "author"):
+        items = [q["query"] for q in queries if q.get("kind") == kind]
+
+        def found(query: str, kind: str = kind) -> None:
+            answered[kind] = answered.get(kind, 0) + bool(search_papers(query)[1])
+
+        navigational[kind] = (*timed(found), len(items))
     pks = list(Paper.objects.filter(hidden=False).values_list("pk", flat=True))
     picks = [pks[i] for i in np.random.default_rng(2).integers(0, len(pks), count)]
     items = list(Paper.objects.in_bulk(picks).values())
@@ -272,10 +380,14 @@ def time_queries(manifest: dict, built_here: bool, workdir: Path, **options) -> 
     recall = None if options["no_recall"] else graph_recall(texts[:100])
     load_after = load_average()
 
-    store = get_backend().live.vectors
-    kind = (
-        "HNSW (usearch f16, M=16, ef_add=64, ef_search>=96)" if store.graph is not None else "exact (numpy)"
-    )
+    backend = get_backend()
+    if backend.name == "local":
+        graph = backend.live.vectors.graph is not None
+        kind = "HNSW (usearch f16, M=16, ef_add=64, ef_search>=96)" if graph else "exact (numpy)"
+    else:
+        graph = uses_graph(backend, manifest["papers"])
+        kind = "HNSW (pgvector, m=16, ef_construction=64, ef_search>=100)" if graph else "exact (pgvector)"
+    print(f"backend:       {backend.name} ({backend.state().location})")
     print(f"corpus:        {manifest['papers']:,} papers in the database ({Paper.objects.count():,} rows)")
     query_runtime = getattr(embedder, "query_runtime", embedder.runtime)
     print(f"embedder:      {embedder.name}, runtime {query_runtime} for queries")
@@ -291,7 +403,10 @@ def time_queries(manifest: dict, built_here: bool, workdir: Path, **options) -> 
         f"{manifest['write_s']:.0f} s, compaction{' + HNSW graph' if manifest['graph'] else ''} "
         f"{manifest['compact_s']:.0f} s"
     )
-    print(f"index size:    {manifest['size'] / 1e6:,.0f} MB ({workdir / 'index'})")
+    if "topics" in manifest:
+        print(f"topics step:   {manifest['topics']['line']} (load {manifest['topics']['load']})")
+    where = workdir / "index" if backend.name == "local" else "search_* tables with their indexes"
+    print(f"index size:    {manifest['size'] / 1e6:,.0f} MB ({where})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"peak memory:   {peak:,.0f} MB resident in this run"
@@ -316,12 +431,19 @@ def time_queries(manifest: dict, built_here: bool, workdir: Path, **options) -> 
     ]:
         cpu_cols = ms(cpu).split()
         print(f"{label:<24} {ms(wall)}   {cpu_cols[0]:>8} {cpu_cols[2]:>8}")
+    for kind, label in (("id", "hybrid: arXiv ids"), ("author", "hybrid: author names")):
+        wall, cpu, _, total = navigational[kind]
+        cpu_cols = ms(cpu).split()
+        found_line = f"({answered.get(kind, 0)} of {total} found papers)"
+        print(f"{label:<24} {ms(wall)}   {cpu_cols[0]:>8} {cpu_cols[2]:>8}   {found_line}")
     for label, (_, _, stages) in [("hybrid", results["hybrid"]), ("related papers", related)]:
         print("")
         print(f"{label + ' by stage, ms':<24} {'p50':>8} {'p95':>8} {'p99':>8} {'mean':>8}")
         for name in STAGES:
             if any(stages[name]):
                 print(f"  {name:<22} {ms(stages[name])}")
+    print("")
+    print(feedback_share(results["hybrid"][2]))
     print("")
     print(
         "The query is embedded on another thread while exact lookups and the keyword search run,"
@@ -330,23 +452,62 @@ def time_queries(manifest: dict, built_here: bool, workdir: Path, **options) -> 
     )
 
 
+def feedback_share(stages: dict[str, list[float]]) -> str:
+    """What pseudo-relevance feedback (the second vector search) costs beside the first."""
+    ran = [i for i, t in enumerate(stages["feedback"]) if t > 0]
+    if not ran:
+        return "feedback:      ran for none of the hybrid queries"
+    feedback = [stages["feedback"][i] for i in ran]
+    first = [stages["vector search"][i] for i in ran]
+    share = sum(feedback) / (sum(feedback) + sum(first))
+    return (
+        f"feedback:      ran for {len(ran)} of {len(stages['feedback'])} hybrid queries; there, "
+        f"p50/p95/p99/mean ms {ms(feedback).strip()} against the first vector search's {ms(first).strip()}: "
+        f"{share:.0%} of the vector stage (vector search + feedback)"
+    )
+
+
 def graph_recall(texts: list[str]) -> str | None:
     """How many of the exact 10 and 100 nearest the graph finds, for real query vectors."""
-    store = get_backend().live.vectors
-    if store.graph is None:
-        return None
+    backend = get_backend()
+    if backend.name == "local":
+        store = backend.live.vectors
+        if store.graph is None:
+            return None
+        exact_of = lambda v: vector_files._exact(store.base_ids, store.base, v, 100, None, None)  # noqa: E731
+        graph_of = store.search
+    else:
+        if not uses_graph(backend, backend.state().documents):
+            return None
+        exact_of = pg_exact
+        graph_of = lambda v, k: backend.dense(v, None, k)  # noqa: E731
     embedder = get_embedder()
     hits10 = hits100 = 0
     for text in texts:
         vector = embedder.encode_query(text)
-        exact = vector_files._exact(store.base_ids, store.base, vector, 100, None, None)
-        found = {pk for pk, _ in store.search(vector, 100)}
-        hits10 += len({pk for pk, _ in exact[:10]} & {pk for pk, _ in store.search(vector, 10)})
+        exact = exact_of(vector)
+        found = {pk for pk, _ in graph_of(vector, 100)}
+        hits10 += len({pk for pk, _ in exact[:10]} & {pk for pk, _ in graph_of(vector, 10)})
         hits100 += len({pk for pk, _ in exact} & found)
     return (
         f"recall@10 {hits10 / (10 * len(texts)):.3f}, recall@100 {hits100 / (100 * len(texts)):.3f} "
         f"(graph against exact search, {len(texts)} real query vectors)"
     )
+
+
+def pg_exact(vector: np.ndarray, limit: int = 100) -> list[tuple[int, float]]:
+    """The exact nearest rows on PostgreSQL: the same query with the HNSW index turned off."""
+    from django.db import connection, transaction
+
+    literal = "[" + ",".join(f"{x:.7g}" for x in vector) + "]"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(
+            f"SELECT paper_id, 1 - (embedding <=> %s::vector) FROM {PG_DOCS} WHERE embedding IS NOT NULL"
+            " ORDER BY embedding <=> %s::vector LIMIT %s",
+            [literal, literal, limit],
+        )
+        return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
 
 
 if __name__ == "__main__":
