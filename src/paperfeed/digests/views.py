@@ -1,4 +1,5 @@
-"""Pages: subscribe, confirm, unsubscribe (RFC 8058 one-click), preferences, previews."""
+"""Pages: subscribe, confirm, unsubscribe (RFC 8058 one-click), preferences, previews, and a digest
+viewed in the browser (its cards with the actions of every card)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,14 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from paperfeed.community.reader_signals import dismissed_ids
+from paperfeed.community.shown import show_papers
 from paperfeed.digests import conf, signing
-from paperfeed.digests.compose import (
-    DigestComposer,
-    digest_from_contents,
-)
+from paperfeed.digests.compose import Digest, DigestComposer, digest_from_contents
 from paperfeed.digests.forms import PreferencesForm, SubscribeForm
 from paperfeed.digests.models import DigestSend, Frequency, SendStatus, Subscription
 from paperfeed.digests.periods import period_from_key, upcoming_period
-from paperfeed.digests.render import DigestRenderer
+from paperfeed.digests.render import DigestRenderer, frequency_label
 from paperfeed.digests.subscriptions import (
     Outcome,
     client_may_subscribe,
@@ -222,4 +222,33 @@ def view_in_browser(request: HttpRequest, token: str) -> HttpResponse:
         digest = digest_from_contents(subscription, period, sent.contents)
     else:  # not sent (yet): what it would hold now
         digest = DigestComposer(period).compose(subscription)
-    return HttpResponse(DigestRenderer().html(digest, with_view_link=False))
+    sections = _sections_shown_to(digest, request.user)
+    context = {
+        "sections": sections,
+        "paper_count": sum(len(section["rows"]) for section in sections),
+        "frequency_label": frequency_label(period.frequency),
+        "period_label": period.label,
+        "email": subscription.email,
+        "manage_url": signing.manage_url(subscription),
+        "unsubscribe_url": signing.unsubscribe_url(subscription),
+    }
+    return render(request, "digests/view.html", context)
+
+
+def _sections_shown_to(digest: Digest, reader) -> list[dict]:
+    """The digest's sections as paper cards for whoever opened the page, which may be someone other
+    than the subscriber: their own upvotes, and without what they marked "not interested" (as For
+    you). The token only lets them read it; the cards' actions act for the signed-in reader."""
+    hidden = dismissed_ids(reader, [paper.pk for paper in digest.papers])
+    papers = [paper for paper in digest.papers if paper.pk not in hidden]
+    cards = {card.paper.pk: card for card in show_papers(papers, reader)}
+    sections = []
+    for section in digest.sections:
+        rows = [
+            {"card": cards[item.paper.pk], "reason": item.reason}
+            for item in section.items
+            if item.paper.pk in cards
+        ]
+        if rows or section.note:
+            sections.append({"title": section.title, "note": section.note, "rows": rows})
+    return sections
