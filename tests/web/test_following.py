@@ -186,7 +186,10 @@ def test_following_a_bad_search_is_a_400_saying_why(client, member, data, messag
     assert not Follow.objects.exists()
 
 
-def test_a_visitor_following_a_search_meets_the_sign_in_wall(client):
+def test_a_visitor_following_a_search_meets_the_sign_in_wall_and_follows_it_once_in(client, make_user):
     response = client.post("/search/follow", {"query": "graphs", "next": "/search?q=graphs"})
-    assert response["Location"] == "/accounts/login/?next=/search%3Fq%3Dgraphs"
+    assert response["Location"] == "/accounts/login/?next=/continue"
     assert not Follow.objects.exists()
+    client.force_login(make_user("follower"))
+    assert client.get("/continue")["Location"] == "/search?q=graphs"
+    assert Follow.objects.get().value == "graphs"

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from paperfeed.community.following.feed import followed, reasons_for
 from paperfeed.community.following.models import Kind
 from paperfeed.community.following.services import is_following
-from paperfeed.community.following.views import follow_response
+from paperfeed.community.following.views import follow_response, login_required_to_follow
 from paperfeed.community.reader_signals import dismissed_ids
 from paperfeed.community.shown import show_papers
 from paperfeed.community.views.common import bad_request, login_required_response, safe_next
@@ -118,8 +118,6 @@ def follow_search_state(request: HttpRequest, query: str, form: dict) -> dict | 
 def follow_search(request: HttpRequest) -> HttpResponse:
     """Follow the search it is posted from: ``query`` (the box's words), ``cat`` and ``code``."""
     back_to = safe_next(request, "/search")
-    if not request.user.is_authenticated:
-        return login_required_response(request, back_to, "follow searches")
     try:
         kept = search_to_follow(
             request.POST.get("query", "")[:2000],
@@ -128,4 +126,6 @@ def follow_search(request: HttpRequest) -> HttpResponse:
         )
     except QueryError as error:
         return bad_request(request, f"This search cannot be followed: {error}")
+    if not request.user.is_authenticated:
+        return login_required_to_follow(request, Kind.SEARCH, kept, back_to)
     return follow_response(request, Kind.SEARCH, kept, back_to)

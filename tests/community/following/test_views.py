@@ -110,16 +110,37 @@ def test_a_category_chosen_on_the_feed_can_be_followed(member_client, library, m
     assert b'Following<span class="visually-hidden"> cs.PL' in member_client.get("/?cat=cs.PL").content
 
 
-def test_a_visitor_meets_the_sign_in_wall_that_says_why_and_comes_back(client, library):
+def test_a_visitor_meets_the_sign_in_wall_that_says_why_and_the_follow_is_done_once_signed_in(
+    client, member, library
+):
     response = client.post(
         "/following/follow", {"kind": "author", "value": "Ada Lovelace", "next": AUTHOR_PAGE}
     )
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/login/?next=" + quote(AUTHOR_PAGE, safe="/")
+    assert response["Location"] == "/accounts/login/?next=/continue"
     landing = client.get(response["Location"])
-    assert "Log in to follow authors, categories and collections." in messages_of(landing)[0]
+    why = "Log in to follow the author Ada Lovelace. It is done as soon as you are in."
+    assert why in messages_of(landing)[0]
     assert not Follow.objects.exists()
     assert client.get("/following/manage")["Location"].startswith("/accounts/login/?next=/following/manage")
+
+    client.force_login(member)
+    back = client.get("/continue", follow=True)
+    assert back.redirect_chain[-1] == (AUTHOR_PAGE, 302)
+    followed = list(Follow.objects.values_list("user", "kind", "value"))
+    assert followed == [(member.pk, Kind.AUTHOR, "Ada Lovelace")]
+    client.get("/continue")  # the pending follow is used up
+    assert Follow.objects.count() == 1
+
+
+def test_a_visitor_following_a_private_collection_is_refused_after_signing_in(
+    client, member, make_user, library
+):
+    private = Collection.objects.create(owner=make_user("curator"), title="Secret", is_public=False)
+    client.post("/following/follow", {"kind": "collection", "value": str(private.pk)})
+    client.force_login(member)
+    response = client.get("/continue")
+    assert response.status_code == 400 and not Follow.objects.exists()
 
 
 def test_a_next_that_leaves_the_site_is_not_followed(member_client, library):

@@ -11,7 +11,12 @@ from django.views.decorators.http import require_POST
 
 from paperfeed.community.following import services
 from paperfeed.community.following.models import Kind
-from paperfeed.community.views.common import bad_request, login_required_response, safe_next
+from paperfeed.community.views.common import (
+    bad_request,
+    login_required_response,
+    resumes_after_login,
+    safe_next,
+)
 
 
 def follow_response(request: HttpRequest, kind: str, value: str, back_to: str) -> HttpResponse:
@@ -34,12 +39,27 @@ def follow(request: HttpRequest) -> HttpResponse:
     """``kind`` (author, category, collection; searches are followed from the search page) and
     ``value`` (the name, the category, the collection's id)."""
     back_to = safe_next(request, reverse("following:manage"))
-    if not request.user.is_authenticated:
-        return login_required_response(request, back_to, "follow authors, categories and collections")
-    kind = request.POST.get("kind", "")
+    kind, value = request.POST.get("kind", ""), request.POST.get("value", "")[:2000]
     if kind == Kind.SEARCH or kind not in Kind.values:
         return bad_request(request, "Follow an author, a category or a collection here.")
-    return follow_response(request, kind, request.POST.get("value", ""), back_to)
+    if not request.user.is_authenticated:
+        return login_required_to_follow(request, kind, value, back_to)
+    return follow_response(request, kind, value, back_to)
+
+
+def login_required_to_follow(request: HttpRequest, kind: str, value: str, back_to: str) -> HttpResponse:
+    """The sign-in wall for a follow, remembering it so it is done once the visitor is in.
+    Also used by the search page's "Follow this search"."""
+    shown = " ".join(value.split())[:300]
+    what = "this collection" if kind == Kind.COLLECTION else services.label_of(kind, shown)
+    pending = {"kind": "follow", "follow_kind": kind, "value": value}
+    return login_required_response(request, back_to, f"follow {what}", pending)
+
+
+@resumes_after_login("follow")
+def continue_follow(request: HttpRequest, pending: dict, back_to: str) -> HttpResponse:
+    kind, value = str(pending.get("follow_kind", "")), str(pending.get("value", ""))
+    return follow_response(request, kind, value, back_to)
 
 
 @require_POST

@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from paperfeed.community import claims
-from paperfeed.community.views.common import bad_request, login_required_response, safe_next, visible_paper
+from paperfeed.community.views.common import (
+    bad_request,
+    login_required_response,
+    resumes_after_login,
+    safe_next,
+    visible_paper,
+)
 from paperfeed.core.query_text import without_control_characters
 from paperfeed.papers.models import Paper
 
@@ -72,6 +78,7 @@ def _file_name(request: HttpRequest, name: str, back_to: str) -> HttpResponse:
     return redirect(back_to)
 
 
+@resumes_after_login("claim", "claim_name")
 def continue_claim(request: HttpRequest, pending: dict, back_to: str) -> HttpResponse:
     """File the claim a visitor asked for before signing in (see ``votes.continue_after_login``)."""
     if pending.get("kind") == "claim_name":

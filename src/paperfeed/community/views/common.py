@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -49,6 +51,22 @@ def wants_json(request: HttpRequest) -> bool:
 
 # The session key holding what a visitor asked to do before they had signed in.
 PENDING_ACTION = "paperfeed_pending_action"
+
+# What ``community:continue`` does for each kind of pending action: the views that put a visitor
+# through the sign-in wall register here, so the continue view needs no import of them.
+PendingHandler = Callable[[HttpRequest, dict, str], HttpResponse]
+PENDING_HANDLERS: dict[str, PendingHandler] = {}
+
+
+def resumes_after_login(*kinds: str) -> Callable[[PendingHandler], PendingHandler]:
+    """Register ``handler(request, pending, back_to)`` to finish ``kinds`` after sign-in."""
+
+    def register(handler: PendingHandler) -> PendingHandler:
+        for kind in kinds:
+            PENDING_HANDLERS[kind] = handler
+        return handler
+
+    return register
 
 
 def login_required_response(

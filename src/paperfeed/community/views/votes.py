@@ -9,11 +9,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from paperfeed.community.views.claims import continue_claim
 from paperfeed.community.views.common import (
     PENDING_ACTION,
+    PENDING_HANDLERS,
     bad_request,
     login_required_response,
+    resumes_after_login,
     safe_next,
     safe_target,
     visible_paper,
@@ -64,11 +65,16 @@ def continue_after_login(request: HttpRequest) -> HttpResponse:
     if not isinstance(pending, dict):
         return redirect("papers:home")
     back_to = safe_target(request, str(pending.get("back_to", "")), reverse("papers:home"))
-    if pending.get("kind") in ("claim", "claim_name"):
-        return continue_claim(request, pending, back_to)
-    if pending.get("kind") == "upvote":
-        paper = Paper.objects.visible().filter(arxiv_id=str(pending.get("arxiv_id", ""))).first()
-        if paper is not None:
-            set_vote(request.user, paper, True)
-            messages.success(request, f"Upvoted “{paper.title[:80]}”.")
+    handler = PENDING_HANDLERS.get(str(pending.get("kind", "")))
+    if handler is None:
+        return redirect(back_to)
+    return handler(request, pending, back_to)
+
+
+@resumes_after_login("upvote")
+def continue_upvote(request: HttpRequest, pending: dict, back_to: str) -> HttpResponse:
+    paper = Paper.objects.visible().filter(arxiv_id=str(pending.get("arxiv_id", ""))).first()
+    if paper is not None:
+        set_vote(request.user, paper, True)
+        messages.success(request, f"Upvoted “{paper.title[:80]}”.")
     return redirect(back_to)
