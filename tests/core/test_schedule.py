@@ -14,11 +14,18 @@ from paperfeed.core.schedule import Job, register, registered
 def test_each_app_registers_its_own_jobs_in_the_order_of_installed_apps():
     jobs = {job.name: job for job in registered()}
 
-    assert list(jobs) == ["fetching submitted papers", "ingest", "digests", "notification mail"]
+    assert list(jobs) == [
+        "fetching submitted papers",
+        "ingest",
+        "search index",
+        "digests",
+        "notification mail",
+    ]
     owners = {name: (job.run.__module__, job.at_setting) for name, job in jobs.items()}
     assert owners == {
         "fetching submitted papers": ("paperfeed.community.jobs", None),
         "ingest": ("paperfeed.ingest.jobs", "PAPERFEED_INGEST_AT"),
+        "search index": ("paperfeed.search.jobs", None),
         "digests": ("paperfeed.digests.jobs", "PAPERFEED_DIGEST_AT"),
         "notification mail": ("paperfeed.digests.jobs", None),
     }

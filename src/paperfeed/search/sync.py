@@ -6,7 +6,9 @@ modified since the keyword watermark to the keyword index (seconds, even for a l
 drops the ones hidden since, so keyword search finds new papers at once; then it embeds the
 papers modified since the vector watermark (minutes: this is where the time goes), in batches
 that become searchable as each is written, so meaning-based search joins as vectors arrive.
-Both watermarks move after each batch, so an interrupted run resumes where it stopped.
+Both watermarks move after each batch, so an interrupted run resumes where it stopped, and a
+run given a deadline (the worker's, which has mail to send meanwhile) stops after the batch that
+passes it. One update runs at a time (``update_lock``): callers hold the lock around these.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class SyncResult:
     indexed: int = 0  # papers written to the keyword index
     embedded: int = 0  # papers whose vectors were written
     removed: int = 0
+    left: int = 0  # papers still without vectors when the deadline stopped the run
     rebuilt: bool = False
     seconds: dict[str, float] = field(default_factory=dict)  # per stage: "keywords", "vectors"
 
@@ -75,19 +78,23 @@ class IndexStatus:
         )
 
 
-def rebuild(progress: Progress | None = None, embedder: Embedder | None = None) -> SyncResult:
+def rebuild(
+    progress: Progress | None = None, embedder: Embedder | None = None, until: float | None = None
+) -> SyncResult:
     """Build a fresh index of every visible paper.
 
     With an index live, the new one is filled aside and the old one serves searches until it is
-    done. With none (a first import), the new one goes live empty and fills in place: keyword
-    search works as soon as the keywords are written, meaning-based search as vectors arrive.
+    done (``until`` does not apply: a half-filled one must not replace it). With none (a first
+    import), the new one goes live empty and fills in place: keyword search works as soon as the
+    keywords are written, meaning-based search as vectors arrive; ``until``: a ``time.monotonic()``
+    moment after which no new batch of vectors starts (catch-up continues from there).
     """
     embedder = embedder or get_embedder()
     backend = get_backend()
     if backend.state().model is None:
         builder = backend.begin_rebuild(embedder.name, embedder.dim)
         backend.commit_rebuild(builder)  # live at once, empty
-        result = _fill(backend, embedder, progress)
+        result = _fill(backend, embedder, progress, until)
         backend.commit_rebuild(builder)  # again: what was written in batches becomes one base
     else:
         builder = backend.begin_rebuild(embedder.name, embedder.dim)
@@ -97,23 +104,47 @@ def rebuild(progress: Progress | None = None, embedder: Embedder | None = None) 
     return result
 
 
-def catch_up(progress: Progress | None = None, embedder: Embedder | None = None) -> SyncResult:
-    """Index papers changed since the watermarks; drop hidden ones. Builds the index if there is none."""
+def catch_up(
+    progress: Progress | None = None, embedder: Embedder | None = None, until: float | None = None
+) -> SyncResult:
+    """Index papers changed since the watermarks; drop hidden ones. Builds the index if there is none.
+
+    ``until``: a ``time.monotonic()`` moment after which no new batch of vectors starts; the
+    papers left are counted in ``SyncResult.left`` and the next catch-up embeds them.
+    """
     embedder = embedder or get_embedder()
     backend = get_backend()
     state = backend.state()
     if state.model is None or state.model != embedder.name:
-        return rebuild(progress, embedder)
-    return _fill(backend, embedder, progress)
+        return rebuild(progress, embedder, until)
+    return _fill(backend, embedder, progress, until)
 
 
-def _fill(backend, embedder: Embedder, progress: Progress | None) -> SyncResult:
+def work_waiting() -> bool:
+    """Whether a catch-up has anything to do, without loading the model: a few indexed queries."""
+    from paperfeed.search.embedding import model_location
+
+    state = get_backend().state()
+    if state.model is None or not state.model.startswith(_model_stem(model_location())):
+        return Paper.objects.filter(hidden=False).exists()  # no index yet, or another model's
+    if state.interrupted:
+        return True
+    changed = Paper.objects.all()
+    if state.watermark:
+        changed = changed.filter(modified_at__gt=state.watermark)
+    without_vectors = Paper.objects.filter(hidden=False)
+    if state.vector_watermark:
+        without_vectors = without_vectors.filter(modified_at__gt=state.vector_watermark)
+    return changed.exists() or without_vectors.exists()
+
+
+def _fill(backend, embedder: Embedder, progress: Progress | None, until: float | None = None) -> SyncResult:
     result = SyncResult()
     started = time.monotonic()
     _write_keywords(backend, result, progress)
     result.seconds["keywords"] = time.monotonic() - started
     started = time.monotonic()
-    _write_vectors(backend, embedder, result, progress)
+    _write_vectors(backend, embedder, result, progress, until)
     result.seconds["vectors"] = time.monotonic() - started
     return result
 
@@ -149,7 +180,9 @@ def _write_keywords(backend, result: SyncResult, progress: Progress | None) -> N
         backend.set_watermark(state.watermark)  # nothing left to redo: the note can go
 
 
-def _write_vectors(backend, embedder: Embedder, result: SyncResult, progress: Progress | None) -> None:
+def _write_vectors(
+    backend, embedder: Embedder, result: SyncResult, progress: Progress | None, until: float | None
+) -> None:
     """Vectors for the visible papers changed since the vector watermark, up to the keyword one."""
     state = backend.state()
     todo = Paper.objects.filter(hidden=False)
@@ -177,6 +210,9 @@ def _write_vectors(backend, embedder: Embedder, result: SyncResult, progress: Pr
         result.embedded += len(pks)
         position += len(chunk)
         size = min(size * 2, VECTOR_BATCH_MAX)
+        if until is not None and position < len(rows) and time.monotonic() >= until:
+            result.left = len(rows) - position
+            return  # the vector watermark stays at the last batch written
     if state.watermark and state.vector_watermark != state.watermark:
         backend.set_vector_watermark(state.watermark)  # hidden papers in between need no vector
 

@@ -3,9 +3,11 @@
 The work is what the apps register in their ``jobs.py`` (see core/schedule.py): the daily arXiv
 harvest (ingest, ``PAPERFEED_INGEST_AT``, default 05:00 UTC), the digest sends (digests,
 ``PAPERFEED_DIGEST_AT``, default 07:00) and, on every round between them, the papers members
-submitted that the database lacked (community) and the mail of due notifications (digests). A
-job that fails is logged and tried again at its next slot; sends are exactly-once, so a rerun
-after a crash is always safe.
+submitted that the database lacked (community), the search index's catch-up for papers imported
+with ``--no-index`` or by other paths (search: a slice of vectors per round, resumed on the next;
+``--no-index`` leaves it out) and the mail of due notifications (digests). A job that fails is
+logged and tried again at its next slot; sends are exactly-once, so a rerun after a crash is
+always safe.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ ROUND_SECONDS = 5.0
 
 
 class Command(BaseCommand):
-    help = "Run scheduled work: arXiv harvest, digests, submitted papers and notification mail."
+    help = (
+        "Run scheduled work: arXiv harvest, digests, submitted papers, the search index's catch-up"
+        " and notification mail."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Run every job now, once, then exit.")

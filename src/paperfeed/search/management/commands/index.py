@@ -2,6 +2,7 @@
 
 Only these commands derive embedding model files (``index model`` alone, or ``rebuild`` and
 ``catch-up`` before they embed); a web process refuses to (``embedding_onnx.onnx_file``).
+``rebuild`` and ``catch-up`` wait while another process updates the index (``update_lock``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from paperfeed.core.progress import Bar, is_terminal, raw_stream
 from paperfeed.core.schema import migrate_if_needed
 from paperfeed.search import sync
 from paperfeed.search.embedding_onnx import deriving_allowed
+from paperfeed.search.update_lock import updating_alone
 
 
 class Command(BaseCommand):
@@ -27,7 +29,15 @@ class Command(BaseCommand):
             "rebuild", help="Build a fresh index of every visible paper (the old one serves until done)."
         )
         sub.add_parser("status", help="Counts, the model, the watermark and what is stale.")
-        sub.add_parser("catch-up", help="Index papers changed since the last run; drop hidden ones.")
+        catch_up = sub.add_parser(
+            "catch-up", help="Index papers changed since the last run; drop hidden ones."
+        )
+        catch_up.add_argument(
+            "--stop-after",
+            type=float,
+            metavar="SECONDS",
+            help="Start no new batch of vectors after this many seconds; the next catch-up continues.",
+        )
         topics = sub.add_parser(
             "topics", help="Infer categories and extract key phrases for the papers that need them."
         )
@@ -50,26 +60,40 @@ class Command(BaseCommand):
             self._status()
             return
         with deriving_allowed():
-            self._handle(action, **options)
+            if action == "model":
+                self._model()
+                return
+            with updating_alone(on_wait=self._say_waiting):  # topics write to the index too
+                self._handle(action, **options)
+
+    def _say_waiting(self) -> None:
+        self.stderr.write(
+            "Another process (`paperfeed worker`, an import) is updating the search index:"
+            " waiting for it to finish…",
+            style_func=str,
+        )
 
     def _handle(self, action: str, **options) -> None:
-        if action == "model":
-            self._model()
-            return
         started = time.monotonic()
         if action == "topics":
             self._topics(redo=options["redo"])
             return
         bars = self._progress()
         _quiet_model_loading()
+        seconds = options.get("stop_after")
         try:
-            update = sync.rebuild if action == "rebuild" else sync.catch_up
-            result = update(progress=bars)
+            if action == "rebuild":
+                result = sync.rebuild(progress=bars)
+            else:
+                result = sync.catch_up(progress=bars, until=None if seconds is None else started + seconds)
         except (OSError, ValueError) as error:
             raise CommandError(f"Could not update the search index: {error}") from error
         finally:
             bars.close()
         self.stdout.write(_summary(result, time.monotonic() - started))
+        if result.left:
+            self.stdout.write(f"{result.left:,} papers still wait for vectors: the next catch-up continues.")
+            return  # topics come from the vectors: they follow once all are written
         self._topics(redo=False)
 
     def _model(self) -> None:
