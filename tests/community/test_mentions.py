@@ -18,7 +18,19 @@ def test_a_mention_of_an_existing_account_links_to_its_profile(alice):
 
 
 def test_a_mention_of_a_name_nobody_has_stays_plain_text(alice):
-    assert render_markdown("Hi @alicia and @Alice") == "<p>Hi @alicia and @Alice</p>\n"
+    assert render_markdown("Hi @alicia and @bob") == "<p>Hi @alicia and @bob</p>\n"
+
+
+def test_a_mention_matches_the_username_whatever_its_case_and_shows_it_as_spelled(alice):
+    html = render_markdown("Thanks @Alice and @ALICE")
+    assert html.count('<a class="mention" href="/u/alice" rel="nofollow noopener noreferrer">@alice</a>') == 2
+
+
+def test_an_exact_username_wins_and_two_accounts_alike_but_for_case_are_not_guessed(make_user):
+    make_user("Kim")
+    make_user("kim")
+    assert 'href="/u/kim"' in render_markdown("@kim") and 'href="/u/Kim"' in render_markdown("@Kim")
+    assert 'class="mention"' not in render_markdown("@KIM")
 
 
 @pytest.mark.parametrize(

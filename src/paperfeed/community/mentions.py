@@ -2,8 +2,9 @@
 
 Mentions are found while the Markdown is parsed, so ``@name`` inside code, inside a link's text,
 in an address (``bob@example.org``) or in a URL (``/@name``) is no mention. The same tokens decide
-what is shown as a link to a profile and who is notified, so the two never disagree. A name no
-account bears stays plain text: no link, no notification, no error.
+what is shown as a link to a profile and who is notified, so the two never disagree. Names match
+usernames whatever their case. A name no account bears stays plain text: no link, no
+notification, no error.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -49,10 +52,10 @@ def _mention_rule(state: StateInline, silent: bool) -> bool:
 
 def _render_mention(self, tokens: list[Token], index: int, options, env: dict) -> str:
     token = tokens[index]
-    name = token.meta["name"]
-    if name in env.get(ENV_KEY, ()):
-        href = html.escape(reverse("community:profile", args=[name]), quote=True)
-        return f'<a class="mention" href="{href}">@{html.escape(name)}</a>'
+    username = env.get(ENV_KEY, {}).get(token.meta["name"])
+    if username is not None:
+        href = html.escape(reverse("community:profile", args=[username]), quote=True)
+        return f'<a class="mention" href="{href}">@{html.escape(username)}</a>'
     return html.escape(token.content)
 
 
@@ -71,17 +74,34 @@ def names_in(tokens: Iterable[Token]) -> list[str]:
     return list(names)
 
 
-def accounts(names: Iterable[str]) -> list[tuple[int, str, bool]]:
-    """(id, username, is_active) of the accounts whose username is one of ``names`` exactly."""
+def accounts(names: Iterable[str]) -> dict[str, tuple[int, str, bool]]:
+    """Each of ``names`` that names an account → (id, username, is_active).
+
+    A name names the account whose username it is exactly, else the one account whose username
+    it is ignoring case: sign-up refuses usernames that differ only in case, so "@Alice" is alice.
+    """
     wanted = sorted(set(names))
-    found: list[tuple[int, str, bool]] = []
-    users = get_user_model().objects
+    rows: list[tuple[int, str, bool]] = []
+    users = get_user_model().objects.annotate(folded=Lower("username"))
     for start in range(0, len(wanted), LOOKUP_CHUNK):
         chunk = wanted[start : start + LOOKUP_CHUNK]
-        found += users.filter(username__in=chunk).values_list("pk", "username", "is_active")
+        folded = sorted({name.lower() for name in chunk})
+        rows += users.filter(Q(username__in=chunk) | Q(folded__in=folded)).values_list(
+            "pk", "username", "is_active"
+        )
+    exact = {row[1]: row for row in rows}
+    by_case: dict[str, list[tuple[int, str, bool]]] = {}
+    for row in rows:
+        by_case.setdefault(row[1].lower(), []).append(row)
+    found: dict[str, tuple[int, str, bool]] = {}
+    for name in wanted:
+        if name in exact:
+            found[name] = exact[name]
+        elif len(by_case.get(name.lower(), ())) == 1:  # two accounts alike but for case: neither
+            found[name] = by_case[name.lower()][0]
     return found
 
 
-def existing(names: Iterable[str]) -> set[str]:
-    """The names among ``names`` that are usernames on this site (exactly as typed)."""
-    return {username for _, username, _ in accounts(names)}
+def existing(names: Iterable[str]) -> dict[str, str]:
+    """Each of ``names`` that names an account (see ``accounts``) → that account's username."""
+    return {name: row[1] for name, row in accounts(names).items()}

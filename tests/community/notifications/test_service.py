@@ -41,6 +41,11 @@ def test_a_mention_notifies_each_member_named_and_leaves_unknown_names_alone(ali
     assert kinds() == {("bob", comment.pk): Kind.MENTION, ("carol", comment.pk): Kind.MENTION}
 
 
+def test_a_mention_in_another_case_notifies_the_member_once(alice, bob, paper):
+    comment = comments.post_comment(alice, paper, "@Bob, see this; @BOB and @bob too.")
+    assert kinds() == {("bob", comment.pk): Kind.MENTION}
+
+
 def test_a_reply_that_also_mentions_its_addressee_twice_notifies_once_as_a_reply(alice, bob, paper):
     question = comments.post_comment(alice, paper, "Question")
     answer = comments.post_comment(bob, paper, "@alice: yes. @alice, also see the appendix.", question.pk)

@@ -34,14 +34,14 @@ def recipients_of(comment: Comment, notified: dict[int, str] | None = None) -> d
         if parent_author is not None:
             kinds[parent_author] = Kind.REPLY
     names = mentioned_names(comment.body)
-    found = {username: (pk, active) for pk, username, active in mentions.accounts(names)} if names else {}
-    mentioned = [
-        found[name][0]
-        for name in names
-        if name in found and found[name][1] and found[name][0] not in (comment.author_id, *notified)
-    ]
+    found = mentions.accounts(names) if names else {}
+    mentioned: dict[int, None] = {}  # "@alice" and "@Alice" are one member
+    for name in names:
+        pk, _, active = found.get(name, (0, "", False))
+        if active and pk not in (comment.author_id, *notified):
+            mentioned.setdefault(pk, None)
     room = MOST_MENTIONED - sum(kind == Kind.MENTION for kind in notified.values())
-    for pk in mentioned[: max(room, 0)]:
+    for pk in list(mentioned)[: max(room, 0)]:
         kinds.setdefault(pk, Kind.MENTION)
     kinds.pop(comment.author_id, None)  # nobody is told about their own words
     return {pk: kind for pk, kind in kinds.items() if pk not in notified}
