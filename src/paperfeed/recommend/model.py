@@ -12,7 +12,8 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
+
+from paperfeed.recommend.sparse_rows import SparseRows
 
 RIDGE = 1.0  # L2 penalty of the classifier
 # Total weight of each side of the fit: positives, and negatives sampled from the corpus.
@@ -92,14 +93,14 @@ class FittedModel:
         near = closeness[np.arange(len(matrix)), interest]
         return matrix @ self.weights + self.bias + CENTROID_WEIGHT * near, interest, near
 
-    def word_scores(self, words: sparse.csr_matrix) -> np.ndarray:
+    def word_scores(self, words: SparseRows) -> np.ndarray:
         """Each tf-idf row's score by the word profile (zero without one)."""
-        if self.word_ids is None or not words.shape[0]:
-            return np.zeros(words.shape[0], dtype=np.float32)
-        profile = np.zeros(words.shape[1], dtype=np.float32)
-        inside = self.word_ids < words.shape[1]
+        if self.word_ids is None or not len(words):
+            return np.zeros(len(words), dtype=np.float32)
+        profile = np.zeros(words.columns, dtype=np.float32)
+        inside = self.word_ids < words.columns
         profile[self.word_ids[inside]] = self.word_weights[inside]
-        return np.asarray(words @ profile, dtype=np.float32).ravel()
+        return words.dot(profile)
 
     def combined(
         self, dense: np.ndarray, profile: np.ndarray | None, neighbours: np.ndarray | None
@@ -112,29 +113,29 @@ class FittedModel:
         return total
 
 
-def neighbour_scores(candidates: sparse.csr_matrix, positives: sparse.csr_matrix) -> np.ndarray:
+def neighbour_scores(candidates: SparseRows, positives: SparseRows) -> np.ndarray:
     """Each candidate's mean tf-idf cosine to its ``NEIGHBOURS`` closest positives: a
     researcher's next paper shares terms with a few of their papers, not with all of them."""
-    if not candidates.shape[0] or not positives.shape[0]:
-        return np.zeros(candidates.shape[0], dtype=np.float32)
-    similarity = (candidates @ positives.T).toarray()
+    if not len(candidates) or not len(positives):
+        return np.zeros(len(candidates), dtype=np.float32)
+    similarity = candidates.dot_rows(positives)
     k = min(NEIGHBOURS, similarity.shape[1])
     if k < similarity.shape[1]:
         similarity = np.partition(similarity, similarity.shape[1] - k, axis=1)[:, -k:]
     return similarity.mean(axis=1).astype(np.float32)
 
 
-def fit_words(positives: sparse.csr_matrix, dislikes: sparse.csr_matrix, background: sparse.csr_matrix):
+def fit_words(positives: SparseRows, dislikes: SparseRows, background: SparseRows):
     """The word profile: the mean tf-idf row of the positives less that of the negatives (the
     sampled corpus, and each dismissed paper weighing ``DISLIKE_WEIGHT`` positives). With its
     small C on unit rows, arxiv-sanity's linear SVM is close to this difference of means;
     computed directly it takes a millisecond and needs no solver. Returns term ids and weights,
     the ``WORD_TERMS`` largest by size."""
-    profile = np.asarray(positives.mean(axis=0)).ravel()
-    if background.shape[0]:
-        profile -= np.asarray(background.mean(axis=0)).ravel()
-    if dislikes.shape[0]:
-        profile -= DISLIKE_WEIGHT / positives.shape[0] * np.asarray(dislikes.sum(axis=0)).ravel()
+    profile = positives.column_sums() / np.float32(len(positives))
+    if len(background):
+        profile -= background.column_sums() / np.float32(len(background))
+    if len(dislikes):
+        profile -= np.float32(DISLIKE_WEIGHT / len(positives)) * dislikes.column_sums()
     ids = np.flatnonzero(profile)
     if len(ids) > WORD_TERMS:
         ids = np.sort(ids[np.argpartition(-np.abs(profile[ids]), WORD_TERMS)[:WORD_TERMS]])
@@ -233,7 +234,7 @@ def fit(
     positives: np.ndarray,
     dislikes: np.ndarray,
     background: np.ndarray,
-    words: tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix] | None = None,
+    words: tuple[SparseRows, SparseRows, SparseRows] | None = None,
     lexicon: str = "",
 ) -> FittedModel:
     """A reader's model from their positives, their dismissed papers and papers sampled from the
@@ -262,10 +263,10 @@ def fit(
     model = FittedModel(space, w, bias, centroids, shares, lexicon=lexicon)
     reference = background.reshape(-1, dim) if len(background) else positives
     calibration = [*spread_of(model.score(reference.astype(np.float32))[0])]
-    if words is not None and words[0].shape[0]:
+    if words is not None and len(words[0]):
         positive_words, _, background_words = words
         model.word_ids, model.word_weights = fit_words(*words)
-        reference_words = background_words if background_words.shape[0] else positive_words
+        reference_words = background_words if len(background_words) else positive_words
         calibration += [
             *spread_of(model.word_scores(reference_words)),
             *spread_of(neighbour_scores(reference_words, positive_words[:WORD_POSITIVES])),
