@@ -9,6 +9,7 @@ import numpy as np
 from scipy import sparse
 
 from paperfeed.recommend import model
+from paperfeed.recommend.sparse_rows import SparseRows
 
 
 @dataclass
@@ -126,10 +127,11 @@ def words_interests(d: CaseData) -> np.ndarray:
 
 def production(d: CaseData, word_weight: float = 1.0, terms: int | None = None) -> np.ndarray:
     """model.fit with its three scores, as ranking.rank adds them (without dislikes and floor)."""
+    rows = SparseRows.from_csr  # model.py takes numpy sparse rows; the scorers here use scipy's
 
     def make():
         none = np.zeros((0, d.dense_pos.shape[1]), np.float32)
-        words = (d.words_pos, d.words_pos[:0], d.words_bg)
+        words = (rows(d.words_pos), rows(d.words_pos[:0]), rows(d.words_bg))
         if terms is not None:
             saved, model.WORD_TERMS = model.WORD_TERMS, terms
         try:
@@ -141,8 +143,9 @@ def production(d: CaseData, word_weight: float = 1.0, terms: int | None = None) 
     fitted = d.memo(f"production{terms}", make)
     c = [float(x) for x in fitted.calibration]
     dense = (fitted.score(d.dense_cand)[0] - c[0]) / c[1]
-    profile = (fitted.word_scores(d.words_cand) - c[2]) / c[3]
-    neighbours = (model.neighbour_scores(d.words_cand, d.words_pos[: model.WORD_POSITIVES]) - c[4]) / c[5]
+    profile = (fitted.word_scores(rows(d.words_cand)) - c[2]) / c[3]
+    liked = rows(d.words_pos[: model.WORD_POSITIVES])
+    neighbours = (model.neighbour_scores(rows(d.words_cand), liked) - c[4]) / c[5]
     return dense + word_weight * profile + neighbours
 
 
