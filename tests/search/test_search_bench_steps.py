@@ -73,8 +73,10 @@ def test_the_bench_builds_and_times_the_postgres_backend(
         "600",
         "--backend",
         "postgres",
+        "--pg-bulk",
     )
     assert "backend:       postgres" in out
     assert "vectors:       24 real embeddings; 0 stand-ins" in out
-    assert "search_* tables" in out
+    assert "four tables" in out
+    assert "hnsw index" in out and "gin index" in out and "ANALYZE" in out
     assert "hybrid by stage, ms" in out and "(1 of 1 found papers)" in out
