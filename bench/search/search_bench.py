@@ -309,7 +309,9 @@ def pg_create_indexes(later: list[tuple[str, str]]) -> dict[str, float]:
     """Create the dropped indexes, timed one by one."""
     from django.db import connection
 
-    seconds = {}
+    seconds: dict[str, float] = {}
+    if not later:
+        return seconds
     with connection.cursor() as cursor:
         cursor.execute(f"SET maintenance_work_mem = '{PG_BUILD_MEMORY}'")
         for method, definition in later:
