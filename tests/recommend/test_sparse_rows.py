@@ -101,7 +101,7 @@ def test_a_product_taken_in_blocks_equals_the_dense_product(monkeypatch):
     left, right = random_rows(rng, 40, 300), random_rows(rng, 25, 300)
     whole = left.dot_rows(right)
 
-    monkeypatch.setattr(sparse_rows, "PRODUCTS_AT_ONCE", 50)  # rows one at a time, mostly
+    monkeypatch.setattr(sparse_rows, "AT_ONCE", 50)  # a row or two at a time
     assert np.allclose(left.dot_rows(right), whole, atol=1e-6)
     assert np.allclose(whole, dense(left) @ dense(right).T, atol=1e-6)
 
