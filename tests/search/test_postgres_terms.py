@@ -3,6 +3,9 @@ local index's (search/backends/postgres_terms.py)."""
 
 from __future__ import annotations
 
+import importlib
+from types import SimpleNamespace
+
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -10,6 +13,7 @@ from django.utils import timezone
 from paperfeed.papers.models import Paper
 from paperfeed.search import sync
 from paperfeed.search.backends import get_backend
+from paperfeed.search.backends.postgres_terms import LENGTH_COLUMNS, fieldnorm
 from paperfeed.search.query import parse_query
 
 
@@ -24,7 +28,7 @@ def stored_statistics() -> tuple[set, set]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT lexeme, field, df FROM search_terms WHERE df > 0")
         terms = set(cursor.fetchall())
-        cursor.execute("SELECT field, docs, lexemes FROM search_lengths")
+        cursor.execute("SELECT field, docs, tokens FROM search_lengths")
         lengths = set(cursor.fetchall())
     return terms, lengths
 
@@ -37,8 +41,8 @@ def counted_afresh() -> tuple[set, set]:
         )
         terms = set(cursor.fetchall())
         cursor.execute(
-            "SELECT f, count(*), sum(length(ts_filter(d.tsv, ARRAY[f]))) FROM search_document d,"
-            " (VALUES ('A'::\"char\"), ('B'), ('C')) v(f) GROUP BY 1"
+            "SELECT f, count(*), sum(CASE f WHEN 'A' THEN tokens_a WHEN 'B' THEN tokens_b ELSE tokens_c END)"
+            " FROM search_document d, (VALUES ('A'::\"char\"), ('B'), ('C')) v(f) GROUP BY 1"
         )
         lengths = set(cursor.fetchall())
     return terms, lengths
@@ -89,3 +93,39 @@ def test_keyword_ranking_is_the_local_indexs(postgres_corpus, settings, query):
     on_local = [pk for pk, _ in get_backend().keyword(parsed, None, 8)]
     assert on_postgres[:3] == on_local[:3]
     assert set(on_postgres) == set(on_local)
+
+
+def test_fieldnorm_is_tantivys_one_byte_length():
+    # Values of tantivy's FIELD_NORMS_TABLE and lengths between them (rounded down onto it).
+    table = {0: 0, 1: 1, 39: 39, 40: 40, 41: 40, 42: 42, 59: 56, 60: 60, 63: 60, 152: 152}
+    table |= {160: 152, 167: 152, 168: 168, 190: 184, 311: 280, 312: 312, 1100: 1048, 1176: 1176}
+    assert {length: fieldnorm(length) for length in table} == table
+
+
+def test_field_lengths_are_the_local_indexs_tokens(postgres_corpus, make_search_paper):
+    # Stop words count; "LLaDA2.0-mini" is three tokens to tantivy, and its words are found.
+    paper = make_search_paper("The LLaDA2.0-mini model", "It is a model of the state-of-the-art.")
+    sync.catch_up()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tokens_a, tokens_b, tokens_c FROM search_document WHERE paper_id = %s", [paper.pk]
+        )
+        assert cursor.fetchone() == (5, 10, 2)
+    assert [pk for pk, _ in get_backend().keyword(parse_query("llada2 mini"), None, 3)][:1] == [paper.pk]
+
+
+def test_an_index_from_before_token_counts_is_migrated_then_counted_again_at_catch_up(postgres_corpus):
+    # An index as the code before token counts left it: no length columns, lengths in lexemes.
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE search_document " + ", ".join(f"DROP COLUMN {c}" for c in LENGTH_COLUMNS))
+        cursor.execute("ALTER TABLE search_lengths RENAME COLUMN tokens TO lexemes")
+    migration = importlib.import_module("paperfeed.search.migrations.0003_postgres_token_lengths")
+    migration.add_lengths(None, SimpleNamespace(connection=connection))
+    assert "no word statistics" in sync.status().interrupted
+    assert get_backend().keyword(parse_query("sorting"), None, 5)  # still answers, unweighted
+    sync.catch_up()
+    assert sync.status().interrupted is None
+    assert stored_statistics() == counted_afresh()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM search_document WHERE tokens_a IS NULL OR norm_c IS NULL")
+        assert cursor.fetchone()[0] == 0

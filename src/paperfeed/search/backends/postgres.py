@@ -12,17 +12,19 @@ import numpy as np
 from django.db import connection, transaction
 
 from paperfeed.papers.models import Paper
+from paperfeed.search.backends import postgres_rank as rank
 from paperfeed.search.backends import postgres_terms as terms
 from paperfeed.search.backends.base import IndexState, Ranked, SearchFilters
 from paperfeed.search.backends.vectors import HNSW_MIN_VECTORS
-from paperfeed.search.documents import IndexDocument
+from paperfeed.search.documents import IndexDocument, documents_for
 from paperfeed.search.filters import filter_q
 from paperfeed.search.query import ParsedQuery
 from paperfeed.search.stopwords import content_words
 
-DOCS = "search_document"
+DOCS = rank.DOCS
 STATE = "search_state"
 HNSW_EF_SEARCH = 100
+REWRITE_BATCH = 2000  # rows written again at once when an older index gets its statistics
 
 
 def _vector_literal(vector: np.ndarray) -> str:
@@ -36,15 +38,6 @@ def _filter_sql(filters: SearchFilters | None) -> tuple[str, list]:
     subquery = Paper.objects.filter(filter_q(filters)).values("pk").query
     sql, params = subquery.get_compiler(connection=connection).as_sql()
     return f" AND d.paper_id IN ({sql})", list(params)
-
-
-# A word matches the title and abstract stemmed, and author names (weight C, indexed with the
-# 'simple' configuration) as written.
-_WORD_TSQUERY = "(plainto_tsquery('english', %s) || to_tsquery('simple', %s))"
-
-
-def _word_params(word: str) -> list[str]:
-    return [word, f"{word}:C"]
 
 
 class PostgresBackend:
@@ -77,16 +70,17 @@ class PostgresBackend:
         cursor.execute("CREATE EXTENSION IF NOT EXISTS vector")
         cursor.execute(f"DROP TABLE IF EXISTS {DOCS}")
         cursor.execute(f"CREATE TABLE IF NOT EXISTS {STATE} (key text PRIMARY KEY, value text)")
+        lengths = "".join(f" {column} int," for column in terms.LENGTH_COLUMNS)
         cursor.execute(
             f"CREATE TABLE {DOCS} ("
             # No foreign key: the index is derived data, and a reference from a table Django does
             # not know would stop it from truncating papers (test flushes). Rows of deleted
             # papers are dropped at query time, when results are matched against the database.
-            " paper_id bigint PRIMARY KEY,"
-            " tsv tsvector NOT NULL,"
+            f" paper_id bigint PRIMARY KEY, tsv tsvector NOT NULL,{lengths}"
             # NULL until the paper's vector is written: keywords are written first (see sync).
             f" embedding vector({int(dim)}))"
         )
+        self._keep_rows_whole(cursor)
         cursor.execute(f"CREATE INDEX {DOCS}_tsv ON {DOCS} USING gin (tsv)")
         # Rows still waiting for their vector, for the search page's "still being prepared" note.
         cursor.execute(f"CREATE INDEX {DOCS}_no_vector ON {DOCS} (paper_id) WHERE embedding IS NULL")
@@ -101,106 +95,69 @@ class PostgresBackend:
         self._set_state(cursor, "dim", str(dim))
         self._set_state(cursor, "vector_watermark", "")  # no vectors yet
 
+    def _keep_rows_whole(self, cursor) -> None:
+        """Rows stay in the table's pages up to 8 kB instead of moving their tsvector out of line
+        past 2 kB: a search reads the tsvector of every row it matches and scores, and fetching
+        it from the TOAST table each time was most of the work (a common word on 6,400 papers:
+        matching 41 ms against 18, ranking 159 ms against 30, at load 9)."""
+        cursor.execute(f"ALTER TABLE {DOCS} SET (toast_tuple_target = 8160)")
+        cursor.execute(f"ALTER TABLE {DOCS} ALTER COLUMN tsv SET STORAGE MAIN")
+
     # -- reading -------------------------------------------------------------------------------------
-
-    def _match(self, parsed: ParsedQuery, words: list[str], every: bool = False) -> tuple[str, list]:
-        """(match expression, params): phrases must match, words may (``every``: must), excluded
-        words must not.
-
-        A word matches the title and abstract stemmed, and author names (weight C, indexed with
-        the 'simple' configuration) as written. Words are letters and digits (``words_of``), so
-        none is tsquery syntax.
-        """
-        phrases = " && ".join("phraseto_tsquery('english', %s)" for _ in parsed.phrases)
-        if phrases:
-            match, params = f"({phrases})", [" ".join(p) for p in parsed.phrases]
-        else:
-            match = "(" + (" && " if every else " || ").join(_WORD_TSQUERY for _ in words) + ")"
-            params = [param for word in words for param in _word_params(word)]
-        if parsed.excluded:
-            excluded = " || ".join(_WORD_TSQUERY for _ in parsed.excluded)
-            match = f"({match} && !!({excluded}))"
-            params = params + [p for word in parsed.excluded for p in _word_params(word)]
-        return match, params
-
-    def _ranked(
-        self,
-        cursor,
-        stats: terms.Statistics,
-        words: list[str],
-        fields: tuple[str, ...],
-        match: str,
-        params,
-        limit,
-    ) -> Ranked:
-        """The documents matching ``match`` (an expression on ``d``, then its params), best
-        first by BM25 for ``words`` over ``fields`` (``postgres_terms``)."""
-        lateral, score, score_params = terms.score_sql(stats, words, fields)
-        cursor.execute(
-            f"SELECT d.paper_id, {score} AS score FROM {DOCS} d CROSS JOIN {lateral}"
-            f" WHERE {match} ORDER BY score DESC, d.paper_id LIMIT %s",
-            score_params + params + [limit],
-        )
-        return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
 
     def keyword(self, parsed: ParsedQuery, filters: SearchFilters | None, limit: int) -> Ranked:
         if not parsed.has_text:
             return []
+        # As the local index does: stop words are left out, a phrase's words score as words.
+        words = content_words(parsed.words) if parsed.words else []
+        scored = words + [w for phrase in parsed.phrases for w in phrase]
         with connection.cursor() as cursor:
-            if not self._table_exists(cursor):
+            stats = terms.statistics(cursor, DOCS, scored)
+            if stats is None:
                 return []
-            # As the local index does: stop words are left out, a phrase's words score as words.
-            words = content_words(parsed.words) if parsed.words else []
-            scored = words + [w for phrase in parsed.phrases for w in phrase]
-            stats = terms.statistics(cursor, scored)
             matching, every = terms.essential(stats, words, terms.FIELDS)
-            match, match_params = self._match(parsed, matching, every)
+            match, match_params = rank.match(parsed, matching, every)
             where, where_params = _filter_sql(filters)
-            return self._ranked(
-                cursor,
-                stats,
-                scored,
-                terms.FIELDS,
-                f"d.tsv @@ {match}{where}",
-                match_params + where_params,
-                limit,
+            condition = f"d.tsv @@ {match}{where}"
+            return rank.ranked(
+                cursor, stats, scored, terms.FIELDS, condition, match_params + where_params, limit
             )
 
     def similar_words(self, words: list[str], limit: int) -> Ranked:
         if not words:
             return []
         with connection.cursor() as cursor:
-            if not self._table_exists(cursor):
+            stats = terms.statistics(cursor, DOCS, words)
+            if stats is None:
                 return []
-            stats = terms.statistics(cursor, words)
             matching, every = terms.essential(stats, words, terms.STEMMED)
             # Words only from the title (A) and abstract (B): a paper's words are not author names.
             # Each word is letters and digits (``words_of``), so none is tsquery syntax.
             tsquery = (" & " if every else " | ").join(f"{word}:AB" for word in matching)
             match = "d.tsv @@ to_tsquery('english', %s)"
-            return self._ranked(cursor, stats, words, terms.STEMMED, match, [tsquery], limit)
+            return rank.ranked(cursor, stats, words, terms.STEMMED, match, [tsquery], limit)
 
     def title_candidates(self, words: list[str], limit: int) -> Ranked:
         if not words:
             return []
         with connection.cursor() as cursor:
-            if not self._table_exists(cursor):
+            stats = terms.statistics(cursor, DOCS, words)
+            if stats is None:
                 return []
             # Title words only (A); each word is letters and digits, so none is tsquery syntax.
             # Scored by BM25 on the title: of titles holding every word, the shortest first.
             tsquery = " & ".join(f"{word}:A" for word in dict.fromkeys(words))
-            stats = terms.statistics(cursor, words)
             match = "d.tsv @@ to_tsquery('english', %s)"
-            return self._ranked(cursor, stats, words, ("A",), match, [tsquery], limit)
+            return rank.ranked(cursor, stats, words, ("A",), match, [tsquery], limit)
 
     def word_shares(self, words: list[str]) -> dict[str, float]:
         words = list(dict.fromkeys(words))
         if not words:
             return {}
         with connection.cursor() as cursor:
-            if not self._table_exists(cursor):
-                return dict.fromkeys(words, 0.0)
-            stats = terms.statistics(cursor, words)
+            stats = terms.statistics(cursor, DOCS, words)
+        if stats is None:
+            return dict.fromkeys(words, 0.0)
         return {word: stats.share(word) for word in words}
 
     def containing(self, words: list[str], pks: list[int]) -> set[int]:
@@ -209,10 +166,10 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             if not self._table_exists(cursor):
                 return set()
-            match = " || ".join(_WORD_TSQUERY for _ in words)
+            match = " || ".join(rank.WORD_TSQUERY for _ in words)
             cursor.execute(
                 f"SELECT paper_id FROM {DOCS} WHERE paper_id = ANY(%s) AND tsv @@ ({match})",
-                [list(pks)] + [p for word in words for p in _word_params(word)],
+                [list(pks)] + [p for word in words for p in rank.word_params(word)],
             )
             return {int(pk) for (pk,) in cursor.fetchall()}
 
@@ -226,13 +183,15 @@ class PostgresBackend:
             where, where_params = _filter_sql(filters)
             literal = _vector_literal(vector)
             with transaction.atomic():
-                if (terms.documents(cursor) or HNSW_MIN_VECTORS) < HNSW_MIN_VECTORS:
-                    # Exact, as the local index is below this size (PAPERFEED_SEARCH_HNSW_MIN):
-                    # both backends then find the same nearest papers.
-                    cursor.execute("SET LOCAL enable_indexscan = off")
-                cursor.execute(f"SET LOCAL hnsw.ef_search = {max(HNSW_EF_SEARCH, limit + len(exclude))}")
-                # Filtered queries keep scanning the graph until enough rows pass (pgvector >= 0.8).
-                cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+                # Exact below PAPERFEED_SEARCH_HNSW_MIN vectors, as the local index is: both
+                # backends then find the same nearest papers. Filtered queries keep scanning the
+                # graph until enough rows pass (iterative_scan, pgvector >= 0.8). One statement.
+                exact = (terms.documents(cursor) or HNSW_MIN_VECTORS) < HNSW_MIN_VECTORS
+                cursor.execute(
+                    "SELECT set_config('enable_indexscan', %s, true), set_config('hnsw.ef_search', %s, true),"
+                    " set_config('hnsw.iterative_scan', 'relaxed_order', true)",
+                    ["off" if exact else "on", str(max(HNSW_EF_SEARCH, limit + len(exclude)))],
+                )
                 cursor.execute(
                     f"SELECT d.paper_id, 1 - (d.embedding <=> %s::vector) AS score FROM {DOCS} d"
                     f" WHERE d.embedding IS NOT NULL{where} ORDER BY d.embedding <=> %s::vector LIMIT %s",
@@ -299,7 +258,7 @@ class PostgresBackend:
                 cursor.execute(f"SELECT count(*), count(embedding) FROM {DOCS}")
                 count, vectors = cursor.fetchone()
                 if not terms.exists(cursor):  # catch-up's last step (set_watermark) adds them
-                    interrupted = "the index has no word statistics yet (an index from before them)"
+                    interrupted = "the index has no word statistics yet (made before them or their tokens)"
         return IndexState(
             documents=count,
             vectors=vectors,
@@ -315,24 +274,47 @@ class PostgresBackend:
     def upsert(self, docs: list[IndexDocument], vectors: np.ndarray | None) -> None:
         """Write ``docs``; with ``vectors`` None, for keywords only (a replaced row keeps its vector)."""
         literals = [_vector_literal(v) for v in vectors] if vectors is not None else [None] * len(docs)
-        rows = [
-            (doc.pk, doc.title, doc.abstract, " ".join(doc.authors), literal)
-            for doc, literal in zip(docs, literals, strict=True)
-        ]
         with transaction.atomic(), connection.cursor() as cursor:
             # The word statistics follow the documents: those replaced are taken away first.
-            terms.ensure(cursor, DOCS)
+            self._ensure_statistics(cursor)
             pks = [doc.pk for doc in docs]
             terms.count(cursor, DOCS, pks, -1)
-            cursor.executemany(
-                f"INSERT INTO {DOCS} (paper_id, tsv, embedding) VALUES (%s,"
-                " setweight(to_tsvector('english', %s), 'A') || setweight(to_tsvector('english', %s), 'B')"
-                " || setweight(to_tsvector('simple', %s), 'C'), %s::vector)"
-                " ON CONFLICT (paper_id) DO UPDATE SET tsv = EXCLUDED.tsv,"
-                f" embedding = COALESCE(EXCLUDED.embedding, {DOCS}.embedding)",
-                rows,
-            )
+            self._write(cursor, docs, literals)
             terms.count(cursor, DOCS, pks, +1)
+
+    def _write(self, cursor, docs: list[IndexDocument], literals: list[str | None]) -> None:
+        """Insert or replace the rows of ``docs`` (a replaced row keeps its vector where the
+        literal is None); the statistics are the caller's."""
+        rows = [
+            (doc.pk, *terms.row_values(doc), literal) for doc, literal in zip(docs, literals, strict=True)
+        ]
+        cursor.executemany(
+            f"INSERT INTO {DOCS} (paper_id, tsv, {', '.join(terms.LENGTH_COLUMNS)}, embedding) VALUES (%s,"
+            " setweight(to_tsvector('english', %s), 'A') || setweight(to_tsvector('english', %s), 'B')"
+            " || setweight(to_tsvector('simple', %s), 'C'), %s, %s, %s, %s, %s, %s, %s::vector)"
+            " ON CONFLICT (paper_id) DO UPDATE SET tsv = EXCLUDED.tsv,"
+            + "".join(f" {column} = EXCLUDED.{column}," for column in terms.LENGTH_COLUMNS)
+            + f" embedding = COALESCE(EXCLUDED.embedding, {DOCS}.embedding)",
+            rows,
+        )
+
+    def _ensure_statistics(self, cursor) -> None:
+        """Count the word statistics of an index written before they existed, or before they
+        counted tokens (migration search 0003 drops those and adds the length columns): its rows
+        are written again from the papers first (keeping their vectors), in one pass."""
+        if terms.exists(cursor):
+            return
+        cursor.execute(f"SELECT paper_id FROM {DOCS} WHERE tokens_a IS NULL ORDER BY paper_id")
+        pks = [pk for (pk,) in cursor.fetchall()]
+        for start in range(0, len(pks), REWRITE_BATCH):
+            found = documents_for(pks[start : start + REWRITE_BATCH])
+            self._write(cursor, found, [None] * len(found))
+        # Rows of papers deleted since they were indexed: never shown, counted as empty.
+        cursor.execute(
+            f"UPDATE {DOCS} SET {', '.join(f'{c} = 0' for c in terms.LENGTH_COLUMNS)} WHERE tokens_a IS NULL"
+        )
+        terms.create(cursor, DOCS)
+        terms.count(cursor, DOCS, None, +1)
 
     def upsert_keywords(self, docs: list[IndexDocument], removed: list[int], fresh: bool = False) -> None:
         self.delete(removed)
@@ -367,7 +349,7 @@ class PostgresBackend:
     def delete(self, pks: list[int]) -> None:
         if pks:
             with transaction.atomic(), connection.cursor() as cursor:
-                terms.ensure(cursor, DOCS)
+                self._ensure_statistics(cursor)
                 terms.count(cursor, DOCS, list(pks), -1)
                 cursor.execute(f"DELETE FROM {DOCS} WHERE paper_id = ANY(%s)", [list(pks)])
 
@@ -376,7 +358,7 @@ class PostgresBackend:
             # An index written before the word statistics existed gets them here: catch-up
             # moves the watermark at its end (state() reports them missing), so
             # `paperfeed index catch-up` adds them.
-            terms.ensure(cursor, DOCS)
+            self._ensure_statistics(cursor)
             self._set_state(cursor, "watermark", watermark.isoformat())
 
     def set_vector_watermark(self, watermark: datetime) -> None:

@@ -4,17 +4,20 @@ scoring expression that ranks a query's matches the way tantivy ranks them for t
 PostgreSQL's own ranks (``ts_rank``, ``ts_rank_cd``) know nothing of how many documents use a
 word, so a query's common words outweighed its telling ones (dev set keyword nDCG@10 0.70
 against tantivy's 0.85). Here each field keeps its document frequencies (``search_terms``:
-lexeme, field, documents) and its total length (``search_lengths``), updated by every write in
-the same transaction, and a match is scored as tantivy scores a flat disjunction of
+lexeme, field, documents) and its total length in tokens (``search_lengths``), updated by every
+write in the same transaction, and a match is scored as tantivy scores a flat disjunction of
 (field, word) terms: the sum over fields of the field's boost × idf × BM25's saturated term
 frequency with length normalisation (k1 1.2, b 0.75).
 
 Fields are the weights of the index's tsvector: A the title (stemmed), B the abstract (stemmed),
-C the author names (as written). A term's frequency in a field is read from ``ts_rank`` of the
-single lexeme on the document filtered to that field: for a word occurring n times it is
-Σ 1/j² (j ≤ n) / (π²/6), which is inverted exactly enough by 1 / (π²/6 · (1 − rank)) − ½
-(rounded: 1.05 → 1, 2.03 → 2, 3.02 → 3, ...). A field's length is its number of distinct
-lexemes (``length`` of the filtered vector, stop words not counted).
+C the author names (as written). A field's length is what tantivy counts: its tokens, stop words
+included (``token_counts``), kept per document in ``tokens_*`` for the averages and, for the
+score, in ``norm_*`` as tantivy's one-byte code rounds it (``fieldnorm``). A term's frequency is
+read from ``ts_rank`` of the single lexeme with the other fields' weights at 0: the fields'
+positions follow each other (title, abstract, authors), so the rank of the first n positions is
+Σ 1/j² (j ≤ n) / (π²/6), inverted exactly enough by 1 / (π²/6 · (1 − rank)) − ½ (rounded:
+1.05 → 1, 2.03 → 2, ...); the title's count is that of A, the abstract's that of A and B less
+A's, the authors' that of all three less A and B's.
 """
 
 from __future__ import annotations
@@ -22,7 +25,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from paperfeed.search.backends.tantivy_queries import TITLE_BOOST
+import tantivy
+
+from paperfeed.search.backends.tantivy_queries import MAX_TOKEN_BYTES, TITLE_BOOST
+from paperfeed.search.documents import IndexDocument
 
 TERMS = "search_terms"
 LENGTHS = "search_lengths"
@@ -31,8 +37,39 @@ STEMMED = ("A", "B")  # indexed with the 'english' configuration; C with 'simple
 K1, B = 1.2, 0.75  # tantivy's BM25 parameters
 BOOSTS = {"A": TITLE_BOOST, "B": 1.0, "C": 1.0}
 ZETA2 = math.pi**2 / 6
+# ts_rank's weights are {D, C, B, A}: the positions up to the end of A, of B, of C count.
+_UP_TO = {"A": "{0,0,0,1}", "B": "{0,0,1,1}", "C": "{0,1,1,1}"}
+_BEFORE = {"A": None, "B": "A", "C": "B"}
 # The most documents a query scores before its commonest words stop selecting them (`essential`).
 MAX_SCORED = 20_000
+# The tokens tantivy counts in a field: its simple tokenizer, without tokens of 40 bytes or more.
+_TOKENS = (
+    tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+    .filter(tantivy.Filter.remove_long(MAX_TOKEN_BYTES))
+    .build()
+)
+# Per document: each field's tokens (for the averages), then their fieldnorms (for the score).
+LENGTH_COLUMNS = ("tokens_a", "tokens_b", "tokens_c", "norm_a", "norm_b", "norm_c")
+
+
+def row_values(doc: IndexDocument) -> list:
+    """What the index's row holds of ``doc``: the title, abstract and author names as the local
+    index's tokens, space-separated (so PostgreSQL's parser finds the same words: "LLaDA2.0" is
+    "LLaDA2" and "0" to tantivy, one token to the parser), then the six length columns."""
+    fields = [_TOKENS.analyze(doc.title or ""), _TOKENS.analyze(doc.abstract or "")]
+    fields.append([token for name in doc.authors for token in _TOKENS.analyze(name)])
+    counts = [len(tokens) for tokens in fields]
+    return [" ".join(tokens) for tokens in fields] + counts + [fieldnorm(n) for n in counts]
+
+
+def fieldnorm(length: int) -> int:
+    """The length tantivy scores a field with: its one-byte code keeps lengths below 40 exactly
+    and rounds longer ones down to 24 plus a 4-bit mantissa times a power of two."""
+    if length < 40:
+        return length
+    rest = length - 24
+    shift = rest.bit_length() - 4
+    return 24 + (rest >> shift << shift)
 
 
 def create(cursor, docs: str) -> None:
@@ -43,21 +80,13 @@ def create(cursor, docs: str) -> None:
         " PRIMARY KEY (lexeme, field))"
     )
     cursor.execute(
-        f'CREATE TABLE {LENGTHS} (field "char" PRIMARY KEY, docs bigint NOT NULL, lexemes bigint NOT NULL)'
+        f'CREATE TABLE {LENGTHS} (field "char" PRIMARY KEY, docs bigint NOT NULL, tokens bigint NOT NULL)'
     )
 
 
 def exists(cursor) -> bool:
     cursor.execute("SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL", [TERMS, LENGTHS])
     return bool(cursor.fetchone()[0])
-
-
-def ensure(cursor, docs: str) -> None:
-    """Create and fill the statistics of an index written before they existed (one pass over it)."""
-    if exists(cursor):
-        return
-    create(cursor, docs)
-    count(cursor, docs, None, +1)
 
 
 def documents(cursor) -> int | None:
@@ -82,11 +111,12 @@ def count(cursor, docs: str, pks: list[int] | None, sign: int) -> None:
         [sign] + params,
     )
     cursor.execute(
-        f"INSERT INTO {LENGTHS} (field, docs, lexemes)"
-        f" SELECT f.field, %s * count(*), %s * coalesce(sum(length(ts_filter(d.tsv, ARRAY[f.field]))), 0)"
+        f"INSERT INTO {LENGTHS} (field, docs, tokens)"
+        " SELECT f.field, %s * count(*), %s * coalesce(sum(CASE f.field WHEN 'A' THEN d.tokens_a"
+        " WHEN 'B' THEN d.tokens_b ELSE d.tokens_c END), 0)"
         f" FROM {docs} d, (VALUES ('A'::\"char\"), ('B'), ('C')) f(field) {where} GROUP BY 1"
         f" ON CONFLICT (field) DO UPDATE SET docs = {LENGTHS}.docs + EXCLUDED.docs,"
-        f" lexemes = {LENGTHS}.lexemes + EXCLUDED.lexemes",
+        f" tokens = {LENGTHS}.tokens + EXCLUDED.tokens",
         [sign, sign] + params,
     )
 
@@ -96,7 +126,7 @@ class Statistics:
     """What BM25 needs to know about a query's words in this index."""
 
     documents: int
-    average: dict[str, float]  # field -> mean number of lexemes
+    average: dict[str, float]  # field -> mean number of tokens
     lexemes: dict[str, dict[str, list[str]]]  # word -> field -> its lexemes there
     df: dict[tuple[str, str], int]  # (lexeme, field) -> documents
 
@@ -146,55 +176,80 @@ def essential(stats: Statistics, words: list[str], fields: tuple[str, ...]) -> t
     return kept, False
 
 
-def statistics(cursor, words: list[str]) -> Statistics:
-    """The lexemes of ``words`` in each field, their document frequencies and the fields' lengths."""
+def statistics(cursor, docs: str, words: list[str]) -> Statistics | None:
+    """The lexemes of ``words`` in each field, their document frequencies and the fields' lengths;
+    None when there is no index ``docs``. Two statements: a search pays a round trip for each."""
     words = list(dict.fromkeys(words))
+    lexemes_sql = (
+        "SELECT w, tsvector_to_array(to_tsvector('english', w)) AS s,"
+        " tsvector_to_array(to_tsvector('simple', w)) AS c FROM unnest(%s::text[]) AS w"
+    )
     cursor.execute(
-        "SELECT w, tsvector_to_array(to_tsvector('english', w)), tsvector_to_array(to_tsvector('simple', w))"
-        " FROM unnest(%s::text[]) AS w",
+        "SELECT to_regclass(%s) IS NOT NULL, to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL",
+        [docs, TERMS, LENGTHS],
+    )
+    indexed, counted = cursor.fetchone()
+    if not indexed:
+        return None
+    if not counted:
+        cursor.execute(lexemes_sql, [words])
+        return Statistics(0, {}, _lexemes(cursor.fetchall()), {})
+    cursor.execute(
+        f"WITH w AS ({lexemes_sql}) SELECT (SELECT json_agg(json_build_array(w, s, c)) FROM w),"
+        f" (SELECT json_agg(json_build_array(field, docs, tokens)) FROM {LENGTHS}),"
+        f" (SELECT json_agg(json_build_array(lexeme, field, df)) FROM {TERMS} WHERE df > 0 AND"
+        " lexeme IN (SELECT unnest(s || c) FROM w))",
         [words],
     )
-    lexemes: dict[str, dict[str, list[str]]] = {}
-    for word, stemmed, simple in cursor.fetchall():
-        lexemes[word] = {"A": list(stemmed), "B": list(stemmed), "C": list(simple)}
-    if not exists(cursor):
-        return Statistics(0, {}, lexemes, {})
-    cursor.execute(f"SELECT field, docs, lexemes FROM {LENGTHS}")
-    lengths = {field: (docs, total) for field, docs, total in cursor.fetchall()}
+    found, lengths, frequencies = cursor.fetchone()
+    lengths = {field: (docs, total) for field, docs, total in lengths or []}
     documents = max((docs for docs, _ in lengths.values()), default=0)
     average = {field: max(total / docs, 1.0) if docs else 1.0 for field, (docs, total) in lengths.items()}
-    wanted = sorted({lexeme for fields in lexemes.values() for found in fields.values() for lexeme in found})
-    cursor.execute(f"SELECT lexeme, field, df FROM {TERMS} WHERE lexeme = ANY(%s) AND df > 0", [wanted])
-    df = {(lexeme, field): int(n) for lexeme, field, n in cursor.fetchall()}
-    return Statistics(int(documents), average, lexemes, df)
+    df = {(lexeme, field): int(n) for lexeme, field, n in frequencies or []}
+    return Statistics(int(documents), average, _lexemes(found or []), df)
+
+
+def _lexemes(rows) -> dict[str, dict[str, list[str]]]:
+    return {
+        word: {"A": list(stemmed), "B": list(stemmed), "C": list(simple)} for word, stemmed, simple in rows
+    }
 
 
 def score_sql(stats: Statistics, words: list[str], fields: tuple[str, ...] = FIELDS) -> tuple[str, str, list]:
-    """(lateral subquery, score expression, params) ranking documents ``d`` by BM25 over these
-    fields for ``words``; the lateral subquery is joined as ``s``. Terms no document uses add
-    nothing and are left out."""
-    terms: list[tuple[str, str, float]] = []
+    """(columns, score expression, params) ranking documents ``d`` by BM25 over these fields for
+    ``words``. The columns (with their params) are computed once per matching row of ``d``, in a
+    subquery joined as ``s``; the score reads them there. Terms no document uses add nothing and
+    are left out."""
+    terms: dict[tuple[str, str], float] = {}
     for word in dict.fromkeys(words):
         for field in fields:
             for lexeme in stats.lexemes.get(word, {}).get(field, []):
                 if (lexeme, field) in stats.df:
-                    terms.append((lexeme, field, BOOSTS[field] * stats.idf(lexeme, field)))
-    terms = list({(lexeme, field): (lexeme, field, w) for lexeme, field, w in terms}.values())
+                    # Two words with one stem ("edit", "editing") are two terms to tantivy too.
+                    weight = BOOSTS[field] * stats.idf(lexeme, field)
+                    terms[(lexeme, field)] = terms.get((lexeme, field), 0.0) + weight
     if not terms:
-        return "(SELECT 1 AS one) s", "0.0", []
-    used = sorted({field for _, field, _ in terms})
-    filtered = ", ".join(f"ts_filter(d.tsv, '{{{f.lower()}}}') AS t{f}" for f in used)
-    columns, parts, params = [], [], []
-    for i, (lexeme, field, weight) in enumerate(terms):
+        return "", "0.0", []
+    # The positions of each lexeme up to the end of a field, each counted once per row.
+    counts: dict[tuple[str, str], int] = {}
+    for lexeme, field in terms:
+        for end in (field, _BEFORE[field]):
+            if end is not None:
+                counts.setdefault((lexeme, end), len(counts))
+    columns, params = [], []
+    for (lexeme, end), i in counts.items():
         # Lexemes are lowercase letters and digits (query words, stemmed): quoted, they are one
         # tsquery operand.
-        rank = f"ts_rank('{{1,1,1,1}}', f.t{field}, %s::tsquery, 0)"
-        columns.append(f"round(1 / ({ZETA2!r} * (1 - {rank})) - 0.5) AS tf{i}")
+        rank = f"ts_rank('{_UP_TO[end]}', d.tsv, %s::tsquery, 0)"
+        columns.append(f"round(1 / ({ZETA2!r} * (1 - {rank})) - 0.5) AS n{i}")
         params.append(f"'{lexeme}'")
-        norm = f"{K1 * (1 - B)!r} + {K1 * B / stats.average.get(field, 1.0)!r} * s.len{field}"
-        parts.append(f"{weight!r} * s.tf{i} * {K1 + 1!r} / (s.tf{i} + {norm})")
-    columns += [f"length(f.t{f}) AS len{f}" for f in used]
-    # OFFSET 0 keeps each subquery from being folded into the outer query, where every use of a
-    # column would compute it again: each document is filtered once per field.
-    lateral = f"LATERAL (SELECT {', '.join(columns)} FROM (SELECT {filtered} OFFSET 0) f OFFSET 0) s"
-    return lateral, " + ".join(parts), params
+    used = sorted({field for _, field in terms})
+    columns += [f"d.norm_{field.lower()} AS norm{field}" for field in used]
+    parts = []
+    for (lexeme, field), weight in terms.items():
+        tf = f"s.n{counts[(lexeme, field)]}"
+        if _BEFORE[field] is not None:
+            tf = f"({tf} - s.n{counts[(lexeme, _BEFORE[field])]})"
+        norm = f"{K1 * (1 - B)!r} + {K1 * B / stats.average.get(field, 1.0)!r} * s.norm{field}"
+        parts.append(f"{weight * (K1 + 1)!r} * {tf} / ({tf} + {norm})")
+    return ", ".join(columns), " + ".join(parts), params
