@@ -89,8 +89,12 @@ def test_keyword_matches_count_when_the_words_the_corpus_knows_carry_the_query()
     shares = {"unlearning": 0.001, "llms": 0.15, "models": 0.4}
     assert keyword_is_genuine(["machine", "unlearning"], {**shares, "machine": 0.03})
     assert keyword_is_genuine(["models", "llms"], shares)  # common, but nothing unknown
-    assert keyword_is_genuine(["unlearning", "flurbo"], shares)  # a telling word carries a stray one
-    assert not keyword_is_genuine(["models", "flurbo"], shares)  # only a common word is known
+    assert keyword_is_genuine(["unlearning", "machine", "flurbo"], {**shares, "machine": 0.03})
+    # Half unknown: a telling word carries a stray one only when the query means something.
+    assert keyword_is_genuine(["unlearning", "flurbo"], shares, best=0.5)
+    assert not keyword_is_genuine(["unlearning", "flurbo"], shares, best=0.25)
+    assert not keyword_is_genuine(["unlearning", "flurbo"], shares)  # meaning not measured
+    assert not keyword_is_genuine(["models", "flurbo"], shares, best=0.9)  # only a common word is known
     assert not keyword_is_genuine(["unlearning", "flurbo", "glark"], shares)  # mostly unknown
     assert not keyword_is_genuine(["xqzvbnm"], shares)
 

@@ -2,8 +2,9 @@
 
 Above every backend, so both understand a query the same way: a query that names a paper
 (id, DOI, title) answers with that paper alone; keyword matches count only when the words the
-corpus knows carry the query; meaning counts only above a calibrated similarity; ``-word``
-leaves papers out; the two signals are fused.
+corpus knows carry the query; meaning counts only above a calibrated similarity, and for a
+query of words no paper uses only when they are misspellings of words near it; ``-word`` leaves
+papers out; the two signals are fused.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from paperfeed.search.fusion import reciprocal_rank_fusion
 from paperfeed.search.lookup import Named, looks_like_identifier, may_be_title, named_exactly, nearly_titled
 from paperfeed.search.query import ParsedQuery
 from paperfeed.search.stopwords import content_words
+from paperfeed.search.suggest import corrections, reads_whole
 from paperfeed.search.timing import stage
 
 KEYWORD_DEPTH = 200  # keyword candidates fused; also the most results a keyword query pages through
@@ -38,8 +40,23 @@ TITLE_CHECK = 10  # candidates from each source checked for a title typed nearly
 # 0.8470 with no floor and 0.8463 at 0.3).
 DENSE_MIN_SIMILARITY = 0.2
 DENSE_MIN_BEST = 0.35
+# A query none of whose words the corpus knows is made up, misspelt, or in words the corpus does
+# not use ("amino acid chains" on a small site), and its nearest paper alone cannot tell which:
+# on the 6,400-paper dev set (bench/search, int8 model), of 460 made-up queries (the 60 of the
+# set and 400 more from its generator, seed 2026) 9 reach 0.35 (the highest 0.385), and so do
+# 22 of 169 real words typed with one typo (0.34 to 0.50). Their spelling tells them apart: each
+# word must be one the model reads whole, as a word of its vocabulary (suggest.reads_whole: no
+# made-up query but "woke" is made of such words, and no typo), or within suggest.allowed_edits
+# of a word of the 30 nearest papers, as "evalution", "traning", "plannnig" are (20 of the 22
+# typos; none of the 9 made-up queries has every word so close). So such a query means something
+# only when it reaches DENSE_MIN_BEST and each of its words is a word or a misspelling of one.
 # A word in at most this share of papers says what a query is about; a more common word
-# ("model", "learning") only refines. Words the corpus has never seen carry nothing.
+# ("model", "learning") only refines. Words the corpus has never seen carry nothing. When as
+# many words are unknown as known ("haron hire": a made-up word beside a rare real one or a
+# given name), the known half counts only when the query as a whole means something (its
+# nearest paper at DENSE_MIN_BEST): of the 460 made-up queries 6 are such, nearest 0.19 to 0.28;
+# of the dev set's real queries only 4 names typed without their accents ("Hinrich Schutze",
+# whose papers author lookup puts first regardless).
 TELLING_SHARE = 0.05
 # Keyword candidates scoring below this share of the best one matched only minor (common) words
 # and are left out. Dev corpus topical nDCG@10 0.8495 without, 0.8508 with (topic queries 0.2251
@@ -67,16 +84,21 @@ class Ranking:
     named: Named = field(default_factory=Named)  # the papers the query names, if any
     unknown: list[str] = field(default_factory=list)  # query words no indexed paper uses
     neighbours: list[int] = field(default_factory=list)  # nearest papers, however far (for suggestions)
+    corrections: dict[str, str] | None = None  # unknown words' near spellings, when already looked up
 
 
-def keyword_is_genuine(words: list[str], shares: dict[str, float]) -> bool:
+def keyword_is_genuine(words: list[str], shares: dict[str, float], best: float | None = None) -> bool:
     """Whether papers matching some of ``words`` match the query: not when most of its words are
-    unknown to the corpus, nor when those it knows are all common ("the model flurbo")."""
+    unknown to the corpus, nor when those it knows are all common ("the model flurbo"), nor when
+    half are unknown and the query means nothing (``best``: the similarity of the nearest paper,
+    None when not measured)."""
     unknown = [w for w in words if not shares.get(w)]
     if not unknown:
         return True
     known = [w for w in words if shares.get(w)]
-    return len(known) >= len(unknown) and any(shares[w] <= TELLING_SHARE for w in known)
+    if len(known) < len(unknown) or not any(shares[w] <= TELLING_SHARE for w in known):
+        return False
+    return len(known) > len(unknown) or (best is not None and best >= DENSE_MIN_BEST)
 
 
 def _fuse(mode: str, words: list[str], keyword: Ranked, dense: Ranked) -> Ranked:
@@ -131,19 +153,32 @@ def rank(parsed: ParsedQuery, mode: str = "hybrid") -> Ranking:
         if embedding is not None:
             embedding.cancel()
         return Ranking(order=list(named.pks), scores=dict.fromkeys(named.pks, 1.0), named=named)
-    if not keyword_is_genuine(words, shares):
+    unknown = [w for w in words if not shares.get(w)]
+    vector, nearest = None, []
+    if embedding is not None:
+        with stage("query embedding wait"):
+            vector = embedding.result()
+    elif keyword and keyword_is_genuine(words, shares, 1.0) and not keyword_is_genuine(words, shares):
+        # Keyword mode, and whether the matches count depends on what the query means.
+        with stage("query embedding"):
+            vector = get_embedder().encode_query(parsed.text)
+    if vector is not None:
+        with stage("vector search"):
+            nearest = backend.dense(vector, filters, DENSE_DEPTH)
+    best = nearest[0][1] if nearest else None
+    if not keyword_is_genuine(words, shares, best):
         keyword = []
     if keyword and KEYWORD_SCORE_FLOOR:
         floor = keyword[0][1] * KEYWORD_SCORE_FLOOR
         keyword = [(pk, s) for pk, s in keyword if s >= floor]
-    dense, neighbours = [], []
-    if embedding is not None:
-        with stage("query embedding wait"):
-            vector = embedding.result()
-        with stage("vector search"):
-            nearest = backend.dense(vector, filters, DENSE_DEPTH)
-        neighbours = [pk for pk, _ in nearest]
-        if nearest and nearest[0][1] >= DENSE_MIN_BEST:
+    dense, neighbours, corrected = [], [pk for pk, _ in nearest], None
+    if embedding is not None and best is not None and best >= DENSE_MIN_BEST:
+        # Nothing the corpus knows: only words, or misspellings of the words found near, mean anything.
+        strange = [w for w in unknown if not reads_whole(w)] if len(unknown) == len(words) else []
+        if strange:
+            with stage("spelling"):
+                corrected = corrections(unknown, neighbours)
+        if all(w in (corrected or {}) for w in strange):
             dense = [(pk, s) for pk, s in nearest if s >= DENSE_MIN_SIMILARITY]
         if parsed.phrases and dense:
             # A quoted phrase must appear: meaning only re-orders papers that contain it.
@@ -169,5 +204,4 @@ def rank(parsed: ParsedQuery, mode: str = "hybrid") -> Ranking:
         scores[pk] = top + 1.0 + (len(pinned) - position)
     pinned_set = set(pinned)
     order = pinned + [pk for pk, _ in fused if pk not in pinned_set]
-    unknown = [w for w in words if not shares.get(w)]
-    return Ranking(order, scores, named, unknown, neighbours)
+    return Ranking(order, scores, named, unknown, neighbours, corrected)

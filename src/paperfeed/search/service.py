@@ -97,7 +97,7 @@ def find(
     named = hits[0].paper.pk if ranking.named.unique and total == 1 else None
     suggestion = None
     if suggest and ranking.unknown:
-        suggestion = did_you_mean(parsed.raw, ranking.unknown, ranking.neighbours)
+        suggestion = did_you_mean(parsed.raw, ranking.unknown, ranking.neighbours, ranking.corrections)
     return Found(hits, total, named, suggestion)
 
 
