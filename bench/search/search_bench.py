@@ -122,6 +122,9 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("--count", type=int, default=200, help="queries to time per mode (default 200)")
     parser.add_argument("--no-recall", action="store_true", help="skip measuring HNSW recall")
     parser.add_argument(
+        "--recall-queries", type=int, default=100, help="query vectors for HNSW recall (default 100)"
+    )
+    parser.add_argument(
         "--backend",
         choices=["local", "postgres"],
         default="postgres" if os.environ.get("DATABASE_URL") else "local",
@@ -445,7 +448,7 @@ def time_queries(manifest: dict, built_here: bool, workdir: Path, **options) -> 
     random.Random(3).shuffle(items)
     items = (items * 2)[:count]
     related = timed(lambda paper: related_papers(paper, limit=10))
-    recall = None if options["no_recall"] else graph_recall(texts[:100])
+    recall = None if options["no_recall"] else graph_recall(texts[: options["recall_queries"]])
     load_after = load_average()
 
     backend = get_backend()
