@@ -43,13 +43,13 @@ DENSE_MIN_BEST = 0.35
 # A query none of whose words the corpus knows is made up, misspelt, or in words the corpus does
 # not use ("amino acid chains" on a small site), and its nearest paper alone cannot tell which:
 # on the 6,400-paper dev set (bench/search, int8 model), of 460 made-up queries (the 60 of the
-# set and 400 more from its generator, seed 2026) 9 reach 0.35 (the highest 0.385), and so do
-# 22 of 169 real words typed with one typo (0.34 to 0.50). Their spelling tells them apart: each
-# word must be one the model reads whole, as a word of its vocabulary (suggest.reads_whole: no
-# made-up query but "woke" is made of such words, and no typo), or within suggest.allowed_edits
-# of a word of the 30 nearest papers, as "evalution", "traning", "plannnig" are (20 of the 22
-# typos; none of the 9 made-up queries has every word so close). So such a query means something
-# only when it reaches DENSE_MIN_BEST and each of its words is a word or a misspelling of one.
+# set and 400 more from its generator, seed 2026: bench/search/unknown_words.py) 9 reach 0.35
+# (the highest 0.385), and so do 32 of 200 real words typed with one typo (up to 0.54). Their
+# spelling tells them apart: each word must be one the model reads whole, as a word of its
+# vocabulary (suggest.reads_whole: of the 460 only "woke" is made of such words, and no typo),
+# or within suggest.allowed_edits of a word of the 30 nearest papers, as "evalution", "traning",
+# "plannnig" are. 27 of the 32 typos pass, none of the 9 made-up queries. So such a query means
+# something only when it reaches DENSE_MIN_BEST and each of its words is a word or a misspelling.
 # A word in at most this share of papers says what a query is about; a more common word
 # ("model", "learning") only refines. Words the corpus has never seen carry nothing. When as
 # many words are unknown as known ("haron hire": a made-up word beside a rare real one or a
