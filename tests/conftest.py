@@ -46,6 +46,13 @@ def session_data_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _own_search_index(settings, tmp_path) -> None:
+    """Each test gets its own local search index directory: an index one test built (the worker's
+    index job builds one) would otherwise answer the next test, with paper ids it reuses."""
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache_after_database_tests(request, django_db_blocker) -> Iterator[None]:
     """Empty the caches after each database test.
 

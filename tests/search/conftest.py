@@ -10,12 +10,6 @@ from django.db import connection
 import factories
 
 
-@pytest.fixture(autouse=True)
-def search_settings(settings, tmp_path):
-    settings.SEARCH_INDEX_DIR = tmp_path / "index"
-    return settings
-
-
 @pytest.fixture(params=["local", "postgres"])
 def search_backend(request, settings, db):
     """Each backend in turn; PostgreSQL only when the test database is PostgreSQL."""

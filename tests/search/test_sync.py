@@ -111,5 +111,9 @@ def test_sorting_by_length_keeps_each_text_with_its_own_vector(search_backend):
     counted = []
     vectors = sync.embed_sorted(embedder, texts, counted.append)
     assert sum(counted) == 3
-    for text, vector in zip(texts, vectors, strict=True):
-        assert float(vector @ embedder.encode_documents([text])[0]) > 0.999
+    alone = [embedder.encode_documents([text])[0] for text in texts]
+    for own, vector in enumerate(vectors):
+        similarities = [float(vector @ other) for other in alone]
+        # The int8 model quantises activations per batch, so the texts a batch holds nudge a
+        # vector (one word beside a 30-word text: cosine 0.983); another text's vector is far below.
+        assert similarities[own] > 0.98 and similarities[own] == max(similarities)
