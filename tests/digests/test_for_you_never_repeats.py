@@ -1,5 +1,6 @@
 """The digest's "for you" section comes from the reader's recommendations: it never mails a paper
-twice, leaves out what the reader dismissed, and tells a reader without signals how to start."""
+twice, leaves out what the reader dismissed (in every section), and tells a reader without signals
+how to start."""
 
 from __future__ import annotations
 
@@ -65,6 +66,23 @@ def test_a_dismissed_paper_is_not_mailed(smtp, make_user, make_subscriber, speec
     (digest,) = smtp.digests_to("fan@example.org")
     assert speech["weekend"].title in text_part(digest)
     assert speech["twice"].title not in text_part(digest)
+
+
+def test_a_dismissed_paper_stays_out_of_trending_too_and_the_next_one_takes_its_place(
+    smtp, make_user, make_subscriber, trending_papers
+):
+    reader = make_user(email="picky@example.org")
+    NotInterested.objects.create(user=reader, paper=trending_papers[0])
+    make_subscriber("picky@example.org", user=reader, include_for_you=False, trending_count=2)
+    make_subscriber("other@example.org", include_for_you=False, trending_count=2)
+
+    send("daily")
+
+    picky = text_part(smtp.digests_to("picky@example.org")[0])
+    assert trending_papers[0].title not in picky
+    assert trending_papers[1].title in picky and trending_papers[2].title in picky
+    other = text_part(smtp.digests_to("other@example.org")[0])
+    assert trending_papers[0].title in other and trending_papers[2].title not in other
 
 
 def test_a_reader_without_signals_gets_a_link_to_start_instead(

@@ -75,6 +75,15 @@ def dismissed_ids(user, paper_ids: list[int] | None = None) -> set[int]:
     return set(rows.values_list("paper_id", flat=True))
 
 
+def dismissed_by(user_ids: list[int]) -> dict[int, set[int]]:
+    """Reader id → the papers they marked "not interested", for many readers in one query."""
+    found: dict[int, set[int]] = {pk: set() for pk in user_ids}
+    rows = NotInterested.objects.filter(user_id__in=user_ids).values_list("user_id", "paper_id")
+    for user_id, paper_id in rows:
+        found[user_id].add(paper_id)
+    return found
+
+
 def has_signals(user) -> bool:
     """Whether the reader has taught the recommendations anything at all."""
     return (

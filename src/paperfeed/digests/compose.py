@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 
 from django.apps import apps
 from django.db.models import Max
 
+from paperfeed.community.reader_signals import dismissed_by
 from paperfeed.community.shown import show_papers
 from paperfeed.digests.following import TITLE as FOLLOWING_TITLE
 from paperfeed.digests.following import SharedSearches, followed_picks, with_follows
@@ -160,10 +162,13 @@ class DigestComposer:
 
     def compose_many(self, subscriptions: list[Subscription]) -> dict[int, Digest]:
         digests = {s.pk: Digest(s, self.period) for s in subscriptions}
-        shown: dict[int, set[int]] = {s.pk: set() for s in subscriptions}
+        # Papers a reader marked "not interested" stay out of every section, as if already shown.
+        dismissed = dismissed_by([s.user_id for s in subscriptions if s.user_id])
+        shown: dict[int, set[int]] = {s.pk: set(dismissed.get(s.user_id, ())) for s in subscriptions}
         for subscription in subscriptions:
             if subscription.include_trending and subscription.trending_count:
-                papers = self.trending[: subscription.trending_count]
+                fresh = (p for p in self.trending if p.pk not in shown[subscription.pk])
+                papers = list(islice(fresh, subscription.trending_count))
                 if papers:
                     digests[subscription.pk].sections.append(
                         DigestSection("trending", "Trending", [DigestItem(p) for p in papers])

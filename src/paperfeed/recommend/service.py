@@ -65,14 +65,17 @@ def model_key(space: VectorSpace) -> str:
 def reader_model(user, signals: Signals, space: VectorSpace) -> tuple[FittedModel | None, list[Positive]]:
     """The reader's stored model if it was fitted from these signals in this space, else a new fit."""
     key = model_key(space)
+    # The account's creation moment too: after a restore or a test database's flush the same
+    # ids can name other accounts and papers, whose model this process must not reuse.
+    kept_as = (signals.version, f"{key}|{user.date_joined.isoformat()}")
     kept = _kept.get(user.pk)
-    if kept is not None and kept[0] == (signals.version, key):
+    if kept is not None and kept[0] == kept_as:
         return kept[1], kept[2]
     row = ReaderModel.objects.filter(user=user).first()
     if row is not None and row.signals_version == signals.version and row.space == key:
         picked = [Positive(pk, kind, label) for pk, kind, label in row.picked]
         model = FittedModel.from_bytes(row.space, row.weights) if row.weights else None
-        _keep(user.pk, (signals.version, key), model, picked)
+        _keep(user.pk, kept_as, model, picked)
         return model, picked
     started = time.perf_counter()
     picked = picked_positives(signals)
@@ -91,7 +94,7 @@ def reader_model(user, signals: Signals, space: VectorSpace) -> tuple[FittedMode
             ReaderModel.objects.update_or_create(user=user, defaults=values)
     except IntegrityError:
         pass  # another request stored the same fit a moment ago
-    _keep(user.pk, (signals.version, key), model, picked)
+    _keep(user.pk, kept_as, model, picked)
     return model, picked
 
 
