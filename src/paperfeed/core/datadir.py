@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 
 from paperfeed.core import config
@@ -64,12 +65,16 @@ def secret_key(directory: Path) -> str:
         # A command that may not create the data directory: a key for this process only.
         return secrets.token_urlsafe(50)
     if not key_file.exists():
-        # O_EXCL: two processes starting at once must not write two different keys.
+        # Written whole under a private name, then linked into place: os.link fails if the file
+        # exists, so two processes starting at once keep one key, and neither reads a file the
+        # other has created but not yet written.
+        fd, scratch = tempfile.mkstemp(dir=directory, prefix=".secret_key-")
         try:
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_urlsafe(50))
+            os.link(scratch, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(scratch)
     return key_file.read_text().strip()
