@@ -25,6 +25,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paperfeed.settings")
 import numpy as np  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+HALF_LIVES = (None, 365)  # days: recency of the library's positives (--dump)
 
 
 def ndcg_recall_mrr(order: list[int], relevant: set[int]) -> tuple[float, float, float]:
@@ -56,6 +57,10 @@ def main() -> None:
         help="the SVM's rankings: written here, or read (also a file of eval recommend --save-rankings)",
     )
     parser.add_argument("--only", help="comma-separated variants")
+    parser.add_argument("--limit", type=int, help="the first this many cases only (a quick check)")
+    parser.add_argument(
+        "--dump", type=Path, help="write every case's part scores here (npz) for combine.py, and stop"
+    )
     args = parser.parse_args()
     import django
 
@@ -71,12 +76,15 @@ def main() -> None:
 
     started = time.perf_counter()
     cases, _ = evaluation.read_cases(args.readers)
+    cases = cases[: args.limit]
     rows = list(Paper.objects.visible().values_list("pk", "title", "abstract").order_by("pk"))
     pks = np.array([r[0] for r in rows], dtype=np.int64)
     row_of = {int(pk): i for i, pk in enumerate(pks)}
     space = choose_space()
     got, dense = space.matrix(pks.tolist())
     assert len(got) == len(pks), "every paper needs a vector"
+    published = dict(Paper.objects.values_list("pk", "published"))
+    day = {pk: (when.date().toordinal() if when else 0) for pk, when in published.items()}
     lexicon = Lexicon.fit(paper_text(t, a) for _, t, a in rows)
     words = lexicon.vectorise(paper_text(t, a) for _, t, a in rows).tocsr()
     print(
@@ -91,6 +99,7 @@ def main() -> None:
         rank = evaluation.tfidf_svm_ranker()
         svm_ranked = {}
     windows: dict = {}
+    dumped: dict[str, list[np.ndarray]] = {}
     table: dict[str, list[tuple[float, float, float]]] = {}
     readers = []
     chosen = args.only.split(",") if args.only else None
@@ -116,7 +125,17 @@ def main() -> None:
             words_bg=words[[row_of[int(pk)] for pk in background]],
             words_cand=words[[row_of[pk] for pk in candidates]],
         )
+        if args.dump:
+            days = np.array([day[pk] for pk in case.liked], dtype=np.float64)
+            found = variants.parts(data, days.max() - days, HALF_LIVES)
+            for name, values in found.items():
+                dumped.setdefault(name, []).append(values)
+            dumped.setdefault("relevant", []).append(np.isin(candidates, list(case.relevant)))
+            dumped.setdefault("pks", []).append(np.array(candidates, dtype=np.int64))
+            dumped.setdefault("svm", []).append(np.array(ndcg_recall_mrr(svm_ranked[ident], case.relevant)))
         for name, scorer in variants.VARIANTS.items():
+            if args.dump:
+                break
             if chosen and name not in chosen:
                 continue
             scores = scorer(data)
@@ -126,6 +145,18 @@ def main() -> None:
             print(f"  {n + 1} cases, {time.perf_counter() - started:.0f} s", flush=True)
     if not args.svm_cache.exists():
         args.svm_cache.write_text(json.dumps(svm_ranked))
+    if args.dump:
+        sizes = np.array([len(r) for r in dumped["relevant"]])
+        np.savez(
+            args.dump,
+            sizes=sizes,
+            readers=np.array(readers),
+            library=np.array([len(c.liked) for c in cases]),
+            **{name: np.concatenate(values) for name, values in dumped.items() if name != "svm"},
+            svm=np.stack(dumped["svm"]),
+        )
+        print(f"wrote {args.dump}")
+        return
     half = np.array([int(r[1:]) % 2 for r in readers])
     base = np.array(table["tfidf-svm (baseline)"])
     print(

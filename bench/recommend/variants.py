@@ -251,3 +251,70 @@ VARIANTS.update(
         "production logistic for profile l=0.1": lambda d: production_plus(d, 0.1, 1.0, 0.0),
     }
 )
+
+
+# Parts of the model scored separately, for combining offline (levers.py --dump, combine.py).
+
+
+def recency(ages: np.ndarray, half_life: float | None) -> np.ndarray:
+    """Each positive's weight by its age in days (to the newest positive); 1 for all without one."""
+    if half_life is None:
+        return np.ones(len(ages))
+    return 0.5 ** (ages / half_life)
+
+
+def standardised(cand: np.ndarray, background: np.ndarray) -> np.ndarray:
+    return ((cand - background.mean()) / max(float(background.std()), 1e-3)).astype(np.float32)
+
+
+def weighted_dense(d: CaseData, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """model.fit's vector score with positives weighing by ``weights`` (their mass stays 1)."""
+    dim = d.dense_pos.shape[1]
+    matrix = np.concatenate([d.dense_pos, d.dense_bg]).astype(np.float64)
+    w = np.concatenate(
+        [model.POSITIVE_MASS * weights / weights.sum(), np.full(len(d.dense_bg), 1 / len(d.dense_bg))]
+    )
+    targets = np.r_[np.ones(len(d.dense_pos)), -np.ones(len(d.dense_bg))]
+    w *= len(matrix)
+    theta = model.ridge(matrix, targets, w)
+    if len(matrix) >= dim:
+        theta = model.logistic(matrix, targets, w, theta)
+        theta = (theta[0] * model.LOGIT_SCALE, theta[1] * model.LOGIT_SCALE)
+    k = model.cluster_count(len(d.dense_pos))
+    centroids, _ = model.spherical_kmeans(d.dense_pos.astype(np.float32), k)
+
+    def score(m: np.ndarray) -> np.ndarray:
+        return m @ theta[0] + theta[1] + model.CENTROID_WEIGHT * (m @ centroids.T).max(axis=1)
+
+    return score(d.dense_cand), score(d.dense_bg)
+
+
+def weighted_profile(d: CaseData, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    profile = np.asarray(d.words_pos.T @ (weights / weights.sum())).ravel()
+    profile -= np.asarray(d.words_bg.mean(axis=0)).ravel()
+    return d.words_cand @ profile, d.words_bg @ profile
+
+
+def nearest(similarity: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    """Mean of each row's ``k`` largest similarities, each discounted by its positive's weight."""
+    similarity = similarity * weights[None, :]
+    k = min(k, similarity.shape[1])
+    return np.partition(similarity, similarity.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
+
+
+def parts(d: CaseData, ages: np.ndarray, half_lives: tuple) -> dict[str, np.ndarray]:
+    """Every part's candidate scores in units of its spread over the sampled corpus."""
+    out: dict[str, np.ndarray] = {}
+    word_cand = (d.words_cand @ d.words_pos.T).toarray()
+    word_bg = (d.words_bg @ d.words_pos.T).toarray()
+    dense_cand = d.dense_cand @ d.dense_pos.T
+    dense_bg = d.dense_bg @ d.dense_pos.T
+    for h in half_lives:
+        w = recency(ages, h)
+        tag = "" if h is None else f"@{h}"
+        out["dense" + tag] = standardised(*weighted_dense(d, w))
+        out["profile" + tag] = standardised(*weighted_profile(d, w))
+        for k in (1, 3, 5):
+            out[f"nbr{k}{tag}"] = standardised(nearest(word_cand, w, k), nearest(word_bg, w, k))
+            out[f"dknn{k}{tag}"] = standardised(nearest(dense_cand, w, k), nearest(dense_bg, w, k))
+    return out
