@@ -238,8 +238,7 @@ SETTINGS: tuple[Setting, ...] = (
       _choice(*EMBEDDING_RUNTIMES), shown_default="`onnx-int8`"),
     S("PAPERFEED_EMBEDDING_MAX_TOKENS", None, "tokens of a text the model reads", _whole(8),
       shown_default="the model's own limit"),
-    S("PAPERFEED_EMBEDDING_THREADS", 0,
-      "threads embedding documents with onnxruntime, a batch each; `0`: all cores", WHOLE),
+    S("PAPERFEED_EMBEDDING_THREADS", 0, "threads onnxruntime uses per model; `0` lets it decide", WHOLE),
     S("PAPERFEED_MODEL_CACHE_DIR", None, "where model files derived from the model (ONNX) are kept",
       shown_default="`models` in the data directory"),
     # Operating.

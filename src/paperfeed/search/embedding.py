@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -24,7 +23,6 @@ from django.core.exceptions import ImproperlyConfigured
 
 from paperfeed.core import config
 from paperfeed.core.config import EMBEDDING_RUNTIMES as RUNTIMES
-from paperfeed.core.cores import usable_cores
 
 # all-MiniLM-L6-v2 as paperfeed ships it: int8 ONNX, tokenizer, configuration, licence notices.
 SHIPPED_MODEL = Path(__file__).resolve().parent / "model"
@@ -124,11 +122,6 @@ def max_tokens() -> int | None:
     return config.value("PAPERFEED_EMBEDDING_MAX_TOKENS")
 
 
-def document_threads() -> int:
-    """Threads that embed documents: ``PAPERFEED_EMBEDDING_THREADS``, else every usable core."""
-    return config.value("PAPERFEED_EMBEDDING_THREADS") or usable_cores()
-
-
 def document_text(title: str, abstract: str) -> str:
     """What a paper is embedded as: its title and abstract."""
     title = " ".join((title or "").split())
@@ -154,9 +147,6 @@ class Embedder:
         self._loading = threading.Lock()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
         self._encoders: dict[tuple[str, bool], object] = {}
-        # onnxruntime documents: whole batches side by side, one thread each (make_encoder).
-        self.workers = document_threads() if runtime.startswith("onnx") else 1
-        self._pool: ThreadPoolExecutor | None = None
         # The query side loads now (a web process needs only it); the document side on first use.
         self.dim = self._encoder(self.query_runtime, for_queries=True).dim
 
@@ -182,27 +172,11 @@ class Embedder:
         encoder = self._encoder(self.runtime)
         # Batching by length: similar lengths share a batch, so little padding is computed.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        chunks = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-
-        def encode(chunk: list[int]) -> None:
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
             out[chunk] = encoder.encode([texts[i] for i in chunk])
-
-        if self.workers > 1 and len(chunks) > 1:
-            # Each batch is the same as on one thread (so are its vectors: int8 activations are
-            # scaled per batch); no operator waits for another thread, and one batch is
-            # tokenized while another runs (README, "Loading papers").
-            list(self._document_pool().map(encode, chunks))
-        else:
-            for chunk in chunks:
-                encode(chunk)
         return out
-
-    def _document_pool(self) -> ThreadPoolExecutor:
-        with self._loading:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="embed")
-            return self._pool
 
     def encode_for_request(self, texts: list[str]) -> np.ndarray:
         """A few documents embedded while a request waits (papers not indexed yet), by the query
@@ -228,11 +202,10 @@ class Embedder:
 
 
 def make_encoder(location: str, runtime: str, tokens: int | None, for_queries: bool = False):
-    """An encoder for ``runtime``; ``for_queries``: one short text at a time.
+    """An encoder for ``runtime``; ``for_queries``: one short text at a time, on one thread.
 
-    onnxruntime runs on one thread either way. A query of a few words gains little from a second
-    thread, and on one thread it can run beside the keyword search (see ``service.ranked_pks``)
-    instead of competing with it; documents run one batch per thread, several batches at once.
+    A query of a few words gains little from a second thread, and on one thread it can run
+    beside the keyword search (see ``service.ranked_pks``) instead of competing with it.
     """
     if runtime.startswith("torch"):
         check_runtime(location, runtime)
@@ -250,8 +223,9 @@ def make_encoder(location: str, runtime: str, tokens: int | None, for_queries: b
         return TorchBf16Encoder(weights, tokens)
     from paperfeed.search.embedding_onnx import OnnxEncoder
 
-    # Documents: one thread per batch, with Embedder.workers batches at once.
-    return OnnxEncoder(location, quantized=runtime == "onnx-int8", max_tokens=tokens, threads=1)
+    return OnnxEncoder(
+        location, quantized=runtime == "onnx-int8", max_tokens=tokens, threads=1 if for_queries else None
+    )
 
 
 def check_runtime(location: str, runtime: str) -> None:
