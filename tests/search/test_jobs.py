@@ -14,9 +14,9 @@ from django.core.management.base import OutputWrapper
 from django.db import connections
 from test_sync import TOPICS, half_embedded  # noqa: F401 (a fixture: a vector stage cut short)
 
-from paperfeed.core.schedule import JobRun
+from paperfeed.core.schedule import JobRun, registered
 from paperfeed.papers.models import Paper
-from paperfeed.search import jobs, sync, update_lock
+from paperfeed.search import sync, update_lock
 from paperfeed.search.backends import index_dir
 from paperfeed.search.public import search_papers
 from testkit import REPO_ROOT
@@ -25,18 +25,27 @@ HF_FIXTURE = REPO_ROOT / "tests" / "ingest" / "fixtures" / "hf_daily_papers.json
 
 
 @pytest.fixture(autouse=True)
-def fresh_clock(monkeypatch):
-    """Each test starts with the job due to look for work (the clock is per process)."""
+def jobs(monkeypatch):
+    """search/jobs.py, imported as the worker does (every app's jobs, in their order: not first by
+    an import here at collection), with the job due to look for work (the clock is per process)."""
+    registered()
+    from paperfeed.search import jobs
+
     monkeypatch.setitem(jobs._clock, "next_check", 0.0)
+    return jobs
 
 
 def run_job(once: bool = False) -> tuple[str, str]:
+    from paperfeed.search import jobs
+
     out, err = StringIO(), StringIO()
     jobs.catch_up_index(JobRun(options={"once": once}, stdout=OutputWrapper(out), stderr=OutputWrapper(err)))
     return out.getvalue(), err.getvalue()
 
 
 def next_round() -> tuple[str, str]:
+    from paperfeed.search import jobs
+
     jobs._clock["next_check"] = 0.0  # as if the minute between looks had passed
     return run_job()
 
@@ -63,7 +72,7 @@ def test_papers_imported_without_an_index_become_searchable(search_backend):
     assert paper in [hit.paper for hit in hits[:3]]
 
 
-def test_nothing_happens_when_the_index_is_current(four_papers, monkeypatch):
+def test_nothing_happens_when_the_index_is_current(four_papers, monkeypatch, jobs):
     sync.catch_up()
     assert not sync.work_waiting()
 
@@ -92,7 +101,7 @@ def test_a_vector_stage_cut_short_is_resumed_where_it_stopped(half_embedded):  #
     assert next_round() == ("", "")
 
 
-def test_a_large_import_is_embedded_a_slice_per_round(four_papers, monkeypatch):
+def test_a_large_import_is_embedded_a_slice_per_round(four_papers, monkeypatch, jobs):
     monkeypatch.setattr(sync, "VECTOR_BATCH_FIRST", 2)
     monkeypatch.setattr(jobs, "SLICE_SECONDS", 0.0)  # one batch per round
 
@@ -111,7 +120,7 @@ def test_a_large_import_is_embedded_a_slice_per_round(four_papers, monkeypatch):
     assert next_round() == ("", "")
 
 
-def test_once_runs_the_whole_catch_up(four_papers, monkeypatch):
+def test_once_runs_the_whole_catch_up(four_papers, monkeypatch, jobs):
     monkeypatch.setattr(sync, "VECTOR_BATCH_FIRST", 2)
     monkeypatch.setattr(jobs, "SLICE_SECONDS", 0.0)
     out, _ = run_job(once=True)
