@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from paperfeed.recommend.model import FittedModel, cluster_count, fit, neighbour_scores, spherical_kmeans
+from paperfeed.recommend.model import (
+    FittedModel,
+    cluster_count,
+    dense_neighbour_scores,
+    fit,
+    neighbour_scores,
+    spherical_kmeans,
+)
 
 
 def unit(matrix: np.ndarray) -> np.ndarray:
@@ -144,4 +151,34 @@ def test_the_scores_are_added_in_units_of_their_spread_over_the_corpus():
     assert np.array_equal(again.word_ids, model.word_ids) and np.allclose(
         again.calibration, model.calibration
     )
-    assert again.lexicon == "v" and len(again.calibration) == 6
+    assert again.lexicon == "v" and len(again.calibration) == 8
+
+
+def test_a_vector_neighbour_score_is_the_closeness_to_the_nearest_positive():
+    rng = np.random.default_rng(7)
+    robots, galaxies, proteins = (rng.normal(size=16) for _ in range(3))
+    positives = np.concatenate([topic(rng, robots, 3, 0.1), topic(rng, galaxies, 1, 0.1)])
+    candidates = np.concatenate(
+        [topic(rng, robots, 1, 0.1), topic(rng, galaxies, 1, 0.1), topic(rng, proteins, 1)]
+    )
+
+    scores = dense_neighbour_scores(candidates, positives)
+
+    # One liked galaxy paper is enough: the score does not average it with the robot papers.
+    assert np.allclose(scores, (candidates @ positives.T).max(axis=1))
+    assert min(scores[0], scores[1]) > scores[2]
+    assert dense_neighbour_scores(positives[:1], positives[:0]).tolist() == [0.0]
+
+
+def test_a_model_stored_before_the_vector_neighbours_ranks_as_it_did():
+    rng = np.random.default_rng(8)
+    model = fit(
+        "test", unit(rng.normal(size=(6, 8))), np.zeros((0, 8), np.float32), unit(rng.normal(size=(40, 8)))
+    )
+    model.calibration = model.calibration[:6]
+    dense = model.score(unit(rng.normal(size=(5, 8))))[0]
+
+    assert not model.has_dense_neighbours
+    assert np.array_equal(
+        model.combined(dense, None, None, np.ones(5, np.float32)), model.combined(dense, None, None)
+    )

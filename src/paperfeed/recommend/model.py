@@ -31,10 +31,14 @@ KMEANS_ROUNDS = 15
 # How much closeness to one of the reader's interests adds to the classifier's score.
 CENTROID_WEIGHT = 1.0
 WORD_TERMS = 8000  # the terms of a word profile that are kept (by size of weight)
-NEIGHBOURS = 3  # the closest positives a candidate's neighbour score is the mean of
-# The newest positives a candidate's words are compared with (bounds the work of a month).
+# The closest positives a candidate's neighbour scores are the mean of: the closest one, so a
+# paper like any single paper of the reader's counts (three before the vector neighbours came).
+NEIGHBOURS = 1
+# The newest positives a candidate's words and vectors are compared with (bounds a month's work).
 WORD_POSITIVES = 500
-UNCALIBRATED = [0.0, 1.0, 0.0, 1.0, 0.0, 1.0]
+# The fourth score, the vectors' neighbours: the cosine to the reader's closest positive.
+DENSE_NEIGHBOURS = 1
+UNCALIBRATED = [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0]
 
 
 @dataclass
@@ -50,7 +54,8 @@ class FittedModel:
     lexicon: str = ""
     # Mean and spread of each score over the sampled corpus papers: the scores are added in these
     # units, so none dominates by scale and a paper's score does not depend on the window it is
-    # ranked in. [vectors' mean, spread, word profile's mean, spread, neighbours' mean, spread]
+    # ranked in. [vectors' mean, spread, word profile's mean, spread, neighbours' mean, spread,
+    # vector neighbours' mean, spread] (a model stored before the fourth score holds six).
     calibration: np.ndarray = field(default_factory=lambda: np.array(UNCALIBRATED, np.float32))
 
     def to_bytes(self) -> bytes:
@@ -102,24 +107,52 @@ class FittedModel:
         profile[self.word_ids[inside]] = self.word_weights[inside]
         return words.dot(profile)
 
+    @property
+    def has_dense_neighbours(self) -> bool:
+        return len(self.calibration) >= 8
+
+    @property
+    def neighbours(self) -> int:
+        """The positives its word neighbour score was calibrated with (a model stored before the
+        vector neighbours took three; it ranks as it did until the reader's signals change)."""
+        return NEIGHBOURS if self.has_dense_neighbours else 3
+
     def combined(
-        self, dense: np.ndarray, profile: np.ndarray | None, neighbours: np.ndarray | None
+        self,
+        dense: np.ndarray,
+        profile: np.ndarray | None,
+        neighbours: np.ndarray | None,
+        dense_neighbours: np.ndarray | None = None,
     ) -> np.ndarray:
-        """The three scores, each in units of its spread over the corpus, added with equal weights."""
+        """The scores, each in units of its spread over the corpus, added with equal weights."""
         c = [float(x) for x in self.calibration]
         total = (dense - c[0]) / c[1]
         if self.word_ids is not None and profile is not None and neighbours is not None:
             total = total + (profile - c[2]) / c[3] + (neighbours - c[4]) / c[5]
+        if dense_neighbours is not None and self.has_dense_neighbours:
+            total = total + (dense_neighbours - c[6]) / c[7]
         return total
 
 
-def neighbour_scores(candidates: SparseRows, positives: SparseRows) -> np.ndarray:
-    """Each candidate's mean tf-idf cosine to its ``NEIGHBOURS`` closest positives: a
-    researcher's next paper shares terms with a few of their papers, not with all of them."""
+def neighbour_scores(candidates: SparseRows, positives: SparseRows, k: int = NEIGHBOURS) -> np.ndarray:
+    """Each candidate's mean tf-idf cosine to its ``k`` closest positives: a researcher's next
+    paper shares terms with one or a few of their papers, not with all of them."""
     if not len(candidates) or not len(positives):
         return np.zeros(len(candidates), dtype=np.float32)
     similarity = candidates.dot_rows(positives)
-    k = min(NEIGHBOURS, similarity.shape[1])
+    k = min(k, similarity.shape[1])
+    if k < similarity.shape[1]:
+        similarity = np.partition(similarity, similarity.shape[1] - k, axis=1)[:, -k:]
+    return similarity.mean(axis=1).astype(np.float32)
+
+
+def dense_neighbour_scores(candidates: np.ndarray, positives: np.ndarray) -> np.ndarray:
+    """Each candidate's mean cosine to its ``DENSE_NEIGHBOURS`` closest positives in the vector
+    space: the word neighbours' counterpart, for a next paper worded unlike the earlier ones."""
+    if not len(candidates) or not len(positives):
+        return np.zeros(len(candidates), dtype=np.float32)
+    similarity = candidates @ positives.T
+    k = min(DENSE_NEIGHBOURS, similarity.shape[1])
     if k < similarity.shape[1]:
         similarity = np.partition(similarity, similarity.shape[1] - k, axis=1)[:, -k:]
     return similarity.mean(axis=1).astype(np.float32)
@@ -261,8 +294,8 @@ def fit(
     centroids, labels = spherical_kmeans(positives.astype(np.float32), k)
     shares = np.bincount(labels, minlength=len(centroids)).astype(np.float32) / len(positives)
     model = FittedModel(space, w, bias, centroids, shares, lexicon=lexicon)
-    reference = background.reshape(-1, dim) if len(background) else positives
-    calibration = [*spread_of(model.score(reference.astype(np.float32))[0])]
+    reference = (background.reshape(-1, dim) if len(background) else positives).astype(np.float32)
+    calibration = [*spread_of(model.score(reference)[0])]
     if words is not None and len(words[0]):
         positive_words, _, background_words = words
         model.word_ids, model.word_weights = fit_words(*words)
@@ -272,6 +305,8 @@ def fit(
             *spread_of(neighbour_scores(reference_words, positive_words[:WORD_POSITIVES])),
         ]
     else:
-        calibration += UNCALIBRATED[2:]
+        calibration += UNCALIBRATED[2:6]
+    newest = positives[:WORD_POSITIVES].astype(np.float32)
+    calibration += [*spread_of(dense_neighbour_scores(reference, newest))]
     model.calibration = np.array(calibration, dtype=np.float32)
     return model

@@ -10,7 +10,7 @@ import numpy as np
 
 from paperfeed.papers.models import Paper
 from paperfeed.recommend import lexicon
-from paperfeed.recommend.model import WORD_POSITIVES, FittedModel, neighbour_scores
+from paperfeed.recommend.model import WORD_POSITIVES, FittedModel, dense_neighbour_scores, neighbour_scores
 from paperfeed.recommend.signals import PHRASES, Positive
 from paperfeed.recommend.vectors import VectorSpace
 
@@ -90,14 +90,17 @@ def rank(
     if len(eligible) > WORD_SHORTLIST:
         eligible = eligible[np.argsort(-dense[eligible], kind="stable")[:WORD_SHORTLIST]]
     scores = np.full(len(pks), -np.inf, dtype=np.float32)
-    profile = neighbours = None
+    newest = [p.paper_id for p in positives[:WORD_POSITIVES]]
+    profile = neighbours = close = None
     if model.word_ids is not None:
         words = lexicon.current.matrix(pks[eligible].tolist())
-        liked = lexicon.current.matrix([p.paper_id for p in positives[:WORD_POSITIVES]])
-        profile, neighbours = model.word_scores(words), neighbour_scores(words, liked)
+        liked = lexicon.current.matrix(newest)
+        profile, neighbours = model.word_scores(words), neighbour_scores(words, liked, model.neighbours)
+    if model.has_dense_neighbours:
+        close = dense_neighbour_scores(matrix[eligible], space.matrix(newest)[1])
     _, dislike_matrix = space.matrix(dislikes)
     penalty = dislike_penalty(matrix[eligible], dislike_matrix, space)
-    scores[eligible] = model.combined(dense[eligible], profile, neighbours) - penalty
+    scores[eligible] = model.combined(dense[eligible], profile, neighbours, close) - penalty
     order = eligible[np.argsort(-scores[eligible], kind="stable")]
     chosen = served(order, interest, model.shares, limit)
     papers = Paper.objects.visible().only(*PAPER_FIELDS).in_bulk([int(pks[c]) for c in chosen])
