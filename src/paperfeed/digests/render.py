@@ -154,9 +154,7 @@ class DigestRenderer:
             unsubscribe=signing.unsubscribe_url(subscription),
         )
 
-    def render(
-        self, digest: Digest, kind: str, links: DigestLinks | None = None, with_view_link: bool = True
-    ) -> str:
+    def render(self, digest: Digest, kind: str, links: DigestLinks | None = None) -> str:
         links = links or self.links(digest)
         frames = self._frames[kind]
         count = len(digest.papers)
@@ -171,14 +169,12 @@ class DigestRenderer:
         }
         if frames.digest_frame(digest.period.frequency).html:
             values = {key: _esc(frames, value) for key, value in values.items()}
-        values["view_link"] = (
-            frames.view_link.fill_escaped({"view_url": links.view}) if with_view_link else ""
-        )
+        values["view_link"] = frames.view_link.fill_escaped({"view_url": links.view})
         values["sections"] = "".join(self._section(section, kind) for section in digest.sections)
         return frames.digest_frame(digest.period.frequency).fill(values)
 
-    def html(self, digest: Digest, *, with_view_link: bool = True) -> str:
-        return self.render(digest, "html", with_view_link=with_view_link)
+    def html(self, digest: Digest) -> str:
+        return self.render(digest, "html")
 
     def text(self, digest: Digest) -> str:
         return self.render(digest, "text")
